@@ -1,0 +1,122 @@
+/**
+ * The final analysis: from the joined message lines and what is known of each node, the report
+ * with the notebook's summary, exact accounting, per-node counts and latency percentiles.
+ */
+import {
+  type DropReason,
+  type MessageLine,
+  type NodeCounters,
+  type NodeReport,
+  type Percentiles,
+  type Report,
+  type RunConfig,
+} from '@agentnet/protocol';
+
+/** Nearest-rank percentiles (the value below which q of the samples fall), plus max and mean. */
+export function percentiles(samples: number[]): Percentiles {
+  if (samples.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    count: sorted.length,
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    p99: round(at(0.99)),
+    max: round(sorted[sorted.length - 1] as number),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length),
+  };
+}
+
+export interface NodeFacts {
+  id: string;
+  pid: number;
+  url: string;
+  hostname: string;
+  lost: { at_ms: number; reason: string } | null;
+  reported: NodeCounters | null;
+}
+
+export interface AnalysisInput {
+  runId: string;
+  runDir: string;
+  startedAt: string;
+  elapsedMs: number;
+  interrupted: boolean;
+  config: RunConfig;
+  rerun: string;
+  coordinator: { pid: number; url: string };
+  nodes: NodeFacts[];
+  lines: MessageLine[];
+  anomalies: string[];
+}
+
+export function analyze(input: AnalysisInput): Report {
+  const { lines, nodes } = input;
+  const count = (pred: (m: MessageLine) => boolean) => lines.reduce((n, m) => n + (pred(m) ? 1 : 0), 0);
+  const droppedByReason: Partial<Record<DropReason, number>> = {};
+  for (const m of lines) if (m.drop_reason) droppedByReason[m.drop_reason] = (droppedByReason[m.drop_reason] ?? 0) + 1;
+
+  const delivered = lines.filter((m) => m.status === 'delivered');
+  const perNode: NodeReport[] = nodes.map((n) => ({
+    id: n.id,
+    pid: n.pid,
+    url: n.url,
+    hostname: n.hostname,
+    status: n.lost ? 'lost' : 'ok',
+    lost: n.lost,
+    sent: count((m) => m.src === n.id),
+    received: count((m) => m.dest === n.id && m.status === 'delivered'),
+    dropped: count((m) => m.src === n.id && m.status === 'dropped'),
+    in_flight: count((m) => m.src === n.id && m.status === 'in_flight'),
+    reported: n.reported,
+  }));
+
+  const warnings = [...input.anomalies];
+  for (const n of perNode) {
+    if (n.lost) warnings.push(`${n.id} was lost at ${Math.round(n.lost.at_ms)} ms: ${n.lost.reason}`);
+    if (n.reported && n.reported.sent !== n.sent) {
+      warnings.push(`${n.id} reported ${n.reported.sent} sent, the journal holds ${n.sent}`);
+    }
+    if (n.reported && n.reported.received !== n.received) {
+      warnings.push(`${n.id} reported ${n.reported.received} received, the journal holds ${n.received}`);
+    }
+  }
+  // The shaper never releases a message early, so only a clock step between processes shows here.
+  const early = delivered.filter((m) => (m.latency_ms as number) < m.delay_ms - 1).length;
+  if (early > 0) warnings.push(`${early} messages arrived sooner than their injected delay (clock trouble?)`);
+
+  let most: { id: string; count: number } | null = null;
+  for (const n of perNode) if (!most || n.received > most.count) most = { id: n.id, count: n.received };
+
+  return {
+    run_id: input.runId,
+    run_dir: input.runDir,
+    seed: input.config.seed,
+    nodes: input.config.nodes,
+    duration_ms: input.config.duration_ms,
+    elapsed_ms: Math.round(input.elapsedMs),
+    started_at: input.startedAt,
+    interrupted: input.interrupted,
+    config: input.config,
+    rerun: input.rerun,
+    coordinator: input.coordinator,
+    totals: {
+      sent: lines.length,
+      delivered: delivered.length,
+      dropped: count((m) => m.status === 'dropped'),
+      in_flight: count((m) => m.status === 'in_flight'),
+      dropped_by_reason: droppedByReason,
+    },
+    summary: {
+      total_exchanged: delivered.length,
+      average_per_node: nodes.length === 0 ? 0 : Math.round((delivered.length / nodes.length) * 100) / 100,
+      most_received: most,
+    },
+    per_node: perNode,
+    latency_ms: percentiles(delivered.map((m) => m.latency_ms as number)),
+    delay_ms: percentiles(delivered.map((m) => m.delay_ms)),
+    overhead_ms: percentiles(delivered.map((m) => (m.latency_ms as number) - m.delay_ms)),
+    warnings,
+  };
+}

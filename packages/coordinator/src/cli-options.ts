@@ -1,0 +1,84 @@
+/**
+ * The run's options, as flags. The coordinator's entry point and the cluster launcher share this
+ * table, so `npm run cluster` and a coordinator started by hand (or in a container) take the same
+ * flags with the same checks.
+ */
+import { z } from 'zod';
+import {
+  DEFAULT_DELAY,
+  DEFAULT_DURATION,
+  DEFAULT_INTERVAL,
+  DEFAULT_NODES,
+  DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_REGISTER_TIMEOUT_MS,
+  DEFAULT_RUNS_DIR,
+  DelaySpecText,
+  DurationText,
+  IntervalSpecText,
+  LogLevelText,
+  SeedText,
+  formatDelaySpec,
+  formatIntervalSpec,
+  intText,
+  type FlagHelp,
+  type FlagSpec,
+} from '@agentnet/protocol';
+
+/** Flags that describe the run itself (the launcher passes them on to the coordinator). */
+export const RUN_FLAGS: FlagSpec = {
+  nodes: { type: 'string', short: 'n' },
+  duration: { type: 'string', short: 'd' },
+  seed: { type: 'string' },
+  delay: { type: 'string' },
+  interval: { type: 'string' },
+  out: { type: 'string' },
+  'runs-dir': { type: 'string' },
+  'register-timeout': { type: 'string' },
+  'ready-timeout': { type: 'string' },
+  'log-level': { type: 'string' },
+  pretty: { type: 'boolean' },
+  json: { type: 'boolean' },
+};
+
+export const RUN_HELP: FlagHelp[] = [
+  { flag: '-n, --nodes N', help: `number of node processes (default ${DEFAULT_NODES})` },
+  { flag: '-d, --duration T', help: `how long traffic runs: 500ms, 10s, 2m (default ${DEFAULT_DURATION})` },
+  { flag: '--seed S', help: 'run seed, a non-negative integer (default: random; always printed)' },
+  { flag: '--delay SPEC', help: `injected delay per message: constant:MS or uniform:MIN:MAX (default ${DEFAULT_DELAY})` },
+  { flag: '--interval MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
+  { flag: '--out DIR', help: 'write the run into DIR instead of runs/<run-id>' },
+  { flag: '--runs-dir DIR', help: `where runs/<run-id> and runs/latest live (default ${DEFAULT_RUNS_DIR})` },
+  { flag: '--register-timeout T', help: `how long to wait for all nodes to register (default ${DEFAULT_REGISTER_TIMEOUT_MS / 1000}s)` },
+  { flag: '--ready-timeout T', help: `how long to wait for all nodes to link to their peers (default ${DEFAULT_READY_TIMEOUT_MS / 1000}s)` },
+  { flag: '--log-level L', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
+  { flag: '--pretty', help: 'also print readable logs on stderr' },
+  { flag: '--json', help: 'print report.json on stdout instead of the table' },
+];
+
+export const RunFlags = z.object({
+  nodes: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)),
+  duration: DurationText.prefault(DEFAULT_DURATION),
+  seed: SeedText.optional(),
+  delay: DelaySpecText.prefault(DEFAULT_DELAY),
+  interval: IntervalSpecText.prefault(DEFAULT_INTERVAL),
+  out: z.string().optional(),
+  'runs-dir': z.string().default(DEFAULT_RUNS_DIR),
+  'register-timeout': DurationText.prefault(`${DEFAULT_REGISTER_TIMEOUT_MS}ms`),
+  'ready-timeout': DurationText.prefault(`${DEFAULT_READY_TIMEOUT_MS}ms`),
+  'log-level': LogLevelText.default('info'),
+  pretty: z.boolean().default(false),
+  json: z.boolean().default(false),
+});
+export type RunFlags = z.infer<typeof RunFlags>;
+
+/** The command line that repeats a run's decisions. */
+export function rerunCommand(flags: RunFlags, seed: number): string {
+  return [
+    'npm run cluster --',
+    `--nodes ${flags.nodes}`,
+    `--duration ${flags.duration}ms`,
+    `--seed ${seed}`,
+    `--delay ${formatDelaySpec(flags.delay)}`,
+    `--interval ${formatIntervalSpec(flags.interval)}`,
+  ].join(' ');
+}

@@ -1,0 +1,92 @@
+/**
+ * The coordinator's WebSocket control server. It decodes every frame against the bodies a node may
+ * send; bad input is logged and answered with an error (when the message had a `msg_id`), and the
+ * server goes on serving every other connection.
+ */
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  COORDINATOR_ID,
+  MAX_PAYLOAD_BYTES,
+  NODE_TO_COORDINATOR,
+  decode,
+  encode,
+  errorReply,
+  type CoordinatorToNode,
+  type Logger,
+  type NodeToCoordinator,
+  type Typed,
+} from '@agentnet/protocol';
+
+/** One node's control connection; `nodeId` is set once it has registered. */
+export interface ControlConnection {
+  socket: WebSocket;
+  nodeId: string | undefined;
+  remote: string;
+}
+
+export interface ControlHandlers {
+  onMessage: (conn: ControlConnection, msg: Typed<NodeToCoordinator>) => void;
+  onClose: (conn: ControlConnection, code: number) => void;
+}
+
+export class ControlServer {
+  private constructor(
+    private readonly server: WebSocketServer,
+    private readonly log: Logger,
+    readonly port: number,
+  ) {}
+
+  static listen(host: string, port: number, log: Logger, handlers: ControlHandlers): Promise<ControlServer> {
+    return new Promise((resolve, reject) => {
+      const wss = new WebSocketServer({ host, port, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+      wss.once('error', reject);
+      wss.once('listening', () => {
+        wss.removeListener('error', reject);
+        const address = wss.address();
+        const server = new ControlServer(wss, log, typeof address === 'object' && address ? address.port : port);
+        wss.on('error', (err) => log.error({ err }, 'server_error'));
+        wss.on('connection', (socket, req) => server.accept(socket, `${req.socket.remoteAddress}:${req.socket.remotePort}`, handlers));
+        resolve(server);
+      });
+    });
+  }
+
+  private accept(socket: WebSocket, remote: string, handlers: ControlHandlers): void {
+    const conn: ControlConnection = { socket, nodeId: undefined, remote };
+    socket.on('error', (err) => this.log.warn({ err, node_id: conn.nodeId, remote }, 'socket_error'));
+    socket.on('close', (code) => handlers.onClose(conn, code));
+    socket.on('message', (data: RawData) => {
+      const res = decode(data, NODE_TO_COORDINATOR);
+      if (res.ok) return handlers.onMessage(conn, res.msg);
+      this.reject(conn, res.code, res.text, res);
+    });
+  }
+
+  /** Logs a refused message and answers it with an error when it had a `msg_id`. */
+  reject(conn: ControlConnection, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
+    this.log.warn(
+      { err: { code, message: text }, node_id: conn.nodeId, remote: conn.remote, src: seen.src, type: seen.type, msg_id: seen.msg_id },
+      'reject',
+    );
+    if (seen.msg_id !== undefined) {
+      this.sendRaw(conn, encode(errorReply(COORDINATOR_ID, conn.nodeId ?? seen.src ?? 'unknown', code, text, seen.msg_id)));
+    }
+  }
+
+  send(conn: ControlConnection, body: CoordinatorToNode): void {
+    this.sendRaw(conn, encode({ src: COORDINATOR_ID, dest: conn.nodeId ?? 'new', body }));
+  }
+
+  private sendRaw(conn: ControlConnection, frame: string): void {
+    if (conn.socket.readyState !== conn.socket.OPEN) return;
+    conn.socket.send(frame, (err) => {
+      if (err) this.log.warn({ err, node_id: conn.nodeId }, 'send_failed');
+    });
+  }
+
+  /** Stops accepting and cuts every connection still open. */
+  close(): Promise<void> {
+    for (const socket of this.server.clients) socket.terminate();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

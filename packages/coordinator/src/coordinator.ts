@@ -1,0 +1,305 @@
+/**
+ * One run, from the coordinator's side: wait for `--nodes` registrations (ids in arrival order),
+ * send each node its `init`, start traffic once every node has linked to all its peers, stop after
+ * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
+ */
+import {
+  ErrorCode,
+  LINK_DRAIN_TIMEOUT_MS,
+  STOP_TIMEOUT_MS,
+  formatDelaySpec,
+  formatIntervalSpec,
+  type JournalRecord,
+  type Logger,
+  type MessageLine,
+  type NodeCounters,
+  type NodeToCoordinator,
+  type Report,
+  type Typed,
+} from '@agentnet/protocol';
+import { ControlServer, type ControlConnection } from './control-server.js';
+import { Ledger } from './ledger.js';
+import { analyze, type NodeFacts } from './analysis.js';
+import { fullMeshPeers, nodeIds } from './topology.js';
+import type { RunFlags } from './cli-options.js';
+import type { RunDir } from './run-dir.js';
+
+export interface CoordinatorOptions {
+  flags: RunFlags;
+  seed: number;
+  host: string;
+  port: number;
+  run: RunDir;
+  log: Logger;
+  rerun: string;
+}
+
+export interface RunOutcome {
+  /** Absent when the run failed before anything could be reported. */
+  report?: Report;
+  lines?: MessageLine[];
+  exitCode: number;
+  error?: string;
+}
+
+interface NodeEntry {
+  id: string;
+  conn: ControlConnection;
+  url: string;
+  pid: number;
+  hostname: string;
+  state: 'registered' | 'ready' | 'stopped' | 'lost';
+  lost: { at_ms: number; reason: string } | null;
+  counters: NodeCounters | null;
+}
+
+type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
+type WaitResult = 'ok' | 'timeout' | 'aborted';
+
+export class Coordinator {
+  private phase: Phase = 'registering';
+  private readonly entries: NodeEntry[] = [];
+  private readonly ledger = new Ledger();
+  private server: ControlServer | undefined;
+  private startedAtMs = 0;
+  private setupFailure: string | undefined;
+  private waiters = new Set<() => void>();
+  private msgId = 1;
+  private url = '';
+
+  constructor(private readonly options: CoordinatorOptions) {}
+
+  private get log(): Logger {
+    return this.options.log;
+  }
+
+  /** Listens; resolves with the control URL. */
+  async listen(): Promise<string> {
+    this.server = await ControlServer.listen(this.options.host, this.options.port, this.log, {
+      onMessage: (conn, msg) => this.onMessage(conn, msg),
+      onClose: (conn, code) => this.onClose(conn, code),
+    });
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    const url = `ws://${host}:${this.server.port}`;
+    this.url = url;
+    this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
+    return url;
+  }
+
+  /** Re-checks every pending wait after something happened. */
+  private poke(): void {
+    for (const check of [...this.waiters]) check();
+  }
+
+  /** Waits until `done()` holds, the timeout passes, or the run is interrupted. */
+  private waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<WaitResult> {
+    return new Promise((resolve) => {
+      const finish = (result: WaitResult) => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      const check = () => done() && finish('ok');
+      const onAbort = () => finish('aborted');
+      const timer = setTimeout(() => finish('timeout'), timeoutMs);
+      this.waiters.add(check);
+      signal.addEventListener('abort', onAbort);
+      if (signal.aborted) onAbort();
+      else check();
+    });
+  }
+
+  private elapsed(): number {
+    return this.startedAtMs === 0 ? 0 : performance.now() - this.startedAtMs;
+  }
+
+  async run(signal: AbortSignal): Promise<RunOutcome> {
+    const url = this.url;
+    const { flags } = this.options;
+    const ids = nodeIds(flags.nodes);
+
+    let r = await this.waitFor(() => this.entries.length === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
+    if (r === 'timeout') {
+      return this.fail(`only ${this.entries.length} of ${flags.nodes} nodes registered within ${flags['register-timeout']} ms (coordinator at ${url})`);
+    }
+    if (this.setupFailure) return this.fail(this.setupFailure);
+
+    if (r === 'ok') {
+      this.phase = 'connecting';
+      const peers = fullMeshPeers(ids);
+      for (const entry of this.entries) {
+        const peerIds = peers.get(entry.id) ?? [];
+        const peerList = peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' }));
+        this.server?.send(entry.conn, {
+          type: 'init',
+          msg_id: this.msgId++,
+          node_id: entry.id,
+          node_ids: ids,
+          peers: peerList,
+          network: { seed: this.options.seed, delay: flags.delay },
+          traffic: { behavior: 'chatter', interval: flags.interval },
+        });
+        this.log.info({ node_id: entry.id, peers: peerIds }, 'init');
+      }
+      r = await this.waitFor(() => this.entries.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
+      if (r === 'timeout') {
+        const late = this.entries.filter((e) => e.state !== 'ready').map((e) => e.id);
+        return this.fail(`${late.join(', ')} did not link to all their peers within ${flags['ready-timeout']} ms`);
+      }
+      if (this.setupFailure) return this.fail(this.setupFailure);
+    }
+
+    const startedAt = new Date();
+    if (r === 'ok') {
+      this.phase = 'running';
+      this.startedAtMs = performance.now();
+      for (const entry of this.entries) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
+      this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
+      // Runs for the duration, unless interrupted or every node has already gone.
+      r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
+    }
+    const interrupted = r === 'aborted';
+    await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
+    return { ...this.finish(startedAt, interrupted), exitCode: interrupted ? 130 : 0 };
+  }
+
+  private entry(id: string): NodeEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** Sends `stop` to every live node and waits for their final flushes. */
+  private async stopAll(reason: string): Promise<void> {
+    this.phase = 'stopping';
+    const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
+    for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
+    this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
+    const never = new AbortController().signal;
+    const r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS, never);
+    if (r === 'timeout') {
+      for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, 'no final flush after stop');
+    }
+  }
+
+  private finish(startedAt: Date, interrupted: boolean): Omit<RunOutcome, 'exitCode'> {
+    this.phase = 'done';
+    const { flags, run } = this.options;
+    const lost = new Set(this.entries.filter((e) => e.state === 'lost').map((e) => e.id));
+    const lines = this.ledger.lines(lost);
+    const nodes: NodeFacts[] = this.entries.map((e) => ({
+      id: e.id,
+      pid: e.pid,
+      url: e.url,
+      hostname: e.hostname,
+      lost: e.lost,
+      reported: e.counters,
+    }));
+    const report = analyze({
+      runId: run.id,
+      runDir: run.path,
+      startedAt: startedAt.toISOString(),
+      elapsedMs: this.elapsed(),
+      interrupted,
+      config: {
+        nodes: flags.nodes,
+        duration_ms: flags.duration,
+        seed: this.options.seed,
+        delay: formatDelaySpec(flags.delay),
+        interval: formatIntervalSpec(flags.interval),
+        behavior: 'chatter',
+      },
+      rerun: this.options.rerun,
+      coordinator: { pid: process.pid, url: this.url },
+      nodes,
+      lines,
+      anomalies: this.ledger.anomalies,
+    });
+    this.log.info({ totals: report.totals, interrupted }, 'report');
+    return { report, lines };
+  }
+
+  private fail(error: string): RunOutcome {
+    this.log.error({ err: { message: error } }, 'setup_failed');
+    for (const e of this.entries) if (e.state !== 'lost') this.server?.send(e.conn, { type: 'stop', msg_id: this.msgId++, reason: error });
+    this.phase = 'done';
+    return { exitCode: 1, error };
+  }
+
+  private markLost(entry: NodeEntry, reason: string): void {
+    entry.state = 'lost';
+    entry.lost = { at_ms: Math.round(this.elapsed()), reason };
+    this.log.warn({ node_id: entry.id, node_pid: entry.pid, reason, phase: this.phase }, 'lost');
+    if (this.phase === 'registering' || this.phase === 'connecting') {
+      this.setupFailure ??= `${entry.id} (pid ${entry.pid}) was lost before the run started: ${reason}`;
+    }
+    this.poke();
+  }
+
+  private onClose(conn: ControlConnection, code: number): void {
+    const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
+    if (!entry || entry.state === 'stopped' || entry.state === 'lost') return;
+    this.markLost(entry, `control connection closed (code ${code}) without a final flush`);
+  }
+
+  private onMessage(conn: ControlConnection, msg: Typed<NodeToCoordinator>): void {
+    const server = this.server;
+    if (!server) return;
+    const body = msg.body;
+    const seen = { src: msg.src, type: body.type, ...('msg_id' in body ? { msg_id: body.msg_id } : {}) };
+    if (body.type === 'register') {
+      if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
+      if (this.phase !== 'registering' || this.entries.length >= this.options.flags.nodes) {
+        return server.reject(conn, ErrorCode.cluster_full, `the run already has its ${this.options.flags.nodes} nodes`, seen);
+      }
+      const id = `n${this.entries.length}`;
+      conn.nodeId = id;
+      this.entries.push({ id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null });
+      server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
+      this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.entries.length, of: this.options.flags.nodes }, 'register');
+      return this.poke();
+    }
+    const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
+    if (!entry) return server.reject(conn, ErrorCode.unexpected_message, `${body.type} before register`, seen);
+    if (msg.src !== entry.id) return server.reject(conn, ErrorCode.unknown_peer, `this connection is ${entry.id}, not ${msg.src}`, seen);
+    switch (body.type) {
+      case 'ready':
+        if (this.phase !== 'connecting' || entry.state !== 'registered') {
+          return server.reject(conn, ErrorCode.unexpected_message, `ready is not expected while ${this.phase}`, seen);
+        }
+        entry.state = 'ready';
+        this.log.info({ node_id: entry.id, peers: body.peers.length }, 'ready');
+        return this.poke();
+      case 'records':
+        return this.onRecords(conn, entry, body.records);
+      case 'stopped':
+        if (entry.state === 'stopped' || entry.state === 'lost') {
+          return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
+        }
+        entry.state = 'stopped';
+        entry.counters = body.counters;
+        this.log.info({ node_id: entry.id, counters: body.counters }, 'stopped');
+        return this.poke();
+      case 'error':
+        this.log.warn({ node_id: entry.id, error: body }, 'error_reply');
+        return;
+    }
+  }
+
+  private onRecords(conn: ControlConnection, entry: NodeEntry, records: JournalRecord[]): void {
+    let refused = 0;
+    for (const record of records) {
+      // A node reports only what it sent (send, drop) or received (recv) itself.
+      const own = record.t === 'recv' ? record.dest === entry.id : record.src === entry.id;
+      if (own) this.ledger.add(record);
+      else refused++;
+    }
+    if (refused > 0) {
+      this.server?.reject(conn, ErrorCode.malformed_request, `${refused} records are not about ${entry.id}`, { src: entry.id, type: 'records' });
+    }
+    this.log.debug({ node_id: entry.id, records: records.length }, 'records');
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close();
+  }
+}

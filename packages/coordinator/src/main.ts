@@ -1,0 +1,70 @@
+/**
+ * Entry point of the coordinator process. Takes the run flags (shared with `npm run cluster`) plus
+ * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
+ * URL over the IPC channel; in a container the nodes find it by service name.
+ */
+import { z } from 'zod';
+import { PortText, createLogger, formatUsage, parseCli, randomSeed, type FlagSpec } from '@agentnet/protocol';
+import { RUN_FLAGS, RUN_HELP, RunFlags, rerunCommand } from './cli-options.js';
+import { Coordinator } from './coordinator.js';
+import { formatReport } from './format-report.js';
+import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
+
+const FLAGS: FlagSpec = { ...RUN_FLAGS, host: { type: 'string' }, port: { type: 'string' } };
+const CoordinatorCli = RunFlags.extend({ host: z.string().default('127.0.0.1'), port: PortText.default(0) });
+const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', [
+  ...RUN_HELP,
+  { flag: '--host ADDR', help: 'address the control server binds (env HOST; default 127.0.0.1)' },
+  { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
+]);
+
+const cli = parseCli(process.argv.slice(2), FLAGS, CoordinatorCli, { host: 'HOST', port: 'PORT' }, process.env);
+if (!cli.ok) {
+  process.stderr.write(`error: ${cli.error}\n\n${usage}`);
+  process.exit(2);
+}
+if (cli.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+const flags = cli.value;
+const seed = flags.seed ?? randomSeed();
+const run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
+const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
+sink.open(`${run.path}/coordinator.log`);
+
+// With --json, stdout carries report.json only; everything for people goes to stderr.
+const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
+
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed) });
+const url = await coordinator.listen();
+say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${flags.duration} ms, coordinator ${url}\n`);
+process.send?.({ type: 'listening', url, run_id: run.id, run_dir: run.path, seed });
+
+const interrupt = new AbortController();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupt.signal.aborted) {
+      log.warn({ signal }, 'forced_exit');
+      sink.flushSync();
+      process.exit(130);
+    }
+    log.warn({ signal }, 'interrupt');
+    say(`\n${signal}: stopping the nodes and writing a partial report (again to force)\n`);
+    interrupt.abort();
+  });
+}
+
+const outcome = await coordinator.run(interrupt.signal);
+if (outcome.report && outcome.lines) {
+  await writeMessages(run, outcome.lines);
+  await writeReport(run, outcome.report);
+  if (flags.out === undefined) linkLatest(run);
+  if (flags.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+  else say(formatReport(outcome.report));
+}
+if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
+await coordinator.close();
+log.info({ exit_code: outcome.exitCode }, 'exit');
+sink.flushSync();
+process.exit(outcome.exitCode);

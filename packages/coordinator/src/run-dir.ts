@@ -1,0 +1,69 @@
+/**
+ * The run directory: `runs/<run-id>/` (or `--out DIR`) with the logs, `messages.jsonl` and
+ * `report.json`, and the `runs/latest` link to the newest run.
+ */
+import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { LATEST_LINK, type MessageLine, type Report } from '@agentnet/protocol';
+
+export interface RunDir {
+  id: string;
+  /** Absolute path, so node processes with another working directory find it too. */
+  path: string;
+}
+
+function timestampId(now: Date): string {
+  const iso = now.toISOString(); // 2026-11-25T00:47:29.123Z
+  return `${iso.slice(0, 10).replaceAll('-', '')}-${iso.slice(11, 19).replaceAll(':', '')}-${randomBytes(2).toString('hex')}`;
+}
+
+export function createRunDir(options: { out?: string | undefined; runsDir: string; now?: Date }): RunDir {
+  if (options.out !== undefined) {
+    const path = resolve(options.out);
+    mkdirSync(path, { recursive: true });
+    return { id: basename(path), path };
+  }
+  const id = timestampId(options.now ?? new Date());
+  const path = resolve(options.runsDir, id);
+  mkdirSync(path, { recursive: true });
+  return { id, path };
+}
+
+/** Points `<runs dir>/latest` at this run, replacing the old link atomically. */
+export function linkLatest(run: RunDir): void {
+  const parent = dirname(run.path);
+  const link = join(parent, LATEST_LINK);
+  const tmp = `${link}.${process.pid}.tmp`;
+  try {
+    unlinkSync(tmp);
+  } catch {
+    // No leftover from an earlier crash.
+  }
+  symlinkSync(relative(parent, run.path), tmp);
+  renameSync(tmp, link);
+}
+
+export async function writeMessages(run: RunDir, lines: MessageLine[]): Promise<void> {
+  const file = await open(join(run.path, 'messages.jsonl'), 'w');
+  try {
+    const chunk: string[] = [];
+    for (const line of lines) {
+      chunk.push(JSON.stringify(line));
+      if (chunk.length >= 1000) await file.write(`${chunk.splice(0).join('\n')}\n`);
+    }
+    if (chunk.length > 0) await file.write(`${chunk.join('\n')}\n`);
+  } finally {
+    await file.close();
+  }
+}
+
+export async function writeReport(run: RunDir, report: Report): Promise<void> {
+  const file = await open(join(run.path, 'report.json'), 'w');
+  try {
+    await file.write(`${JSON.stringify(report, null, 2)}\n`);
+  } finally {
+    await file.close();
+  }
+}

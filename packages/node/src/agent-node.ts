@@ -1,0 +1,310 @@
+/**
+ * One agent process: a WebSocket server for its peers, a control channel to the coordinator, links
+ * to every peer, the link shaper on everything it sends and the journal of everything it sends and
+ * receives. Lifecycle: listen -> register -> init -> link to peers -> ready -> start -> stop.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  COORDINATOR_ID,
+  ErrorCode,
+  LINK_DRAIN_TIMEOUT_MS,
+  MAX_PAYLOAD_BYTES,
+  RECORD_BATCH_INTERVAL_MS,
+  RECORD_BATCH_MAX,
+  createLogger,
+  encode,
+  errorReply,
+  wallClockMs,
+  type CoordinatorToNode,
+  type Envelope,
+  type Init,
+  type LevelWithSilent,
+  type LogSink,
+  type Logger,
+  type Typed,
+} from '@agentnet/protocol';
+import { ControlClient } from './control-client.js';
+import { Journal } from './journal.js';
+import { LinkShaper, type ShapedMessage } from './link-shaper.js';
+import { PeerMesh, type PeerLink } from './peer-mesh.js';
+import { createChatter, type Behavior, type NodeHandle } from './chatter.js';
+import { UnknownPeerError } from './errors.js';
+
+export interface AgentNodeOptions {
+  coordinatorUrl: string;
+  /** Address the peer server binds. */
+  host: string;
+  /** Port the peer server binds; 0 picks a free one. */
+  port: number;
+  /** Host name or address peers use to reach this node. */
+  advertiseHost: string;
+  /** Directory for this node's log; default: the run directory the coordinator names. */
+  logDir?: string;
+  logLevel: LevelWithSilent;
+  pretty: boolean;
+}
+
+type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
+
+export class AgentNode {
+  readonly log: Logger;
+  private readonly sink: LogSink;
+  private state: State = 'starting';
+  private id: string | undefined;
+  private init: Init | undefined;
+  private server: WebSocketServer | undefined;
+  private control: ControlClient | undefined;
+  private shaper: LinkShaper | undefined;
+  private behavior: Behavior | undefined;
+  private nextMsgId = 1;
+  private readonly mesh: PeerMesh;
+  private readonly journal: Journal;
+  private stopping: Promise<number> | undefined;
+  private resolveExit: (code: number) => void = () => {};
+  private readonly exited = new Promise<number>((resolve) => {
+    this.resolveExit = resolve;
+  });
+
+  constructor(private readonly options: AgentNodeOptions) {
+    const { log, sink } = createLogger({
+      role: 'node',
+      level: options.logLevel,
+      pretty: options.pretty,
+      mixin: () => (this.id === undefined ? {} : { node: this.id }),
+    });
+    this.log = log;
+    this.sink = sink;
+    this.mesh = new PeerMesh({
+      log,
+      onMessage: (link, msg) => this.onPeerMessage(link, msg),
+      onLinkDown: () => {},
+    });
+    this.journal = new Journal({
+      intervalMs: RECORD_BATCH_INTERVAL_MS,
+      maxBatch: RECORD_BATCH_MAX,
+      ship: (records) => this.control?.send({ type: 'records', records }),
+    });
+  }
+
+  /** Runs the node until it stops; resolves with the process exit code. */
+  async run(): Promise<number> {
+    const url = await this.listen();
+    this.state = 'registering';
+    try {
+      this.control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? 'new', {
+        onMessage: (msg) => this.onControl(msg),
+        onClose: (code) => this.onControlClose(code),
+      });
+    } catch (err) {
+      this.log.error({ err }, 'coordinator_unavailable');
+      void this.shutdown('coordinator unavailable', 1);
+      return this.exited;
+    }
+    this.control.send({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname() });
+    return this.exited;
+  }
+
+  private listen(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const server = new WebSocketServer({
+        host: this.options.host,
+        port: this.options.port,
+        maxPayload: MAX_PAYLOAD_BYTES,
+        perMessageDeflate: false,
+      });
+      this.server = server;
+      server.once('error', reject);
+      server.on('connection', (socket: WebSocket) => this.mesh.accept(socket));
+      server.once('listening', () => {
+        server.removeListener('error', reject);
+        server.on('error', (err) => this.log.error({ err }, 'server_error'));
+        const address = server.address();
+        const port = typeof address === 'object' && address ? address.port : this.options.port;
+        const host = this.options.advertiseHost.includes(':') ? `[${this.options.advertiseHost}]` : this.options.advertiseHost;
+        const url = `ws://${host}:${port}`;
+        this.log.info({ url, host: this.options.host, port }, 'listening');
+        resolve(url);
+      });
+    });
+  }
+
+  private unexpected(msg: Typed<CoordinatorToNode>): void {
+    const text = `${msg.body.type} is not expected while ${this.state}`;
+    this.log.warn({ err: { code: ErrorCode.unexpected_message, message: text }, type: msg.body.type }, 'reject');
+    if ('msg_id' in msg.body && this.control?.open) {
+      this.control.send(errorReply(this.id ?? 'new', COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
+    }
+  }
+
+  private onControl(msg: Typed<CoordinatorToNode>): void {
+    const body = msg.body;
+    switch (body.type) {
+      case 'register_ok': {
+        if (this.state !== 'registering') return this.unexpected(msg);
+        this.id = body.node_id;
+        this.sink.open(join(this.options.logDir ?? body.run_dir, `${body.node_id}.log`), { node: body.node_id });
+        this.log.info({ run_id: body.run_id, coordinator: this.options.coordinatorUrl }, 'register');
+        this.state = 'registered';
+        return;
+      }
+      case 'init':
+        if (this.state !== 'registered' || body.node_id !== this.id) return this.unexpected(msg);
+        return this.onInit(body);
+      case 'start':
+        if (this.state !== 'ready') return this.unexpected(msg);
+        this.state = 'running';
+        this.journal.start();
+        this.behavior?.start();
+        this.log.info({}, 'start');
+        return;
+      case 'stop':
+        void this.shutdown(`coordinator: ${body.reason}`, 0, body.msg_id);
+        return;
+      case 'error':
+        this.log.warn({ error: body }, 'error_reply');
+        return;
+      default:
+        return this.unexpected(msg);
+    }
+  }
+
+  private onInit(init: Init): void {
+    this.init = init;
+    this.state = 'connecting';
+    const { seed, delay } = init.network;
+    this.log.info({ peers: init.peers.map((p) => p.id), seed, delay, traffic: init.traffic }, 'init');
+    this.shaper = new LinkShaper({
+      self: init.node_id,
+      seed,
+      delay,
+      now: wallClockMs,
+      transmit: (dest, due) => this.transmit(dest, due),
+    });
+    const handle: NodeHandle = {
+      id: init.node_id,
+      peers: init.peers.map((p) => p.id),
+      seed,
+      send: (dest, body) => this.send(dest, body),
+    };
+    this.behavior = createChatter(handle, init.traffic.interval);
+    this.mesh.connect(init.node_id, init.peers, init.node_ids).then(
+      () => {
+        if (this.state !== 'connecting') return;
+        this.state = 'ready';
+        this.log.info({ peers: this.mesh.linkedPeers }, 'ready');
+        this.control?.send({ type: 'ready', in_reply_to: init.msg_id, peers: this.mesh.linkedPeers });
+      },
+      (err: unknown) => {
+        this.log.error({ err }, 'peer_unavailable');
+        void this.shutdown('a peer is unavailable', 1);
+      },
+    );
+  }
+
+  /** The send path of every data message: journal, shaper, wire. Returns the message id. */
+  send(dest: string, body: { type: string; [key: string]: unknown }): string {
+    const init = this.init;
+    const shaper = this.shaper;
+    if (!init || !shaper || this.id === undefined) throw new Error('node has not been initialised');
+    if (!init.peers.some((p) => p.id === dest)) throw new UnknownPeerError(dest);
+    const msgId = this.nextMsgId++;
+    const id = `${this.id}-${msgId}`;
+    const sentAt = wallClockMs();
+    const { seq, delayMs } = shaper.draw(dest);
+    const record = { id, src: this.id, dest, sent_at: sentAt, delay_ms: delayMs };
+    this.journal.add({ t: 'send', ...record });
+    if (!this.mesh.link(dest)?.open || this.state !== 'running') {
+      this.drop(record, 'link_down');
+      return id;
+    }
+    const frame = encode({ src: this.id, dest, id, sent_at: sentAt, delay_ms: delayMs, body: { ...body, msg_id: msgId } });
+    shaper.enqueue({ id, dest, seq, sentAt, delayMs, frame });
+    this.log.info({ dest, id, delay_ms: delayMs }, 'send');
+    return id;
+  }
+
+  private drop(record: { id: string; src: string; dest: string; sent_at: number; delay_ms: number }, reason: 'link_down'): void {
+    this.journal.add({ t: 'drop', ...record, reason });
+    this.log.info({ dest: record.dest, id: record.id, reason }, 'drop');
+  }
+
+  private transmit(dest: string, due: ShapedMessage[]): void {
+    const link = this.mesh.link(dest);
+    for (const m of due) {
+      if (link?.open) link.socket.send(m.frame);
+      else this.drop({ id: m.id, src: this.id ?? '', dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
+    }
+  }
+
+  private onPeerMessage(link: PeerLink, msg: Envelope): void {
+    if (msg.id !== undefined && msg.sent_at !== undefined && msg.delay_ms !== undefined) {
+      const receivedAt = wallClockMs();
+      this.journal.add({
+        t: 'recv',
+        id: msg.id,
+        src: msg.src,
+        dest: msg.dest,
+        sent_at: msg.sent_at,
+        delay_ms: msg.delay_ms,
+        received_at: receivedAt,
+      });
+      this.log.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, 'recv');
+    }
+    if (this.behavior?.handle(msg)) return;
+    const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
+    this.log.warn({ err: { code: ErrorCode.not_supported, message: text }, src: msg.src, type: msg.body.type }, 'reject');
+    if (msg.body.msg_id !== undefined && link.open) {
+      link.socket.send(encode(errorReply(msg.dest, msg.src, ErrorCode.not_supported, text, msg.body.msg_id)));
+    }
+  }
+
+  private onControlClose(code: number): void {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.log.error({ code }, 'coordinator_lost');
+    void this.shutdown('coordinator lost', 1);
+  }
+
+  /** Stops sending, drains the links, ships the last records and closes everything. */
+  stop(reason: string): Promise<number> {
+    return this.shutdown(reason, 0);
+  }
+
+  private shutdown(reason: string, exitCode: number, stopMsgId?: number): Promise<number> {
+    this.stopping ??= this.doShutdown(reason, exitCode, stopMsgId);
+    return this.stopping;
+  }
+
+  private async doShutdown(reason: string, exitCode: number, stopMsgId?: number): Promise<number> {
+    this.state = 'stopping';
+    this.behavior?.stop();
+    const held = this.shaper?.close() ?? [];
+    this.journal.counters.in_flight = held.length;
+    this.log.info({ reason, ...this.journal.counters }, 'stop');
+    const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS);
+    if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
+    this.journal.stop();
+    if (this.control?.open) {
+      await this.control.sendAndWait({
+        type: 'stopped',
+        ...(stopMsgId === undefined ? {} : { in_reply_to: stopMsgId }),
+        counters: this.journal.counters,
+      });
+    }
+    this.mesh.close();
+    this.control?.close();
+    // Sockets that never became links (a stray client) would keep the server open; cut them.
+    for (const socket of this.server?.clients ?? []) if (socket.readyState !== socket.CLOSING) socket.terminate();
+    this.server?.close();
+    this.state = 'stopped';
+    this.log.info({ exit_code: exitCode }, 'exit');
+    this.resolveExit(exitCode);
+    return exitCode;
+  }
+
+  /** Writes buffered log lines to disk; call right before the process exits. */
+  flushLogs(): void {
+    this.sink.flushSync();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The notebook's agent: at random intervals it sends `Hello from <id> at <time>` to a random peer.
+ * The k-th wait and the k-th target are drawn from a generator keyed by (seed, id, k), so a run with
+ * the same seed sends the same messages to the same peers whatever the timing.
+ */
+import { keyedRng, type Envelope, type IntervalSpec } from '@agentnet/protocol';
+
+/** What a behaviour can do with its node (grows into the full node API). */
+export interface NodeHandle {
+  readonly id: string;
+  readonly peers: readonly string[];
+  readonly seed: number;
+  send(dest: string, body: { type: string; [key: string]: unknown }): string;
+}
+
+export interface Behavior {
+  start(): void;
+  stop(): void;
+  /** A data message for this node; returns false when it does not handle the type. */
+  handle(msg: Envelope): boolean;
+}
+
+export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavior {
+  let k = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  const scheduleNext = () => {
+    const rng = keyedRng(node.seed, 'chatter', node.id, k);
+    const wait = rng.uniform(interval.min, interval.max);
+    const target = node.peers[rng.int(node.peers.length)];
+    timer = setTimeout(() => {
+      if (!running || target === undefined) return;
+      k++;
+      node.send(target, { type: 'chatter', text: `Hello from ${node.id} at ${new Date().toISOString()}` });
+      scheduleNext();
+    }, wait);
+  };
+
+  return {
+    start() {
+      if (running || node.peers.length === 0) return;
+      running = true;
+      scheduleNext();
+    },
+    stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+    },
+    handle(msg) {
+      return msg.body.type === 'chatter';
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * The node's control channel to the coordinator: one WebSocket, Maelstrom envelopes, every frame
+ * decoded against the bodies the coordinator may send.
+ */
+import type { WebSocket, RawData } from 'ws';
+import {
+  COORDINATOR_ID,
+  COORDINATOR_TO_NODE,
+  type CoordinatorToNode,
+  decode,
+  encode,
+  errorReply,
+  type Logger,
+  type NodeToCoordinator,
+  type Typed,
+} from '@agentnet/protocol';
+import { dial } from './dial.js';
+import { CoordinatorUnavailableError } from './errors.js';
+
+export interface ControlHandlers {
+  onMessage: (msg: Typed<CoordinatorToNode>) => void;
+  onClose: (code: number) => void;
+}
+
+export class ControlClient {
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly log: Logger,
+    private readonly selfId: () => string,
+  ) {}
+
+  static async connect(url: string, log: Logger, selfId: () => string, handlers: ControlHandlers): Promise<ControlClient> {
+    let socket: WebSocket;
+    try {
+      socket = await dial(url, {
+        attempts: 100,
+        retryMs: 200,
+        onRetry: (attempt, err) => log.debug({ url, attempt, err }, 'dial_retry'),
+      });
+    } catch (err) {
+      throw new CoordinatorUnavailableError(url, err);
+    }
+    const client = new ControlClient(socket, log, selfId);
+    socket.on('error', (err) => log.warn({ err }, 'socket_error'));
+    socket.on('close', (code) => handlers.onClose(code));
+    socket.on('message', (data: RawData) => {
+      const res = decode(data, COORDINATOR_TO_NODE);
+      if (res.ok) return handlers.onMessage(res.msg);
+      log.warn({ err: { code: res.code, message: res.text }, src: res.src, type: res.type }, 'reject');
+      if (res.msg_id !== undefined) client.sendRaw(encode(errorReply(selfId(), COORDINATOR_ID, res.code, res.text, res.msg_id)));
+    });
+    return client;
+  }
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  private sendRaw(frame: string, done?: (err?: Error) => void): void {
+    if (!this.open) {
+      done?.(new Error('control channel is closed'));
+      return;
+    }
+    this.socket.send(frame, (err) => {
+      if (err) this.log.warn({ err }, 'control_send_failed');
+      done?.(err ?? undefined);
+    });
+  }
+
+  send(body: NodeToCoordinator): void {
+    this.sendRaw(encode({ src: this.selfId(), dest: COORDINATOR_ID, body }));
+  }
+
+  /** Sends and resolves once the frame has been handed to the kernel (or failed). */
+  sendAndWait(body: NodeToCoordinator): Promise<void> {
+    return new Promise((resolve) => this.sendRaw(encode({ src: this.selfId(), dest: COORDINATOR_ID, body }), () => resolve()));
+  }
+
+  close(): void {
+    if (this.open) this.socket.close(1000, 'done');
+  }
+}

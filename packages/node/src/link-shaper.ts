@@ -1,0 +1,110 @@
+/**
+ * The sender side of the network model. Every outgoing data message passes through here: the
+ * shaper draws its delay from a generator keyed by (run seed, src, dest, per-link sequence number),
+ * holds it, and hands it to the link when it is due. Messages on one link leave in the order they
+ * were sent (FIFO): a message whose drawn delay would let it overtake its predecessor waits for it.
+ */
+import { keyedRng, sampleDelay, type DelaySpec } from '@agentnet/protocol';
+
+export interface ShapedMessage {
+  /** Journal id of the message. */
+  id: string;
+  dest: string;
+  /** Per-link sequence number, from 1. */
+  seq: number;
+  /** When the behaviour sent it (epoch ms). */
+  sentAt: number;
+  /** The delay drawn for this message (injected delay). */
+  delayMs: number;
+  /** When it may leave: max(sent + delay, predecessor's due). */
+  dueAt: number;
+  frame: string;
+}
+
+export interface LinkShaperOptions {
+  self: string;
+  seed: number;
+  delay: DelaySpec;
+  now: () => number;
+  /** Puts due messages of one link on the wire, oldest first. */
+  transmit: (dest: string, due: ShapedMessage[]) => void;
+}
+
+interface LinkQueue {
+  seq: number;
+  lastDueAt: number;
+  items: ShapedMessage[];
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class LinkShaper {
+  private readonly links = new Map<string, LinkQueue>();
+  private closed = false;
+
+  constructor(private readonly options: LinkShaperOptions) {}
+
+  private queue(dest: string): LinkQueue {
+    let q = this.links.get(dest);
+    if (!q) {
+      q = { seq: 0, lastDueAt: 0, items: [], timer: undefined };
+      this.links.set(dest, q);
+    }
+    return q;
+  }
+
+  /** Draws the next decision on the link to `dest` without queueing anything. */
+  draw(dest: string): { seq: number; delayMs: number } {
+    const q = this.queue(dest);
+    const seq = ++q.seq;
+    const rng = keyedRng(this.options.seed, 'delay', this.options.self, dest, seq);
+    return { seq, delayMs: sampleDelay(this.options.delay, rng) };
+  }
+
+  /** Queues a message whose decision came from `draw()`. */
+  enqueue(msg: Omit<ShapedMessage, 'dueAt'>): ShapedMessage {
+    if (this.closed) throw new Error('link shaper is closed');
+    const q = this.queue(msg.dest);
+    const shaped: ShapedMessage = { ...msg, dueAt: Math.max(msg.sentAt + msg.delayMs, q.lastDueAt) };
+    q.lastDueAt = shaped.dueAt;
+    q.items.push(shaped);
+    if (q.items.length === 1) this.arm(msg.dest, q);
+    return shaped;
+  }
+
+  private arm(dest: string, q: LinkQueue): void {
+    const head = q.items[0];
+    if (!head) return;
+    const wait = head.dueAt - this.options.now();
+    q.timer = setTimeout(() => this.release(dest, q), Math.max(0, Math.ceil(wait)));
+  }
+
+  private release(dest: string, q: LinkQueue): void {
+    q.timer = undefined;
+    const now = this.options.now();
+    let n = 0;
+    while (n < q.items.length && (q.items[n] as ShapedMessage).dueAt <= now) n++;
+    if (n > 0) this.options.transmit(dest, q.items.splice(0, n));
+    // A timer may fire a fraction of a millisecond early by the high-resolution clock; re-arm then.
+    this.arm(dest, q);
+  }
+
+  /** Messages held right now, over all links. */
+  get pending(): number {
+    let n = 0;
+    for (const q of this.links.values()) n += q.items.length;
+    return n;
+  }
+
+  /** Stops all timers and returns what was still held (in flight at stop). */
+  close(): ShapedMessage[] {
+    this.closed = true;
+    const held: ShapedMessage[] = [];
+    for (const q of this.links.values()) {
+      if (q.timer) clearTimeout(q.timer);
+      q.timer = undefined;
+      held.push(...q.items);
+      q.items = [];
+    }
+    return held;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * The node's links to its peers: one WebSocket per pair of nodes, carrying both directions. The node
+ * with the smaller index in `node_ids` dials, the other accepts. A socket becomes a link only after a
+ * valid `link_hello` from a peer named in `init`; everything that arrives on a peer socket is decoded
+ * and checked here, and bad input is answered with an error and logged, never thrown.
+ */
+import type { WebSocket, RawData } from 'ws';
+import {
+  DIAL_ATTEMPTS,
+  DIAL_RETRY_MS,
+  ErrorCode,
+  ErrorBody,
+  LinkBye,
+  LinkHello,
+  LinkHelloOk,
+  Chatter,
+  decode,
+  encode,
+  errorReply,
+  type BodyOf,
+  type Envelope,
+  type Logger,
+  type Typed,
+  type Peer,
+} from '@agentnet/protocol';
+import { dial } from './dial.js';
+
+type PeerMessage = Typed<BodyOf<typeof PEER_BODIES>>;
+
+function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string } {
+  const msgId = 'msg_id' in msg.body ? msg.body.msg_id : undefined;
+  return msgId === undefined ? { src: msg.src, type: msg.body.type } : { src: msg.src, msg_id: msgId, type: msg.body.type };
+}
+import { PeerUnavailableError } from './errors.js';
+
+/** Body types a node accepts from peers. */
+export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, error: ErrorBody };
+
+export class PeerLink {
+  byeReceived = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    readonly peer: string,
+    readonly socket: WebSocket,
+    readonly dialed: boolean,
+  ) {}
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Resolves once the peer's `link_bye` arrived or the link closed. */
+  drained(): Promise<void> {
+    if (this.byeReceived || !this.open) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  settle(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+export interface PeerMeshOptions {
+  log: Logger;
+  /** A data message from a linked peer, already checked for src and dest. */
+  onMessage: (link: PeerLink, msg: Envelope) => void;
+  /** A link closed while the node was not stopping. */
+  onLinkDown: (peer: string) => void;
+}
+
+export class PeerMesh {
+  private peers = new Map<string, Peer>();
+  private readonly links = new Map<string, PeerLink>();
+  private readonly bySocket = new Map<WebSocket, PeerLink>();
+  /** Hellos that arrived before this node's own `init` told it who its peers are. */
+  private early: Array<{ socket: WebSocket; msg: PeerMessage }> = [];
+  /** This node's id; known once `connect()` is called with the node's `init`. */
+  private self: string | undefined;
+  private stopping = false;
+  private onAllLinked: (() => void) | undefined;
+
+  constructor(private readonly options: PeerMeshOptions) {}
+
+  link(peer: string): PeerLink | undefined {
+    return this.links.get(peer);
+  }
+
+  get linkedPeers(): string[] {
+    return [...this.links.keys()].sort();
+  }
+
+  /** Takes a socket accepted by the peer server. */
+  accept(socket: WebSocket): void {
+    this.watch(socket);
+  }
+
+  private watch(socket: WebSocket): void {
+    socket.on('message', (data: RawData) => this.onFrame(socket, data));
+    socket.on('error', (err) => {
+      const peer = this.bySocket.get(socket)?.peer;
+      this.options.log.warn({ err, peer }, 'socket_error');
+    });
+    socket.on('close', (code) => this.onClose(socket, code));
+  }
+
+  /**
+   * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
+   * peer is up.
+   */
+  async connect(self: string, peers: Peer[], nodeIds: string[]): Promise<void> {
+    this.self = self;
+    this.peers = new Map(peers.map((p) => [p.id, p]));
+    const allLinked = new Promise<void>((resolve) => {
+      this.onAllLinked = resolve;
+    });
+    for (const { socket, msg } of this.early.splice(0)) this.onHello(socket, msg);
+    const selfIndex = nodeIds.indexOf(self);
+    const toDial = peers.filter((p) => nodeIds.indexOf(p.id) > selfIndex);
+    await Promise.all(toDial.map((p) => this.dialPeer(p)));
+    this.checkAllLinked();
+    await allLinked;
+  }
+
+  private async dialPeer(peer: Peer): Promise<void> {
+    let socket: WebSocket;
+    try {
+      socket = await dial(peer.url, {
+        attempts: DIAL_ATTEMPTS,
+        retryMs: DIAL_RETRY_MS,
+        onRetry: (attempt, err) => this.options.log.debug({ peer: peer.id, attempt, err }, 'dial_retry'),
+      });
+    } catch (err) {
+      throw new PeerUnavailableError(peer.id, peer.url, err);
+    }
+    this.watch(socket);
+    socket.send(encode({ src: this.self ?? '', dest: peer.id, body: { type: 'link_hello', msg_id: 0 } }));
+    // The link is added when link_hello_ok comes back (onFrame).
+  }
+
+  private addLink(peer: string, socket: WebSocket, dialed: boolean): void {
+    const link = new PeerLink(peer, socket, dialed);
+    this.links.set(peer, link);
+    this.bySocket.set(socket, link);
+    this.options.log.info({ peer, url: this.peers.get(peer)?.url, dialed }, 'connect');
+    this.checkAllLinked();
+  }
+
+  private checkAllLinked(): void {
+    if (this.onAllLinked && [...this.peers.keys()].every((p) => this.links.has(p))) {
+      const done = this.onAllLinked;
+      this.onAllLinked = undefined;
+      done();
+    }
+  }
+
+  private reject(socket: WebSocket, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
+    this.options.log.warn(
+      { err: { code, message: text }, src: seen.src, type: seen.type, msg_id: seen.msg_id },
+      'reject',
+    );
+    if (seen.msg_id !== undefined && socket.readyState === socket.OPEN) {
+      socket.send(encode(errorReply(this.self ?? 'new', seen.src ?? 'unknown', code, text, seen.msg_id)));
+    }
+  }
+
+  private onFrame(socket: WebSocket, data: RawData): void {
+    const res = decode(data, PEER_BODIES);
+    if (!res.ok) return this.reject(socket, res.code, res.text, res);
+    const msg = res.msg;
+    const seen = seenOf(msg);
+    if (this.self === undefined) {
+      // Peers may dial before this node's own init arrives; keep their hellos until it does.
+      if (msg.body.type === 'link_hello') this.early.push({ socket, msg });
+      else this.reject(socket, ErrorCode.temporarily_unavailable, 'this node has not been initialised yet', seen);
+      return;
+    }
+    if (msg.dest !== this.self) {
+      return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}; it does not forward to ${msg.dest}`, seen);
+    }
+    const link = this.bySocket.get(socket);
+    if (!link) return this.onUnlinkedFrame(socket, msg);
+    if (msg.src !== link.peer) {
+      return this.reject(socket, ErrorCode.unknown_peer, `this link belongs to ${link.peer}, not ${msg.src}`, seen);
+    }
+    switch (msg.body.type) {
+      case 'link_bye':
+        link.byeReceived = true;
+        link.settle();
+        return;
+      case 'link_hello':
+      case 'link_hello_ok':
+        return this.reject(socket, ErrorCode.unexpected_message, `link to ${link.peer} is already open`, seen);
+      case 'error':
+        this.options.log.warn({ peer: link.peer, error: msg.body }, 'error_reply');
+        return;
+      default:
+        this.options.onMessage(link, msg);
+    }
+  }
+
+  private onUnlinkedFrame(socket: WebSocket, msg: PeerMessage): void {
+    const seen = seenOf(msg);
+    if (msg.body.type === 'link_hello') return this.onHello(socket, msg);
+    if (msg.body.type === 'link_hello_ok' && this.peers.has(msg.src) && !this.links.has(msg.src)) {
+      return this.addLink(msg.src, socket, true);
+    }
+    if (msg.body.type === 'error') {
+      this.options.log.warn({ src: msg.src, error: msg.body }, 'error_reply');
+      return;
+    }
+    this.reject(socket, ErrorCode.unknown_peer, 'no link on this socket: send link_hello from a known peer first', seen);
+  }
+
+  private onHello(socket: WebSocket, msg: PeerMessage): void {
+    const seen = seenOf(msg);
+    if (!this.peers.has(msg.src)) {
+      return this.reject(socket, ErrorCode.unknown_peer, `${msg.src} is not a peer of ${this.self}`, seen);
+    }
+    if (this.links.has(msg.src)) {
+      return this.reject(socket, ErrorCode.unexpected_message, `a link to ${msg.src} is already open`, seen);
+    }
+    socket.send(
+      encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0 } }),
+    );
+    this.addLink(msg.src, socket, false);
+  }
+
+  private onClose(socket: WebSocket, code: number): void {
+    const link = this.bySocket.get(socket);
+    this.early = this.early.filter((e) => e.socket !== socket);
+    if (!link) return;
+    this.bySocket.delete(socket);
+    link.settle();
+    if (!this.stopping) {
+      this.options.log.warn({ peer: link.peer, code }, 'disconnect');
+      this.options.onLinkDown(link.peer);
+    }
+  }
+
+  /**
+   * Sends `link_bye` on every open link and waits (up to `timeoutMs`) for each peer's own bye, so
+   * every message a live peer put on the wire before stopping has arrived.
+   */
+  async drain(timeoutMs: number): Promise<string[]> {
+    this.stopping = true;
+    const links = [...this.links.values()].filter((l) => l.open);
+    for (const link of links) {
+      link.socket.send(encode({ src: this.self ?? '', dest: link.peer, body: { type: 'link_bye' } }));
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(links.map((l) => l.drained())), timeout]);
+    clearTimeout(timer);
+    return links.filter((l) => !l.byeReceived && l.open).map((l) => l.peer);
+  }
+
+  /** Closes every link gracefully and cuts sockets that never became links. */
+  close(): void {
+    this.stopping = true;
+    for (const link of this.links.values()) link.socket.close(1000, 'stop');
+    for (const { socket } of this.early) socket.terminate();
+    this.onAllLinked = undefined;
+  }
+}

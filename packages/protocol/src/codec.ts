@@ -1,0 +1,113 @@
+/**
+ * The one place bytes become messages. `decode()` never throws: it returns the message or the wire
+ * error to answer with, so a receiver can log, reply and carry on serving everyone else.
+ */
+import { z } from 'zod';
+import { Envelope, type Typed } from './envelope.js';
+import { ErrorCode } from './error-codes.js';
+import { MAX_PAYLOAD_BYTES } from './constants.js';
+
+/** The body schemas a receiver accepts, by `body.type`. */
+export type BodyTable = Record<string, z.ZodType>;
+export type BodyOf<T extends BodyTable> = z.infer<T[keyof T]>;
+
+export interface DecodeFailure {
+  ok: false;
+  code: number;
+  text: string;
+  /** Whatever could be read of the message, so the error can be addressed and logged. */
+  src?: string;
+  msg_id?: number;
+  type?: string;
+}
+export interface DecodeSuccess<B> {
+  ok: true;
+  msg: Typed<B>;
+}
+export type DecodeResult<B> = DecodeSuccess<B> | DecodeFailure;
+
+/** Formats zod issues as `path: message; ...` on one line, for logs and error replies. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+function dataToString(data: unknown): string | undefined {
+  if (typeof data === 'string') return data;
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data) && data.every(Buffer.isBuffer)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return undefined;
+}
+
+function peek(value: unknown): Pick<DecodeFailure, 'src' | 'msg_id' | 'type'> {
+  if (typeof value !== 'object' || value === null) return {};
+  const env = value as { src?: unknown; body?: { msg_id?: unknown; type?: unknown } };
+  const out: Pick<DecodeFailure, 'src' | 'msg_id' | 'type'> = {};
+  if (typeof env.src === 'string') out.src = env.src;
+  if (typeof env.body === 'object' && env.body !== null) {
+    if (Number.isInteger(env.body.msg_id) && (env.body.msg_id as number) >= 0) {
+      out.msg_id = env.body.msg_id as number;
+    }
+    if (typeof env.body.type === 'string') out.type = env.body.type;
+  }
+  return out;
+}
+
+export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+  const text = dataToString(data);
+  if (text === undefined) {
+    return { ok: false, code: ErrorCode.malformed_request, text: 'frame is not text' };
+  }
+  if (text.length > MAX_PAYLOAD_BYTES) {
+    return {
+      ok: false,
+      code: ErrorCode.frame_too_large,
+      text: `frame of ${text.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, code: ErrorCode.malformed_request, text: `invalid JSON: ${(err as Error).message}` };
+  }
+  const seen = peek(value);
+  const env = Envelope.safeParse(value);
+  if (!env.success) {
+    return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...seen };
+  }
+  const schema = bodies[env.data.body.type];
+  if (!schema) {
+    return {
+      ok: false,
+      code: ErrorCode.not_supported,
+      text: `message type "${env.data.body.type}" is not supported here`,
+      ...seen,
+    };
+  }
+  const body = schema.safeParse(env.data.body);
+  if (!body.success) {
+    return {
+      ok: false,
+      code: ErrorCode.malformed_request,
+      text: `bad ${env.data.body.type} body: ${describeIssues(body.error)}`,
+      ...seen,
+    };
+  }
+  return { ok: true, msg: { ...env.data, body: body.data as BodyOf<T> } };
+}
+
+export function encode(msg: Typed<unknown>): string {
+  return JSON.stringify(msg);
+}
+
+/** Builds a `{type:"error"}` reply envelope. */
+export function errorReply(src: string, dest: string, code: number, text: string, inReplyTo?: number) {
+  return {
+    src,
+    dest,
+    body: { type: 'error' as const, code, text, ...(inReplyTo === undefined ? {} : { in_reply_to: inReplyTo }) },
+  };
+}

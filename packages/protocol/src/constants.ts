@@ -1,0 +1,35 @@
+/** Id the coordinator uses as `src`/`dest` on the control channel. */
+export const COORDINATOR_ID = 'coordinator';
+/** `src` of a node's first message, before the coordinator has assigned it an id. */
+export const UNREGISTERED_ID = 'new';
+
+/** Defaults of the notebook this project grew from. */
+export const DEFAULT_DELAY = 'uniform:50:150';
+export const DEFAULT_INTERVAL = '1000:3000';
+export const DEFAULT_DURATION = '10s';
+export const DEFAULT_NODES = 5;
+
+/**
+ * Largest WebSocket frame any agentnet socket accepts. Control batches of journal records are the
+ * largest legitimate frames; 1 MiB holds several thousand records.
+ */
+export const MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+/** Nodes ship journal records to the coordinator at least this often, so a crash loses one batch at most. */
+export const RECORD_BATCH_INTERVAL_MS = 200;
+/** ...or as soon as this many records are waiting. */
+export const RECORD_BATCH_MAX = 2000;
+
+/** How long the coordinator waits for `--nodes` registrations, and then for all nodes to connect. */
+export const DEFAULT_REGISTER_TIMEOUT_MS = 30_000;
+export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** How long the coordinator waits for every node's final flush after `stop`. */
+export const STOP_TIMEOUT_MS = 5_000;
+/** How long a stopping node waits for each peer's end-of-link marker. */
+export const LINK_DRAIN_TIMEOUT_MS = 2_000;
+/** How often a dialing node retries a peer that refused the connection, and how many times. */
+export const DIAL_RETRY_MS = 100;
+export const DIAL_ATTEMPTS = 50;
+
+export const DEFAULT_RUNS_DIR = 'runs';
+export const LATEST_LINK = 'latest';

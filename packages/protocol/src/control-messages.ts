@@ -1,0 +1,115 @@
+/**
+ * Bodies on the control channel between each node and the coordinator. The sequence is
+ * register -> register_ok, (all registered) init -> ready, (all ready) start, records...,
+ * stop -> records + stopped. See docs/protocol.md.
+ */
+import { z } from 'zod';
+import { ErrorBody, MsgId, NodeId } from './envelope.js';
+import { DelaySpec, IntervalSpec } from './specs.js';
+import { JournalRecord } from './records.js';
+
+export const Register = z.object({
+  type: z.literal('register'),
+  msg_id: MsgId,
+  url: z.string().regex(/^wss?:\/\/.+/, 'url must be a ws:// or wss:// URL'),
+  pid: z.number().int().nonnegative(),
+  hostname: z.string().max(255),
+});
+export type Register = z.infer<typeof Register>;
+
+export const RegisterOk = z.object({
+  type: z.literal('register_ok'),
+  in_reply_to: MsgId,
+  node_id: NodeId,
+  run_id: z.string(),
+  /** Where the coordinator writes the run; a node writes its own log there unless told otherwise. */
+  run_dir: z.string(),
+});
+export type RegisterOk = z.infer<typeof RegisterOk>;
+
+export const Peer = z.object({ id: NodeId, url: z.string() });
+export type Peer = z.infer<typeof Peer>;
+
+export const NetworkPolicy = z.object({
+  seed: z.number().int().nonnegative(),
+  delay: DelaySpec,
+});
+export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
+
+export const TrafficSettings = z.object({
+  behavior: z.literal('chatter'),
+  interval: IntervalSpec,
+});
+export type TrafficSettings = z.infer<typeof TrafficSettings>;
+
+export const Init = z.object({
+  type: z.literal('init'),
+  msg_id: MsgId,
+  node_id: NodeId,
+  node_ids: z.array(NodeId),
+  peers: z.array(Peer),
+  network: NetworkPolicy,
+  traffic: TrafficSettings,
+});
+export type Init = z.infer<typeof Init>;
+
+/** Sent by a node once it has a working link to every peer in its `init`. */
+export const Ready = z.object({
+  type: z.literal('ready'),
+  in_reply_to: MsgId,
+  peers: z.array(NodeId),
+});
+export type Ready = z.infer<typeof Ready>;
+
+export const Start = z.object({ type: z.literal('start'), msg_id: MsgId });
+export type Start = z.infer<typeof Start>;
+
+export const Records = z.object({
+  type: z.literal('records'),
+  records: z.array(JournalRecord),
+});
+export type Records = z.infer<typeof Records>;
+
+export const Stop = z.object({
+  type: z.literal('stop'),
+  msg_id: MsgId,
+  reason: z.string(),
+});
+export type Stop = z.infer<typeof Stop>;
+
+/** A node's own totals; the coordinator checks them against the records it received. */
+export const NodeCounters = z.object({
+  sent: z.number().int().nonnegative(),
+  received: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+  in_flight: z.number().int().nonnegative(),
+});
+export type NodeCounters = z.infer<typeof NodeCounters>;
+
+/** A node's last control message: every record before it has been sent. */
+export const Stopped = z.object({
+  type: z.literal('stopped'),
+  in_reply_to: MsgId.optional(),
+  counters: NodeCounters,
+});
+export type Stopped = z.infer<typeof Stopped>;
+
+/** What a node may send the coordinator, by body type (the table `decode()` takes). */
+export const NODE_TO_COORDINATOR = {
+  register: Register,
+  ready: Ready,
+  records: Records,
+  stopped: Stopped,
+  error: ErrorBody,
+};
+export type NodeToCoordinator = z.infer<(typeof NODE_TO_COORDINATOR)[keyof typeof NODE_TO_COORDINATOR]>;
+
+/** What the coordinator may send a node, by body type. */
+export const COORDINATOR_TO_NODE = {
+  register_ok: RegisterOk,
+  init: Init,
+  start: Start,
+  stop: Stop,
+  error: ErrorBody,
+};
+export type CoordinatorToNode = z.infer<(typeof COORDINATOR_TO_NODE)[keyof typeof COORDINATOR_TO_NODE]>;

@@ -1,0 +1,41 @@
+/**
+ * Maelstrom's envelope, `{src, dest, body}` with `body.type`, `body.msg_id`, `body.in_reply_to`,
+ * used on both channels (node-to-node and node-to-coordinator). Data messages between nodes also
+ * carry agentnet's journal fields at the top level: `id` (unique in the run), `sent_at` (epoch ms
+ * when the sender's behaviour sent it) and `delay_ms` (the delay its link shaper injected).
+ */
+import { z } from 'zod';
+
+export const NodeId = z.string().min(1).max(64);
+export type NodeId = z.infer<typeof NodeId>;
+
+export const MsgId = z.number().int().nonnegative();
+
+/** Any body: its type and the request/reply ids; the rest is the type's own. */
+export const Body = z.looseObject({
+  type: z.string().min(1).max(64),
+  msg_id: MsgId.optional(),
+  in_reply_to: MsgId.optional(),
+});
+export type Body = z.infer<typeof Body>;
+
+export const Envelope = z.object({
+  src: NodeId,
+  dest: NodeId,
+  id: z.string().min(1).max(128).optional(),
+  sent_at: z.number().optional(),
+  delay_ms: z.number().nonnegative().optional(),
+  body: Body,
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+export const ErrorBody = z.object({
+  type: z.literal('error'),
+  in_reply_to: MsgId.optional(),
+  code: z.number().int(),
+  text: z.string(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** An envelope whose body has been checked against one body schema. */
+export type Typed<B> = Omit<Envelope, 'body'> & { body: B };

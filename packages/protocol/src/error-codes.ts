@@ -1,0 +1,44 @@
+/**
+ * Error codes. 0-999 are Maelstrom's own (https://github.com/jepsen-io/maelstrom/blob/main/doc/protocol.md),
+ * agentnet's start at 1000.
+ */
+export const ErrorCode = {
+  timeout: 0,
+  node_not_found: 1,
+  not_supported: 10,
+  temporarily_unavailable: 11,
+  malformed_request: 12,
+  crash: 13,
+  abort: 14,
+  key_does_not_exist: 20,
+  key_already_exists: 21,
+  precondition_failed: 22,
+  txn_conflict: 30,
+  // agentnet
+  frame_too_large: 1000,
+  unknown_peer: 1001,
+  unexpected_message: 1002,
+  cluster_full: 1003,
+} as const;
+
+export type ErrorCodeName = keyof typeof ErrorCode;
+export type ErrorCodeValue = (typeof ErrorCode)[ErrorCodeName];
+
+const NAMES = new Map<number, ErrorCodeName>(
+  Object.entries(ErrorCode).map(([name, code]) => [code, name as ErrorCodeName]),
+);
+
+export function errorCodeName(code: number): string {
+  return NAMES.get(code) ?? `code_${code}`;
+}
+
+/** A failure reported by the remote side of a request, carrying its wire error code. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: number,
+    text: string,
+  ) {
+    super(`${errorCodeName(code)} (${code}): ${text}`);
+    this.name = 'RpcError';
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Logging shared by both processes: pino JSON lines to `<run dir>/<name>.log`, optionally also
+ * readable on stderr (`--pretty`). A node learns its id and run directory only after registering,
+ * so lines logged before the file is known are held and written, stamped with the id, when it opens.
+ */
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino, { type Logger, type LevelWithSilent } from 'pino';
+import pretty from 'pino-pretty';
+
+/** Held lines beyond this are discarded (and counted) rather than growing without bound. */
+const MAX_HELD_LINES = 10_000;
+
+interface LineStream {
+  write(line: string): void;
+}
+
+export class LogSink implements LineStream {
+  private file: (LineStream & { flushSync(): void; end(): void }) | undefined;
+  private held: string[] = [];
+  private discarded = 0;
+  private readonly pretty: LineStream | undefined;
+
+  constructor(prettyOnStderr: boolean) {
+    this.pretty = prettyOnStderr
+      ? pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY ?? false })
+      : undefined;
+  }
+
+  write(line: string): void {
+    this.pretty?.write(line);
+    if (this.file) this.file.write(line);
+    else if (this.held.length < MAX_HELD_LINES) this.held.push(line);
+    else this.discarded++;
+  }
+
+  /** Starts writing to `path` (created with its directory), first the held lines merged with `stamp`. */
+  open(path: string, stamp: Record<string, unknown> = {}): void {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(path, 'a');
+    try {
+      this.file = pino.destination({ dest: fd, sync: false });
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    for (const line of this.held) {
+      this.file.write(`${JSON.stringify({ ...JSON.parse(line), ...stamp })}\n`);
+    }
+    if (this.discarded > 0) {
+      this.file.write(`${JSON.stringify({ ...stamp, level: 'warn', discarded: this.discarded, msg: 'log_overflow' })}\n`);
+    }
+    this.held = [];
+  }
+
+  get isOpen(): boolean {
+    return this.file !== undefined;
+  }
+
+  /** Writes everything buffered to disk now; call before the process exits. */
+  flushSync(): void {
+    try {
+      this.file?.flushSync();
+    } catch {
+      // A destination still opening has nothing of ours buffered yet.
+    }
+  }
+}
+
+export interface CreateLoggerOptions {
+  role: 'node' | 'coordinator';
+  level: LevelWithSilent;
+  pretty: boolean;
+  /** Fields every line carries from the start. */
+  base?: Record<string, unknown>;
+  /** Called for every line; its fields are merged in (the node id, once known). */
+  mixin?: () => Record<string, unknown>;
+}
+
+export function createLogger(options: CreateLoggerOptions): { log: Logger; sink: LogSink } {
+  const sink = new LogSink(options.pretty);
+  const log = pino(
+    {
+      level: options.level,
+      base: { role: options.role, pid: process.pid, ...options.base },
+      formatters: { level: (label) => ({ level: label }) },
+      ...(options.mixin ? { mixin: options.mixin } : {}),
+    },
+    sink,
+  );
+  return { log, sink };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type { Logger, LevelWithSilent };

@@ -1,0 +1,24 @@
+/**
+ * Bodies exchanged between nodes. One WebSocket per pair of nodes carries both directions; the node
+ * with the smaller index dials. `link_hello`/`link_hello_ok` open a link, `link_bye` is the sender's
+ * last message on it (the link is FIFO, so everything before it has arrived when it arrives).
+ */
+import { z } from 'zod';
+import { MsgId } from './envelope.js';
+
+export const LinkHello = z.object({ type: z.literal('link_hello'), msg_id: MsgId });
+export type LinkHello = z.infer<typeof LinkHello>;
+
+export const LinkHelloOk = z.object({ type: z.literal('link_hello_ok'), in_reply_to: MsgId });
+export type LinkHelloOk = z.infer<typeof LinkHelloOk>;
+
+export const LinkBye = z.object({ type: z.literal('link_bye') });
+export type LinkBye = z.infer<typeof LinkBye>;
+
+/** The notebook's agent message: `Hello from n2 at <time>`. */
+export const Chatter = z.object({
+  type: z.literal('chatter'),
+  msg_id: MsgId,
+  text: z.string().max(4096),
+});
+export type Chatter = z.infer<typeof Chatter>;

@@ -1,0 +1,48 @@
+/**
+ * The message journal: what each node reports about every data message it sent or received. The
+ * coordinator joins them by message `id` into `messages.jsonl` and the report's accounting.
+ */
+import { z } from 'zod';
+import { NodeId } from './envelope.js';
+
+const MessageFields = {
+  id: z.string(),
+  src: NodeId,
+  dest: NodeId,
+  /** Epoch milliseconds (fractional) when the sender's behaviour sent the message. */
+  sent_at: z.number(),
+  /** Delay the sender's link shaper drew for it. */
+  delay_ms: z.number().nonnegative(),
+};
+
+/** Why a message was not delivered. */
+export const DropReason = z.enum([
+  /** The link to the destination was closed (the peer died or the socket failed). */
+  'link_down',
+  /** The destination node was lost during the run; its receipt, if any, died with it. */
+  'crash',
+]);
+export type DropReason = z.infer<typeof DropReason>;
+
+export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields });
+export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number() });
+export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason });
+
+export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord]);
+export type JournalRecord = z.infer<typeof JournalRecord>;
+export type SendRecord = z.infer<typeof SendRecord>;
+export type RecvRecord = z.infer<typeof RecvRecord>;
+export type DropRecord = z.infer<typeof DropRecord>;
+
+export const MessageStatus = z.enum(['delivered', 'dropped', 'in_flight']);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/** One line of `messages.jsonl`. */
+export const MessageLine = z.object({
+  ...MessageFields,
+  status: MessageStatus,
+  received_at: z.number().nullable(),
+  latency_ms: z.number().nullable(),
+  drop_reason: DropReason.nullable(),
+});
+export type MessageLine = z.infer<typeof MessageLine>;

@@ -1,0 +1,87 @@
+/**
+ * `report.json`: the coordinator's analysis of a run. Tests and later tools read it back through
+ * this schema.
+ */
+import { z } from 'zod';
+import { DropReason } from './records.js';
+
+export const Percentiles = z.object({
+  count: z.number().int().nonnegative(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+  mean: z.number().nullable(),
+});
+export type Percentiles = z.infer<typeof Percentiles>;
+
+export const NodeStatus = z.enum(['ok', 'lost']);
+
+export const NodeReport = z.object({
+  id: z.string(),
+  pid: z.number().int(),
+  url: z.string(),
+  hostname: z.string(),
+  status: NodeStatus,
+  /** Why and when (ms since start) a lost node was lost; null for nodes that stopped normally. */
+  lost: z.object({ at_ms: z.number(), reason: z.string() }).nullable(),
+  /** From the joined journal: messages this node sent, received, had dropped, left in flight. */
+  sent: z.number().int(),
+  received: z.number().int(),
+  dropped: z.number().int(),
+  in_flight: z.number().int(),
+  /** The node's own final counters, null when it never sent its final flush (lost). */
+  reported: z
+    .object({ sent: z.number(), received: z.number(), dropped: z.number(), in_flight: z.number() })
+    .nullable(),
+});
+export type NodeReport = z.infer<typeof NodeReport>;
+
+export const RunConfig = z.object({
+  nodes: z.number().int(),
+  duration_ms: z.number(),
+  seed: z.number().int(),
+  delay: z.string(),
+  interval: z.string(),
+  behavior: z.string(),
+});
+export type RunConfig = z.infer<typeof RunConfig>;
+
+export const Report = z.object({
+  run_id: z.string(),
+  run_dir: z.string(),
+  seed: z.number().int(),
+  nodes: z.number().int(),
+  duration_ms: z.number(),
+  /** Time from `start` to the last node's final flush. */
+  elapsed_ms: z.number(),
+  started_at: z.string(),
+  /** True when the run was cut short (Ctrl-C); the report holds what had been collected. */
+  interrupted: z.boolean(),
+  config: RunConfig,
+  /** One command that repeats this run's decisions. */
+  rerun: z.string(),
+  coordinator: z.object({ pid: z.number().int(), url: z.string() }),
+  totals: z.object({
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    dropped: z.number().int(),
+    in_flight: z.number().int(),
+    dropped_by_reason: z.partialRecord(DropReason, z.number().int()),
+  }),
+  summary: z.object({
+    total_exchanged: z.number().int(),
+    average_per_node: z.number(),
+    most_received: z.object({ id: z.string(), count: z.number().int() }).nullable(),
+  }),
+  per_node: z.array(NodeReport),
+  /** Observed latency: received_at - sent_at. */
+  latency_ms: Percentiles,
+  /** The delay the shapers injected, over the same delivered messages. */
+  delay_ms: Percentiles,
+  /** What sockets and processes add: latency - injected delay. */
+  overhead_ms: Percentiles,
+  /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
+  warnings: z.array(z.string()),
+});
+export type Report = z.infer<typeof Report>;

@@ -1,0 +1,109 @@
+/**
+ * The small text languages of the CLI and config (`uniform:50:150`, `1000:3000`, `10s`), parsed by
+ * zod schemas so a bad value fails with a message that names the expected form.
+ */
+import { z } from 'zod';
+import type { Rng } from './prng.js';
+
+export const DelaySpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant'), ms: z.number().nonnegative() }),
+  z.object({
+    kind: z.literal('uniform'),
+    min: z.number().nonnegative(),
+    max: z.number().nonnegative(),
+  }),
+]);
+export type DelaySpec = z.infer<typeof DelaySpec>;
+
+const NUMBER = /^\d+(\.\d+)?$/;
+
+function num(text: string | undefined): number | undefined {
+  return text !== undefined && NUMBER.test(text) ? Number(text) : undefined;
+}
+
+/** Parses `constant:MS` or `uniform:MIN:MAX` (milliseconds). */
+export const DelaySpecText = z.string().transform((text, ctx): DelaySpec => {
+  const [kind, ...args] = text.split(':');
+  if (kind === 'constant' && args.length === 1) {
+    const ms = num(args[0]);
+    if (ms !== undefined) return { kind, ms };
+  }
+  if (kind === 'uniform' && args.length === 2) {
+    const min = num(args[0]);
+    const max = num(args[1]);
+    if (min !== undefined && max !== undefined) {
+      if (min <= max) return { kind, min, max };
+      ctx.addIssue({ code: 'custom', message: `delay "${text}": MIN must not exceed MAX` });
+      return z.NEVER;
+    }
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: `delay "${text}" is not one of constant:MS, uniform:MIN:MAX (milliseconds)`,
+  });
+  return z.NEVER;
+});
+
+export function formatDelaySpec(spec: DelaySpec): string {
+  return spec.kind === 'constant' ? `constant:${spec.ms}` : `uniform:${spec.min}:${spec.max}`;
+}
+
+/** Draws one delay in milliseconds. */
+export function sampleDelay(spec: DelaySpec, rng: Rng): number {
+  return spec.kind === 'constant' ? spec.ms : rng.uniform(spec.min, spec.max);
+}
+
+/** The range of delays a spec can produce, for checks and reports. */
+export function delayBounds(spec: DelaySpec): { min: number; max: number } {
+  return spec.kind === 'constant' ? { min: spec.ms, max: spec.ms } : { min: spec.min, max: spec.max };
+}
+
+export const IntervalSpec = z.object({
+  min: z.number().positive(),
+  max: z.number().positive(),
+});
+export type IntervalSpec = z.infer<typeof IntervalSpec>;
+
+/** Parses `MIN:MAX` or `MS` (milliseconds between two sends of one node). */
+export const IntervalSpecText = z.string().transform((text, ctx): IntervalSpec => {
+  const parts = text.split(':');
+  const [min, max] = parts.length === 1 ? [num(parts[0]), num(parts[0])] : [num(parts[0]), num(parts[1])];
+  if (parts.length <= 2 && min !== undefined && max !== undefined && min > 0 && min <= max) {
+    return { min, max };
+  }
+  ctx.addIssue({
+    code: 'custom',
+    message: `interval "${text}" is not MIN:MAX or MS with 0 < MIN <= MAX (milliseconds)`,
+  });
+  return z.NEVER;
+});
+
+export function formatIntervalSpec(spec: IntervalSpec): string {
+  return spec.min === spec.max ? `${spec.min}` : `${spec.min}:${spec.max}`;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+
+/** Parses `500ms`, `10s`, `1.5s`, `2m` into milliseconds. */
+export const DurationText = z.string().transform((text, ctx): number => {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
+  const value = match ? Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0) : NaN;
+  if (Number.isFinite(value) && value > 0) return Math.round(value);
+  ctx.addIssue({ code: 'custom', message: `duration "${text}" is not like 500ms, 10s or 2m` });
+  return z.NEVER;
+});
+
+/** A run seed: a non-negative integer (printed in every report so a run can be repeated). */
+export const SeedText = z
+  .string()
+  .regex(/^\d{1,15}$/, 'seed must be a non-negative integer')
+  .transform(Number);
+
+/** A whole number given as text, e.g. `--nodes 5`. */
+export function intText(name: string, min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+}

@@ -1,0 +1,119 @@
+/**
+ * `npm run cluster -- --nodes 5`: starts one coordinator and N node processes (each started with
+ * `process.execPath`, never through npx), lets the coordinator run and report, and makes sure every
+ * child is gone before it exits. Ctrl-C asks the coordinator for a partial report; a second Ctrl-C
+ * kills everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { formatUsage, parseCli } from '@agentnet/protocol';
+import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COORDINATOR_MAIN = fileURLToPath(new URL('../packages/coordinator/src/main.ts', import.meta.url));
+const NODE_MAIN = fileURLToPath(new URL('../packages/node/src/main.ts', import.meta.url));
+const TSX = import.meta.resolve('tsx');
+/** How long the coordinator may take to start listening, and the nodes to exit after it. */
+const COORDINATOR_START_TIMEOUT_MS = 30_000;
+const NODE_EXIT_TIMEOUT_MS = 5_000;
+
+const argv = process.argv.slice(2);
+const cli = parseCli(argv, RUN_FLAGS, RunFlags);
+const usage = formatUsage('npm run cluster -- [options]', 'Starts a coordinator and --nodes node processes on this machine, runs, and prints the analysis.', RUN_HELP);
+if (!cli.ok) {
+  process.stderr.write(`error: ${cli.error}\n\n${usage}`);
+  process.exit(2);
+}
+if (cli.help) {
+  process.stdout.write(usage);
+  process.exit(0);
+}
+const flags = cli.value;
+
+const children = new Set<ChildProcess>();
+
+function start(main: string, args: string[], ipc: boolean): ChildProcess {
+  // Each child gets its own process group, so a terminal's Ctrl-C reaches only this launcher, which
+  // then stops the run in order instead of every process tearing itself down at once.
+  const child = spawn(process.execPath, ['--import', TSX, main, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', ipc ? 'inherit' : 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
+    detached: true,
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.on('error', (err) => process.stderr.write(`cluster: cannot start ${main}: ${err.message}\n`));
+  return child;
+}
+
+function killAll(signal: NodeJS.Signals): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+}
+
+// Whatever happens to this process, no child outlives it.
+process.on('exit', () => killAll('SIGKILL'));
+
+function exited(child: ChildProcess): Promise<number> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode ?? 128);
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+}
+
+const coordinator = start(COORDINATOR_MAIN, [...argv, '--host', '127.0.0.1', '--port', '0'], true);
+
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    interrupts++;
+    if (interrupts === 1 && coordinator.exitCode === null) {
+      coordinator.kill('SIGINT');
+    } else {
+      process.stderr.write('cluster: killing every process\n');
+      killAll('SIGKILL');
+      process.exit(130);
+    }
+  });
+}
+
+const url = await new Promise<string | undefined>((resolve) => {
+  const timer = setTimeout(() => resolve(undefined), COORDINATOR_START_TIMEOUT_MS);
+  coordinator.on('message', (msg: { type?: string; url?: string }) => {
+    if (msg.type === 'listening' && msg.url) {
+      clearTimeout(timer);
+      resolve(msg.url);
+    }
+  });
+  coordinator.once('exit', () => {
+    clearTimeout(timer);
+    resolve(undefined);
+  });
+});
+
+if (url === undefined) {
+  if (coordinator.exitCode === null) process.stderr.write('cluster: the coordinator did not start listening in time\n');
+  killAll('SIGKILL');
+  process.exit(coordinator.exitCode ?? 1);
+}
+coordinator.disconnect();
+
+const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
+const nodes = Array.from({ length: flags.nodes }, () => start(NODE_MAIN, nodeArgs, false));
+for (const node of nodes) {
+  node.once('exit', (code, signal) => {
+    if (code !== 0 && coordinator.exitCode === null) {
+      process.stderr.write(`cluster: node process ${node.pid} exited with ${signal ?? `code ${code}`}\n`);
+    }
+  });
+}
+
+const code = await exited(coordinator);
+const stragglers = await Promise.race([
+  Promise.all(nodes.map(exited)).then(() => false),
+  new Promise<boolean>((resolve) => setTimeout(() => resolve(true), NODE_EXIT_TIMEOUT_MS).unref()),
+]);
+if (stragglers) {
+  const left = nodes.filter((n) => n.exitCode === null && n.signalCode === null).map((n) => n.pid);
+  process.stderr.write(`cluster: node processes ${left.join(', ')} did not exit after the run; killing them\n`);
+  killAll('SIGKILL');
+  await Promise.all(nodes.map(exited));
+}
+process.exit(code);
