@@ -16,6 +16,7 @@ import {
   DurationText,
   IntervalSpecText,
   LogLevelText,
+  PortText,
   SeedText,
   formatDelaySpec,
   formatIntervalSpec,
@@ -70,6 +71,16 @@ export const RunFlags = z.object({
   json: z.boolean().default(false),
 });
 export type RunFlags = z.infer<typeof RunFlags>;
+
+/** The coordinator entry point: the run flags plus where to listen. */
+export const COORDINATOR_FLAGS: FlagSpec = { ...RUN_FLAGS, host: { type: 'string' }, port: { type: 'string' } };
+export const COORDINATOR_ENV: Record<string, string> = { host: 'HOST', port: 'PORT' };
+export const CoordinatorCli = RunFlags.extend({ host: z.string().default('127.0.0.1'), port: PortText.default(0) });
+export const COORDINATOR_HELP: FlagHelp[] = [
+  ...RUN_HELP,
+  { flag: '--host ADDR', help: 'address the control server binds (env HOST; default 127.0.0.1)' },
+  { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
+];
 
 /** The command line that repeats a run's decisions. */
 export function rerunCommand(flags: RunFlags, seed: number): string {

@@ -3,22 +3,15 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { z } from 'zod';
-import { PortText, createLogger, formatUsage, parseCli, randomSeed, type FlagSpec } from '@agentnet/protocol';
-import { RUN_FLAGS, RUN_HELP, RunFlags, rerunCommand } from './cli-options.js';
+import { createLogger, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, rerunCommand } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
 
-const FLAGS: FlagSpec = { ...RUN_FLAGS, host: { type: 'string' }, port: { type: 'string' } };
-const CoordinatorCli = RunFlags.extend({ host: z.string().default('127.0.0.1'), port: PortText.default(0) });
-const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', [
-  ...RUN_HELP,
-  { flag: '--host ADDR', help: 'address the control server binds (env HOST; default 127.0.0.1)' },
-  { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
-]);
+const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
 
-const cli = parseCli(process.argv.slice(2), FLAGS, CoordinatorCli, { host: 'HOST', port: 'PORT' }, process.env);
+const cli = parseCli(process.argv.slice(2), COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, process.env);
 if (!cli.ok) {
   process.stderr.write(`error: ${cli.error}\n\n${usage}`);
   process.exit(2);

@@ -1,0 +1,58 @@
+/**
+ * Runs `scripts/cluster.ts` as a user would (with --json and --out in a temp dir) and reads back
+ * what it wrote.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MessageLine, Report } from '@agentnet/protocol';
+import { CLUSTER, readLogLines, spawnTs, type Spawned } from './processes.js';
+
+export interface ClusterRun extends Spawned {
+  dir: string;
+  coordinatorLog: string;
+  report: () => Report;
+  messages: () => MessageLine[];
+  /** PIDs of the coordinator and node processes, from the coordinator's log. */
+  pids: () => number[];
+  cleanup: () => void;
+}
+
+export function startCluster(args: string[]): ClusterRun {
+  const dir = mkdtempSync(join(tmpdir(), 'agentnet-test-'));
+  const run = spawnTs(CLUSTER, ['--out', dir, '--json', ...args]);
+  const coordinatorLog = join(dir, 'coordinator.log');
+  return {
+    ...run,
+    dir,
+    coordinatorLog,
+    report: () => Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))),
+    messages: () =>
+      readFileSync(join(dir, 'messages.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => MessageLine.parse(JSON.parse(l))),
+    pids: () => {
+      const lines = readLogLines(coordinatorLog);
+      const coordinator = lines.find((l) => l.msg === 'listening')?.pid as number | undefined;
+      const nodes = lines.filter((l) => l.msg === 'register').map((l) => l.node_pid as number);
+      return coordinator === undefined ? nodes : [coordinator, ...nodes];
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** The accounting identity every report must satisfy, checked from both the report and the journal. */
+export function accountingHolds(report: Report, messages: MessageLine[]): boolean {
+  const t = report.totals;
+  const byStatus = (s: string) => messages.filter((m) => m.status === s).length;
+  const perNodeSent = report.per_node.reduce((n, p) => n + p.sent, 0);
+  return (
+    t.sent === t.delivered + t.dropped + t.in_flight &&
+    t.sent === messages.length &&
+    t.delivered === byStatus('delivered') &&
+    t.dropped === byStatus('dropped') &&
+    t.in_flight === byStatus('in_flight') &&
+    perNodeSent === t.sent
+  );
+}
