@@ -2,8 +2,9 @@
  * Failures with real processes: a node killed mid-run, Ctrl-C (SIGINT) on the launcher, and a
  * coordinator whose nodes never come.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RECORD_BATCH_INTERVAL_MS } from '@agentnet/protocol';
 import { accountingHolds, startCluster, type ClusterRun } from './helpers/cluster.js';
@@ -78,7 +79,8 @@ describe('failures', () => {
   });
 
   it('a coordinator whose nodes never register fails with a clear error naming how many arrived', async () => {
-    const out = join(run?.dir ?? '/tmp', `agentnet-noreg-${process.pid}`);
+    const out = mkdtempSync(join(tmpdir(), 'agentnet-noreg-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '3', '--register-timeout', '500ms', '--out', out]);
     const { code } = await coordinator.exit;
     expect(code).toBe(1);

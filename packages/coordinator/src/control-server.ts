@@ -13,6 +13,7 @@ import {
   errorReply,
   type CoordinatorToNode,
   type Logger,
+  type MsgIds,
   type NodeToCoordinator,
   type Typed,
 } from '@agentnet/protocol';
@@ -25,7 +26,7 @@ export interface ControlConnection {
 }
 
 export interface ControlHandlers {
-  onMessage: (conn: ControlConnection, msg: Typed<NodeToCoordinator>) => void;
+  onMessage: (conn: ControlConnection, msg: Typed<NodeToCoordinator & MsgIds>) => void;
   onClose: (conn: ControlConnection, code: number) => void;
 }
 

@@ -10,6 +10,7 @@ import {
   formatDelaySpec,
   formatIntervalSpec,
   type JournalRecord,
+  type MsgIds,
   type Logger,
   type MessageLine,
   type NodeCounters,
@@ -241,11 +242,11 @@ export class Coordinator {
     this.markLost(entry, `control connection closed (code ${code}) without a final flush`);
   }
 
-  private onMessage(conn: ControlConnection, msg: Typed<NodeToCoordinator>): void {
+  private onMessage(conn: ControlConnection, msg: Typed<NodeToCoordinator & MsgIds>): void {
     const server = this.server;
     if (!server) return;
     const body = msg.body;
-    const seen = { src: msg.src, type: body.type, ...('msg_id' in body ? { msg_id: body.msg_id } : {}) };
+    const seen = { src: msg.src, type: body.type, ...(body.msg_id === undefined ? {} : { msg_id: body.msg_id }) };
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
       if (this.phase !== 'registering' || this.entries.length >= this.options.flags.nodes) {

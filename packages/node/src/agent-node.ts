@@ -22,13 +22,14 @@ import {
   type Init,
   type LevelWithSilent,
   type LogSink,
+  type MsgIds,
   type Logger,
   type Typed,
 } from '@agentnet/protocol';
 import { ControlClient } from './control-client.js';
 import { Journal } from './journal.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
-import { PeerMesh, type PeerLink } from './peer-mesh.js';
+import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter, type Behavior, type NodeHandle } from './chatter.js';
 import { UnknownPeerError } from './errors.js';
 
@@ -84,7 +85,10 @@ export class AgentNode {
     this.journal = new Journal({
       intervalMs: RECORD_BATCH_INTERVAL_MS,
       maxBatch: RECORD_BATCH_MAX,
-      ship: (records) => this.control?.send({ type: 'records', records }),
+      ship: (records) => {
+        this.log.debug({ records: records.length }, 'records');
+        this.control?.send({ type: 'records', records });
+      },
     });
   }
 
@@ -130,15 +134,15 @@ export class AgentNode {
     });
   }
 
-  private unexpected(msg: Typed<CoordinatorToNode>): void {
+  private unexpected(msg: Typed<CoordinatorToNode & MsgIds>): void {
     const text = `${msg.body.type} is not expected while ${this.state}`;
     this.log.warn({ err: { code: ErrorCode.unexpected_message, message: text }, type: msg.body.type }, 'reject');
-    if ('msg_id' in msg.body && this.control?.open) {
+    if (msg.body.msg_id !== undefined && this.control?.open) {
       this.control.send(errorReply(this.id ?? 'new', COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
     }
   }
 
-  private onControl(msg: Typed<CoordinatorToNode>): void {
+  private onControl(msg: Typed<CoordinatorToNode & MsgIds>): void {
     const body = msg.body;
     switch (body.type) {
       case 'register_ok': {
@@ -238,7 +242,7 @@ export class AgentNode {
     }
   }
 
-  private onPeerMessage(link: PeerLink, msg: Envelope): void {
+  private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
     if (msg.id !== undefined && msg.sent_at !== undefined && msg.delay_ms !== undefined) {
       const receivedAt = wallClockMs();
       this.journal.add({

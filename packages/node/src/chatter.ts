@@ -3,7 +3,15 @@
  * The k-th wait and the k-th target are drawn from a generator keyed by (seed, id, k), so a run with
  * the same seed sends the same messages to the same peers whatever the timing.
  */
-import { keyedRng, type Envelope, type IntervalSpec } from '@agentnet/protocol';
+import { keyedRng, type IntervalSpec, type MsgIds } from '@agentnet/protocol';
+
+/** A data message as a behaviour sees it. */
+export interface Incoming {
+  src: string;
+  dest: string;
+  id?: string | undefined;
+  body: { type: string } & MsgIds;
+}
 
 /** What a behaviour can do with its node (grows into the full node API). */
 export interface NodeHandle {
@@ -17,7 +25,7 @@ export interface Behavior {
   start(): void;
   stop(): void;
   /** A data message for this node; returns false when it does not handle the type. */
-  handle(msg: Envelope): boolean;
+  handle(msg: Incoming): boolean;
 }
 
 export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavior {

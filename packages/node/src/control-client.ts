@@ -11,6 +11,7 @@ import {
   encode,
   errorReply,
   type Logger,
+  type MsgIds,
   type NodeToCoordinator,
   type Typed,
 } from '@agentnet/protocol';
@@ -18,7 +19,7 @@ import { dial } from './dial.js';
 import { CoordinatorUnavailableError } from './errors.js';
 
 export interface ControlHandlers {
-  onMessage: (msg: Typed<CoordinatorToNode>) => void;
+  onMessage: (msg: Typed<CoordinatorToNode & MsgIds>) => void;
   onClose: (code: number) => void;
 }
 

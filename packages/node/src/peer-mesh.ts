@@ -18,17 +18,17 @@ import {
   encode,
   errorReply,
   type BodyOf,
-  type Envelope,
+  type MsgIds,
   type Logger,
   type Typed,
   type Peer,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
 
-type PeerMessage = Typed<BodyOf<typeof PEER_BODIES>>;
+export type PeerMessage = Typed<BodyOf<typeof PEER_BODIES> & MsgIds>;
 
 function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string } {
-  const msgId = 'msg_id' in msg.body ? msg.body.msg_id : undefined;
+  const msgId = msg.body.msg_id;
   return msgId === undefined ? { src: msg.src, type: msg.body.type } : { src: msg.src, msg_id: msgId, type: msg.body.type };
 }
 import { PeerUnavailableError } from './errors.js';
@@ -64,7 +64,7 @@ export class PeerLink {
 export interface PeerMeshOptions {
   log: Logger;
   /** A data message from a linked peer, already checked for src and dest. */
-  onMessage: (link: PeerLink, msg: Envelope) => void;
+  onMessage: (link: PeerLink, msg: PeerMessage) => void;
   /** A link closed while the node was not stopping. */
   onLinkDown: (peer: string) => void;
 }

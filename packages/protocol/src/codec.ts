@@ -20,9 +20,14 @@ export interface DecodeFailure {
   msg_id?: number;
   type?: string;
 }
+/** Every body may carry these (Maelstrom); decode keeps them even where a body schema omits them. */
+export interface MsgIds {
+  msg_id?: number;
+  in_reply_to?: number;
+}
 export interface DecodeSuccess<B> {
   ok: true;
-  msg: Typed<B>;
+  msg: Typed<B & MsgIds>;
 }
 export type DecodeResult<B> = DecodeSuccess<B> | DecodeFailure;
 
@@ -96,7 +101,11 @@ export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeRes
       ...seen,
     };
   }
-  return { ok: true, msg: { ...env.data, body: body.data as BodyOf<T> } };
+  const { msg_id, in_reply_to } = env.data.body;
+  const ids: MsgIds = {};
+  if (msg_id !== undefined) ids.msg_id = msg_id;
+  if (in_reply_to !== undefined) ids.in_reply_to = in_reply_to;
+  return { ok: true, msg: { ...env.data, body: { ...ids, ...(body.data as object) } as BodyOf<T> & MsgIds } };
 }
 
 export function encode(msg: Typed<unknown>): string {

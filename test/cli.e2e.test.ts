@@ -1,0 +1,81 @@
+/**
+ * The entry points' command lines: bad flags print the usage and exit 2; --help exits 0; and the
+ * coordinator and nodes run by hand, configured through the environment as in containers.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Report } from '@agentnet/protocol';
+import { CLUSTER, COORDINATOR_MAIN, NODE_MAIN, killAll, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
+import { readFileSync } from 'node:fs';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await killAll();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentnet-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('command lines', () => {
+  it.each([
+    ['cluster', CLUSTER, ['--nodes', 'five'], /nodes must be a whole number/],
+    ['cluster', CLUSTER, ['--frobnicate'], /Unknown option '--frobnicate'/],
+    ['cluster', CLUSTER, ['--delay', 'gaussian:3'], /delay "gaussian:3" is not one of/],
+    ['cluster', CLUSTER, ['--duration', '10'], /duration "10" is not like/],
+    ['cluster', CLUSTER, ['--interval', '300:100'], /interval "300:100"/],
+    ['cluster', CLUSTER, ['--nodes', '1'], /nodes must be between 2/],
+    ['coordinator', COORDINATOR_MAIN, ['--port', '99999'], /port must be between/],
+    ['node', NODE_MAIN, [], /a coordinator URL is required/],
+    ['node', NODE_MAIN, ['--coordinator', 'http://x'], /coordinator must be a ws:\/\/ URL/],
+  ])('%s %j prints the usage and exits 2', async (_name, script, args, message) => {
+    const p = spawnTs(script, args, { COORDINATOR_URL: '' });
+    const { code } = await p.exit;
+    expect(code).toBe(2);
+    expect(p.stderr()).toMatch(message);
+    expect(p.stderr()).toMatch(/Usage: /);
+    expect(p.stdout()).toBe('');
+  });
+
+  it.each([CLUSTER, COORDINATOR_MAIN, NODE_MAIN])('%s --help exits 0 with the usage', async (script) => {
+    const p = spawnTs(script, ['--help']);
+    const { code } = await p.exit;
+    expect(code).toBe(0);
+    expect(p.stdout()).toMatch(/Usage: [\s\S]*--help/);
+  });
+
+  it('--pretty shows readable log lines on the terminal as well as JSON in the files', async () => {
+    const out = tempDir();
+    const p = spawnTs(CLUSTER, ['--nodes', '2', '--duration', '500ms', '--interval', '50:100', '--out', out, '--pretty']);
+    const { code } = await p.exit;
+    expect(code, p.stderr()).toBe(0);
+    expect(p.stderr()).toMatch(/INFO.*: listening/);
+    expect(p.stderr()).toMatch(/INFO.*: send/);
+    expect(p.stdout()).toMatch(/Total messages exchanged: \d+/);
+    expect(readLogLines(join(out, 'n1.log')).some((l) => l.msg === 'send')).toBe(true);
+  });
+
+  it('runs by hand: a coordinator and nodes configured through the environment', async () => {
+    const out = tempDir();
+    const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '3', '--duration', '1500ms', '--interval', '50:100', '--out', out, '--json'], {
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    const listening = await waitForLogLine(join(out, 'coordinator.log'), (l) => l.msg === 'listening');
+    const env = { COORDINATOR_URL: listening.url as string, HOST: '127.0.0.1', PORT: '0', ADVERTISE_HOST: '127.0.0.1', LOG_LEVEL: 'debug' };
+    const nodes = [spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env)];
+    const { code } = await coordinator.exit;
+    expect(code, coordinator.stderr()).toBe(0);
+    for (const n of nodes) expect((await n.exit).code).toBe(0);
+    const report = Report.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+    expect(report.totals.delivered).toBeGreaterThan(0);
+    expect(report.per_node.map((n) => n.pid).sort()).toEqual(nodes.map((n) => n.child.pid).sort());
+    // LOG_LEVEL=debug reached the nodes.
+    expect(readLogLines(join(out, 'n0.log')).some((l) => l.level === 'debug')).toBe(true);
+  });
+});
