@@ -19,6 +19,7 @@ import {
   PortText,
   SeedText,
   formatDelaySpec,
+  formatDuration,
   formatIntervalSpec,
   intText,
   type FlagHelp,
@@ -87,7 +88,7 @@ export function rerunCommand(flags: RunFlags, seed: number): string {
   return [
     'npm run cluster --',
     `--nodes ${flags.nodes}`,
-    `--duration ${flags.duration}ms`,
+    `--duration ${formatDuration(flags.duration)}`,
     `--seed ${seed}`,
     `--delay ${formatDelaySpec(flags.delay)}`,
     `--interval ${formatIntervalSpec(flags.interval)}`,

@@ -3,7 +3,7 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { createLogger, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { createLogger, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, rerunCommand } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
@@ -31,7 +31,7 @@ const say = (text: string) => (flags.json ? process.stderr : process.stdout).wri
 
 const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed) });
 const url = await coordinator.listen();
-say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${flags.duration} ms, coordinator ${url}\n`);
+say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}\n`);
 process.send?.({ type: 'listening', url, run_id: run.id, run_dir: run.path, seed });
 
 const interrupt = new AbortController();

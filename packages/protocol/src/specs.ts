@@ -93,6 +93,13 @@ export const DurationText = z.string().transform((text, ctx): number => {
   return z.NEVER;
 });
 
+/** The shortest text DurationText reads back as the same number of milliseconds. */
+export function formatDuration(ms: number): string {
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 /** A run seed: a non-negative integer (printed in every report so a run can be repeated). */
 export const SeedText = z
   .string()
