@@ -279,6 +279,9 @@ export class Coordinator {
         entry.state = 'stopped';
         entry.counters = body.counters;
         this.log.info({ node_id: entry.id, counters: body.counters }, 'stopped');
+        if (this.phase === 'registering' || this.phase === 'connecting') {
+          this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started`;
+        }
         return this.poke();
       case 'error':
         this.log.warn({ node_id: entry.id, error: body }, 'error_reply');
