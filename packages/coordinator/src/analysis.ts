@@ -87,7 +87,7 @@ export function analyze(input: AnalysisInput): Report {
   if (early > 0) warnings.push(`${early} messages arrived sooner than their injected delay (clock trouble?)`);
 
   let most: { id: string; count: number } | null = null;
-  for (const n of perNode) if (!most || n.received > most.count) most = { id: n.id, count: n.received };
+  for (const n of perNode) if (n.received > (most?.count ?? 0)) most = { id: n.id, count: n.received };
 
   return {
     run_id: input.runId,

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { decode, describeIssues, encode, errorReply, type DecodeFailure } from './codec.js';
 import { ErrorCode } from './error-codes.js';
 import { ErrorBody } from './envelope.js';
-import { Chatter, LinkBye } from './peer-messages.js';
+import { Chatter, LinkBye, LinkHelloOk } from './peer-messages.js';
 import { MAX_PAYLOAD_BYTES } from './constants.js';
 
-const BODIES = { chatter: Chatter, link_bye: LinkBye, error: ErrorBody };
+const BODIES = { chatter: Chatter, link_bye: LinkBye, link_hello_ok: LinkHelloOk, error: ErrorBody };
 
 const valid = {
   src: 'n0',
@@ -47,6 +47,19 @@ describe('decode: success', () => {
     if (res.ok) expect(res.msg.body).toEqual(valid.body);
   });
 
+  it('keeps msg_id and in_reply_to even where the body schema omits them', () => {
+    const res = decode(JSON.stringify({ src: 'n0', dest: 'n1', body: { type: 'link_bye', msg_id: 4, in_reply_to: 0 } }), BODIES);
+    expect(res).toEqual({ ok: true, msg: { src: 'n0', dest: 'n1', body: { type: 'link_bye', msg_id: 4, in_reply_to: 0 } } });
+    const ok = decode(JSON.stringify({ src: 'n1', dest: 'n0', body: { type: 'link_hello_ok', in_reply_to: 2, msg_id: 9 } }), BODIES);
+    expect(ok.ok && ok.msg.body).toEqual({ type: 'link_hello_ok', in_reply_to: 2, msg_id: 9 });
+  });
+
+  it('adds no msg_id or in_reply_to keys that were not sent', () => {
+    const res = decode(JSON.stringify({ src: 'n0', dest: 'n1', body: { type: 'link_bye' } }), BODIES);
+    expect(res.ok).toBe(true);
+    if (res.ok) expect(Object.keys(res.msg.body)).toEqual(['type']);
+  });
+
   it('round-trips through encode()', () => {
     const res = decode(encode({ src: 'n2', dest: 'n3', body: { type: 'link_bye' } }), BODIES);
     expect(res).toEqual({ ok: true, msg: { src: 'n2', dest: 'n3', body: { type: 'link_bye' } } });
@@ -73,6 +86,12 @@ describe('decode: failures', () => {
     const f = failure(data);
     expect(f.code).toBe(ErrorCode.malformed_request);
     expect(f.text).toBe('frame is not text');
+  });
+
+  it('measures the size limit in bytes, not characters', () => {
+    // Three bytes of UTF-8 per character: under the limit in characters, over it in bytes.
+    const f = failure('\u20ac'.repeat(Math.floor(MAX_PAYLOAD_BYTES / 3) + 1));
+    expect(f.code).toBe(ErrorCode.frame_too_large);
   });
 
   it('oversized frame -> frame_too_large (1000)', () => {

@@ -38,11 +38,11 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-function dataToString(data: unknown): string | undefined {
-  if (typeof data === 'string') return data;
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data) && data.every(Buffer.isBuffer)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+function dataToBuffer(data: unknown): Buffer | undefined {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data) && data.every(Buffer.isBuffer)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
   return undefined;
 }
 
@@ -61,17 +61,18 @@ function peek(value: unknown): Pick<DecodeFailure, 'src' | 'msg_id' | 'type'> {
 }
 
 export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeResult<BodyOf<T>> {
-  const text = dataToString(data);
-  if (text === undefined) {
+  const bytes = dataToBuffer(data);
+  if (bytes === undefined) {
     return { ok: false, code: ErrorCode.malformed_request, text: 'frame is not text' };
   }
-  if (text.length > MAX_PAYLOAD_BYTES) {
+  if (bytes.length > MAX_PAYLOAD_BYTES) {
     return {
       ok: false,
       code: ErrorCode.frame_too_large,
-      text: `frame of ${text.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
+      text: `frame of ${bytes.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
     };
   }
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -83,7 +84,8 @@ export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeRes
   if (!env.success) {
     return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...seen };
   }
-  const schema = bodies[env.data.body.type];
+  // hasOwn, not a plain lookup: a type named "constructor" or "__proto__" must not find Object's own.
+  const schema = Object.hasOwn(bodies, env.data.body.type) ? bodies[env.data.body.type] : undefined;
   if (!schema) {
     return {
       ok: false,

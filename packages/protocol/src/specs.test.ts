@@ -8,6 +8,7 @@ import {
   SeedText,
   delayBounds,
   formatDelaySpec,
+  formatDuration,
   formatIntervalSpec,
   intText,
   sampleDelay,
@@ -100,6 +101,26 @@ describe('DurationText', () => {
     for (const text of ['0.4ms', '0.0001s']) {
       const res = DurationText.safeParse(text);
       expect(res.success ? res.data : 1, text).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('formatDuration', () => {
+  it('uses the largest unit that divides the duration', () => {
+    expect(formatDuration(120_000)).toBe('2m');
+    expect(formatDuration(10_000)).toBe('10s');
+    expect(formatDuration(90_000)).toBe('90s');
+    expect(formatDuration(1_500)).toBe('1500ms');
+    expect(formatDuration(1)).toBe('1ms');
+  });
+
+  it('reads back as the same number of milliseconds', () => {
+    for (const ms of [1, 999, 1000, 1001, 59_999, 60_000, 61_000, 3_600_000, 86_400_123]) {
+      expect(DurationText.parse(formatDuration(ms)), String(ms)).toBe(ms);
+    }
+    for (const text of ['500ms', '10s', '1.5s', '2m', '0.5m', '2.0005s']) {
+      const ms = DurationText.parse(text);
+      expect(DurationText.parse(formatDuration(ms))).toBe(ms);
     }
   });
 });

@@ -87,8 +87,8 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
 /** Parses `500ms`, `10s`, `1.5s`, `2m` into milliseconds. */
 export const DurationText = z.string().transform((text, ctx): number => {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(text.trim());
-  const value = match ? Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0) : NaN;
-  if (Number.isFinite(value) && value > 0) return Math.round(value);
+  const ms = match ? Math.round(Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0)) : NaN;
+  if (Number.isFinite(ms) && ms >= 1) return ms;
   ctx.addIssue({ code: 'custom', message: `duration "${text}" is not like 500ms, 10s or 2m` });
   return z.NEVER;
 });

@@ -1,0 +1,199 @@
+import { describe, expect, it } from 'vitest';
+import { Report, type MessageLine, type NodeCounters } from '@agentnet/protocol';
+import { formatReport } from './format-report.js';
+import { analyze, percentiles, type AnalysisInput, type NodeFacts } from './analysis.js';
+
+function line(id: string, src: string, dest: string, status: MessageLine['status'], opts: Partial<MessageLine> = {}): MessageLine {
+  const sent_at = opts.sent_at ?? 1000;
+  const delay_ms = opts.delay_ms ?? 100;
+  const received_at = status === 'delivered' ? (opts.received_at ?? sent_at + delay_ms + 2) : null;
+  return {
+    id,
+    src,
+    dest,
+    sent_at,
+    delay_ms,
+    status,
+    received_at,
+    latency_ms: received_at === null ? null : received_at - sent_at,
+    drop_reason: status === 'dropped' ? (opts.drop_reason ?? 'link_down') : null,
+  };
+}
+
+function node(id: string, opts: Partial<NodeFacts> = {}): NodeFacts {
+  return { id, pid: 100 + Number(id.slice(1)), url: `ws://127.0.0.1:${7000 + Number(id.slice(1))}`, hostname: 'h', lost: null, reported: null, ...opts };
+}
+
+function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<AnalysisInput> = {}): AnalysisInput {
+  return {
+    runId: 'r1',
+    runDir: 'runs/r1',
+    startedAt: '2024-01-01T00:00:00.000Z',
+    elapsedMs: 10_123.4,
+    interrupted: false,
+    config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter' },
+    rerun: 'npm run cluster -- --seed 42',
+    coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
+    nodes,
+    lines,
+    anomalies: [],
+    ...extra,
+  };
+}
+
+/** Three nodes; n2 lost; a mix of every status. */
+const MIXED = [
+  line('a', 'n0', 'n1', 'delivered'),
+  line('b', 'n0', 'n1', 'delivered'),
+  line('c', 'n1', 'n0', 'delivered'),
+  line('d', 'n1', 'n2', 'dropped', { drop_reason: 'crash' }),
+  line('e', 'n0', 'n2', 'dropped', { drop_reason: 'crash' }),
+  line('f', 'n2', 'n0', 'dropped', { drop_reason: 'link_down' }),
+  line('g', 'n0', 'n1', 'in_flight'),
+  line('h', 'n2', 'n1', 'delivered'),
+];
+
+describe('percentiles', () => {
+  it('is all null for no samples', () => {
+    expect(percentiles([])).toEqual({ count: 0, p50: null, p95: null, p99: null, max: null, mean: null });
+  });
+
+  it('uses nearest rank on 1..100', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => 100 - i); // unsorted on purpose
+    expect(percentiles(xs)).toEqual({ count: 100, p50: 50, p95: 95, p99: 99, max: 100, mean: 50.5 });
+  });
+
+  it('uses nearest rank on small samples', () => {
+    expect(percentiles([7])).toEqual({ count: 1, p50: 7, p95: 7, p99: 7, max: 7, mean: 7 });
+    // ranks: p50 -> ceil(0.5*4)=2nd, p95/p99 -> 4th
+    expect(percentiles([40, 10, 30, 20])).toEqual({ count: 4, p50: 20, p95: 40, p99: 40, max: 40, mean: 25 });
+    // 20 samples: p95 -> 19th value, not the max
+    const twenty = Array.from({ length: 20 }, (_, i) => i + 1);
+    expect(percentiles(twenty)).toMatchObject({ p50: 10, p95: 19, p99: 20 });
+  });
+
+  it('sorts numerically, not as text', () => {
+    expect(percentiles([100, 9, 20]).p50).toBe(20);
+  });
+
+  it('rounds to microseconds and does not reorder the input', () => {
+    const xs = [1.23456789, 0.5];
+    expect(percentiles(xs)).toMatchObject({ p50: 0.5, max: 1.235, mean: 0.867 });
+    expect(xs).toEqual([1.23456789, 0.5]);
+  });
+});
+
+describe('analyze: accounting', () => {
+  const report = analyze(input([node('n0'), node('n1'), node('n2', { lost: { at_ms: 4321.6, reason: 'exited with code 1' } })], MIXED));
+
+  it('produces a report the schema accepts', () => {
+    expect(Report.safeParse(report).success).toBe(true);
+  });
+
+  it('sent = delivered + dropped + in_flight', () => {
+    expect(report.totals).toEqual({ sent: 8, delivered: 4, dropped: 3, in_flight: 1, dropped_by_reason: { crash: 2, link_down: 1 } });
+    const t = report.totals;
+    expect(t.delivered + t.dropped + t.in_flight).toBe(t.sent);
+  });
+
+  it('per-node counts: sent/dropped/in_flight by sender, received by destination', () => {
+    const by = Object.fromEntries(report.per_node.map((n) => [n.id, [n.sent, n.received, n.dropped, n.in_flight, n.status]]));
+    expect(by).toEqual({
+      n0: [4, 1, 1, 1, 'ok'],
+      n1: [2, 3, 1, 0, 'ok'],
+      n2: [2, 0, 1, 0, 'lost'],
+    });
+    const sum = (k: 'sent' | 'received' | 'dropped' | 'in_flight') => report.per_node.reduce((s, n) => s + n[k], 0);
+    expect(sum('sent')).toBe(report.totals.sent);
+    expect(sum('received')).toBe(report.totals.delivered);
+    expect(sum('dropped')).toBe(report.totals.dropped);
+    expect(sum('in_flight')).toBe(report.totals.in_flight);
+  });
+
+  it('summary: total exchanged, average per node, most received', () => {
+    expect(report.summary).toEqual({ total_exchanged: 4, average_per_node: 1.33, most_received: { id: 'n1', count: 3 } });
+  });
+
+  it('copies the run facts', () => {
+    expect(report).toMatchObject({ run_id: 'r1', seed: 42, nodes: 3, duration_ms: 10_000, elapsed_ms: 10_123, interrupted: false });
+    expect(report.per_node[2]).toMatchObject({ pid: 102, url: 'ws://127.0.0.1:7002', lost: { at_ms: 4321.6, reason: 'exited with code 1' } });
+  });
+
+  it('warns about the lost node', () => {
+    expect(report.warnings).toEqual(['n2 was lost at 4322 ms: exited with code 1']);
+  });
+
+  it('latency, delay and overhead percentiles come from delivered messages only', () => {
+    expect(report.latency_ms).toMatchObject({ count: 4, p50: 102, max: 102 });
+    expect(report.delay_ms).toMatchObject({ count: 4, p50: 100 });
+    expect(report.overhead_ms).toMatchObject({ count: 4, p50: 2, mean: 2 });
+  });
+});
+
+describe('analyze: summary', () => {
+  it('rounds the average to two decimals', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => line(`m${i}`, 'n0', i % 2 ? 'n1' : 'n2', 'delivered'));
+    const r = analyze(input([node('n0'), node('n1'), node('n2')], lines));
+    expect(r.summary.average_per_node).toBe(3.33);
+    expect(r.summary.total_exchanged).toBe(10);
+  });
+
+  it('does not count undelivered messages as exchanged', () => {
+    const r = analyze(input([node('n0'), node('n1')], [line('a', 'n0', 'n1', 'in_flight'), line('b', 'n0', 'n1', 'dropped')]));
+    expect(r.summary.total_exchanged).toBe(0);
+    expect(r.summary.average_per_node).toBe(0);
+  });
+
+  it('has no most_received and a zero average without nodes', () => {
+    const r = analyze(input([], []));
+    expect(r.summary).toEqual({ total_exchanged: 0, average_per_node: 0, most_received: null });
+    expect(r.totals).toMatchObject({ sent: 0, delivered: 0, dropped: 0, in_flight: 0, dropped_by_reason: {} });
+    expect(r.latency_ms.count).toBe(0);
+  });
+
+  it('names no node as most received when nobody received anything', () => {
+    const r = analyze(input([node('n0'), node('n1')], [line('a', 'n0', 'n1', 'in_flight')]));
+    expect(r.summary.most_received).toBeNull();
+    expect(formatReport(r)).toContain('No node received any message');
+  });
+
+  it('breaks a tie for most received by node order', () => {
+    const r = analyze(input([node('n0'), node('n1'), node('n2')], [line('a', 'n0', 'n2', 'delivered'), line('b', 'n2', 'n1', 'delivered')]));
+    expect(r.summary.most_received).toEqual({ id: 'n1', count: 1 });
+  });
+});
+
+describe('analyze: warnings', () => {
+  const reported = (c: Partial<NodeCounters>): NodeCounters => ({ sent: 0, received: 0, dropped: 0, in_flight: 0, ...c });
+  const lines = [line('a', 'n0', 'n1', 'delivered'), line('b', 'n0', 'n1', 'delivered'), line('c', 'n1', 'n0', 'in_flight')];
+
+  it('is quiet when the nodes agree with the journal', () => {
+    const r = analyze(input([node('n0', { reported: reported({ sent: 2, received: 0 }) }), node('n1', { reported: reported({ sent: 1, received: 2, in_flight: 1 }) })], lines));
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('warns when a node reports other sent/received counts than the journal holds', () => {
+    const r = analyze(input([node('n0', { reported: reported({ sent: 3, received: 0 }) }), node('n1', { reported: reported({ sent: 1, received: 5 }) })], lines));
+    expect(r.warnings).toEqual(['n0 reported 3 sent, the journal holds 2', 'n1 reported 5 received, the journal holds 2']);
+    expect(r.per_node[0]?.reported).toEqual(reported({ sent: 3 }));
+  });
+
+  it('does not compare counters of a node that never reported', () => {
+    const r = analyze(input([node('n0'), node('n1')], lines));
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('puts ledger anomalies first', () => {
+    const r = analyze(input([node('n0', { lost: { at_ms: 10, reason: 'x' } })], [], { anomalies: ['message a was received twice'] }));
+    expect(r.warnings).toEqual(['message a was received twice', 'n0 was lost at 10 ms: x']);
+  });
+
+  it('warns when messages arrived sooner than their injected delay', () => {
+    const early = [
+      line('a', 'n0', 'n1', 'delivered', { sent_at: 1000, delay_ms: 100, received_at: 1050 }),
+      line('b', 'n0', 'n1', 'delivered', { sent_at: 1000, delay_ms: 100, received_at: 1099.5 }), // within 1 ms: fine
+    ];
+    const r = analyze(input([node('n0'), node('n1')], early));
+    expect(r.warnings).toEqual(['1 messages arrived sooner than their injected delay (clock trouble?)']);
+  });
+});

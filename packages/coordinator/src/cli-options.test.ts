@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { parseCli } from '@agentnet/protocol';
+import { COORDINATOR_ENV, COORDINATOR_FLAGS, CoordinatorCli, RUN_FLAGS, RUN_HELP, RunFlags, rerunCommand } from './cli-options.js';
+
+function parseRun(argv: string[]) {
+  return parseCli(argv, RUN_FLAGS, RunFlags);
+}
+
+function flagsOf(argv: string[]): RunFlags {
+  const res = parseRun(argv);
+  if (!res.ok) throw new Error(`expected success, got error: ${res.error}`);
+  return res.value;
+}
+
+function errorOf(argv: string[]): string {
+  const res = parseRun(argv);
+  if (res.ok) throw new Error(`expected an error for ${argv.join(' ')}`);
+  return res.error;
+}
+
+/** The flags of a rerun command line, parsed back as the launcher would. */
+function reparse(command: string): RunFlags {
+  const prefix = 'npm run cluster -- ';
+  expect(command.startsWith(prefix)).toBe(true);
+  return flagsOf(command.slice(prefix.length).split(' '));
+}
+
+describe('RunFlags defaults', () => {
+  it('fills every flag with the documented default', () => {
+    expect(flagsOf([])).toEqual({
+      nodes: 5,
+      duration: 10_000,
+      delay: { kind: 'uniform', min: 50, max: 150 },
+      interval: { min: 1000, max: 3000 },
+      'runs-dir': 'runs',
+      'register-timeout': 30_000,
+      'ready-timeout': 30_000,
+      'log-level': 'info',
+      pretty: false,
+      json: false,
+    });
+  });
+
+  it('leaves seed and out unset by default', () => {
+    const flags = flagsOf([]);
+    expect(flags.seed).toBeUndefined();
+    expect(flags.out).toBeUndefined();
+  });
+
+  it('parses every flag', () => {
+    const flags = flagsOf([
+      '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
+      '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
+    ]);
+    expect(flags).toEqual({
+      nodes: 8,
+      duration: 1500,
+      seed: 123,
+      delay: { kind: 'constant', ms: 20 },
+      interval: { min: 500, max: 500 },
+      out: '/tmp/x',
+      'runs-dir': 'elsewhere',
+      'register-timeout': 5000,
+      'ready-timeout': 120_000,
+      'log-level': 'debug',
+      pretty: true,
+      json: true,
+    });
+  });
+
+  it('has a help line for every run flag', () => {
+    for (const flag of Object.keys(RUN_FLAGS)) {
+      expect(RUN_HELP.some((h) => h.flag.includes(`--${flag}`)), flag).toBe(true);
+    }
+  });
+});
+
+describe('RunFlags rejects bad values, naming the flag', () => {
+  it.each([
+    [['--nodes', '1'], 'nodes'],
+    [['--nodes', 'many'], 'nodes'],
+    [['--nodes', '10001'], 'nodes'],
+    [['--duration', '10'], 'duration'],
+    [['--seed', 'abc'], 'seed'],
+    [['--seed=-1'], 'seed'],
+    [['--delay', 'uniform:150:50'], 'delay'],
+    [['--delay', 'gaussian:10'], 'delay'],
+    [['--interval', '3000:1000'], 'interval'],
+    [['--interval', '0'], 'interval'],
+    [['--register-timeout', 'soon'], 'register-timeout'],
+    [['--ready-timeout', '0s'], 'ready-timeout'],
+    [['--log-level', 'loud'], 'log-level'],
+  ])('%j', (argv, flag) => {
+    const message = errorOf(argv);
+    expect(message.startsWith(`${flag}: `), message).toBe(true);
+  });
+
+  it('gives the value checks\' own messages', () => {
+    expect(errorOf(['--nodes', '1'])).toBe('nodes: nodes must be between 2 and 10000');
+    expect(errorOf(['--delay', 'uniform:150:50'])).toBe('delay: delay "uniform:150:50": MIN must not exceed MAX');
+    expect(errorOf(['--seed', 'abc'])).toBe('seed: seed must be a non-negative integer');
+  });
+
+  it('rejects flags that are not run flags', () => {
+    expect(errorOf(['--port', '7000'])).toContain('--port');
+  });
+});
+
+describe('rerunCommand', () => {
+  it('spells out the decisions of a run', () => {
+    expect(rerunCommand(flagsOf([]), 99)).toBe(
+      'npm run cluster -- --nodes 5 --duration 10s --seed 99 --delay uniform:50:150 --interval 1000:3000',
+    );
+  });
+
+  it.each([
+    [[]],
+    [['--nodes', '12', '--duration', '1.5s', '--delay', 'constant:0', '--interval', '250']],
+    [['-n', '3', '-d', '2m', '--delay', 'uniform:0.5:7.25', '--interval', '10:20', '--seed', '7']],
+    [['--duration', '500ms', '--delay', 'uniform:30:30', '--interval', '0.5:1.5']],
+    [['--duration', '90s', '--nodes', '10000']],
+    [['--duration', '1.0005s']],
+  ])('re-parses to the same decisions: %j', (argv) => {
+    const flags = flagsOf(argv);
+    const seed = flags.seed ?? 4242;
+    const again = reparse(rerunCommand(flags, seed));
+    expect(again.seed).toBe(seed);
+    expect({ nodes: again.nodes, duration: again.duration, delay: again.delay, interval: again.interval }).toEqual({
+      nodes: flags.nodes,
+      duration: flags.duration,
+      delay: flags.delay,
+      interval: flags.interval,
+    });
+    // And the command is a fixed point.
+    expect(rerunCommand(again, seed)).toBe(rerunCommand(flags, seed));
+  });
+
+  it('prints the duration in the largest whole unit', () => {
+    expect(rerunCommand(flagsOf(['--duration', '2m']), 1)).toContain('--duration 2m ');
+    expect(rerunCommand(flagsOf(['--duration', '1.5s']), 1)).toContain('--duration 1500ms ');
+    expect(rerunCommand(flagsOf(['--duration', '120000ms']), 1)).toContain('--duration 2m ');
+  });
+
+  it('uses the given seed, not the flag', () => {
+    expect(rerunCommand(flagsOf(['--seed', '1']), 2)).toContain('--seed 2');
+  });
+});
+
+describe('CoordinatorCli', () => {
+  it('adds host and port with defaults and env fallback', () => {
+    const res = parseCli([], COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, {});
+    expect(res).toMatchObject({ ok: true, value: { host: '127.0.0.1', port: 0, nodes: 5 } });
+    const env = parseCli(['--port', '7001'], COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, { HOST: '0.0.0.0', PORT: '7000' });
+    expect(env).toMatchObject({ ok: true, value: { host: '0.0.0.0', port: 7001 } });
+  });
+
+  it('rejects a bad port, naming it', () => {
+    const res = parseCli(['--port', '99999'], COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, {});
+    expect(res).toEqual({ ok: false, error: 'port: port must be between 0 and 65535' });
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { Percentiles, Report } from '@agentnet/protocol';
+import { formatReport } from './format-report.js';
+
+const NO_SAMPLES: Percentiles = { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
+
+function report(overrides: Partial<Report> = {}): Report {
+  const base: Report = {
+    run_id: '20240101-000000-abcd',
+    run_dir: 'runs/20240101-000000-abcd',
+    seed: 42,
+    nodes: 3,
+    duration_ms: 10_000,
+    elapsed_ms: 10_250,
+    started_at: '2024-01-01T00:00:00.000Z',
+    interrupted: false,
+    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter' },
+    rerun: 'npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000',
+    coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
+    totals: { sent: 17, delivered: 14, dropped: 0, in_flight: 3, dropped_by_reason: {} },
+    summary: { total_exchanged: 14, average_per_node: 4.67, most_received: { id: 'n2', count: 6 } },
+    per_node: [
+      { id: 'n0', pid: 101, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 3, dropped: 0, in_flight: 1, reported: null },
+      { id: 'n1', pid: 102, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 5, received: 5, dropped: 0, in_flight: 1, reported: null },
+      { id: 'n2', pid: 10333, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 6, dropped: 0, in_flight: 1, reported: null },
+    ],
+    latency_ms: { count: 14, p50: 101.25, p95: 148.5, p99: 149.9, max: 149.9, mean: 100 },
+    delay_ms: { count: 14, p50: 100, p95: 147, p99: 148, max: 148, mean: 99 },
+    overhead_ms: { count: 14, p50: 1.25, p95: 1.5, p99: 1.9, max: 1.9, mean: 1.3 },
+    warnings: [],
+  };
+  return { ...base, ...overrides };
+}
+
+const linesOf = (r: Report) => formatReport(r).split('\n');
+
+describe('formatReport: the notebook lines', () => {
+  it('prints total, average (two decimals) and the node that received most', () => {
+    const lines = linesOf(report());
+    expect(lines).toContain('Total messages exchanged: 14');
+    expect(lines).toContain('Average messages per node: 4.67');
+    expect(lines).toContain('Node n2 received the most messages: 6');
+    // In this order, at the top.
+    const at = (s: string) => lines.indexOf(s);
+    expect(at('Total messages exchanged: 14')).toBeLessThan(at('Average messages per node: 4.67'));
+    expect(at('Average messages per node: 4.67')).toBeLessThan(at('Node n2 received the most messages: 6'));
+    expect(at('Total messages exchanged: 14')).toBeLessThan(3);
+  });
+
+  it('pads the average to two decimals', () => {
+    const r = report({ summary: { total_exchanged: 10, average_per_node: 2, most_received: { id: 'n1', count: 4 } } });
+    expect(linesOf(r)).toContain('Average messages per node: 2.00');
+    const s = report({ summary: { total_exchanged: 10, average_per_node: 3.5, most_received: { id: 'n1', count: 4 } } });
+    expect(linesOf(s)).toContain('Average messages per node: 3.50');
+  });
+
+  it('says so when there is no most-received node', () => {
+    const r = report({ summary: { total_exchanged: 0, average_per_node: 0, most_received: null } });
+    const lines = linesOf(r);
+    expect(lines).toContain('No node received any message');
+    expect(lines.some((l) => l.includes('received the most'))).toBe(false);
+  });
+});
+
+describe('formatReport: accounting and details', () => {
+  it('prints the accounting identity', () => {
+    expect(linesOf(report())).toContain('accounting: sent 17 = delivered 14 + dropped 0 + in flight 3');
+  });
+
+  it('adds drop reasons when something was dropped', () => {
+    const r = report({ totals: { sent: 20, delivered: 14, dropped: 5, in_flight: 1, dropped_by_reason: { crash: 3, link_down: 2 } } });
+    const accounting = linesOf(r).find((l) => l.startsWith('accounting:'));
+    expect(accounting).toBe('accounting: sent 20 = delivered 14 + dropped 5 + in flight 1  (dropped: crash 3, link_down 2)');
+  });
+
+  it('prints a per-node table with aligned columns', () => {
+    const lines = linesOf(report());
+    const header = lines.findIndex((l) => l.startsWith('node'));
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header, header + 4);
+    expect(rows[0]?.split(/\s+/)).toEqual(['node', 'pid', 'sent', 'received', 'dropped', 'in_flight', 'status']);
+    expect(rows[3]?.split(/\s+/)).toEqual(['n2', '10333', '6', '6', '0', '1', 'ok']);
+    // Every column starts at the same place in every row (n2's pid is wider than the others).
+    const starts = rows.map((r) => [...r.matchAll(/\S+/g)].map((m) => m.index));
+    for (const s of starts) expect(s).toEqual(starts[0]);
+  });
+
+  it('prints percentiles with one decimal, or "no samples"', () => {
+    const lines = linesOf(report());
+    expect(lines).toContain('latency ms (observed):  p50 101.3  p95 148.5  p99 149.9  max 149.9  (n=14)');
+    const none = linesOf(report({ latency_ms: NO_SAMPLES, delay_ms: NO_SAMPLES, overhead_ms: NO_SAMPLES }));
+    expect(none).toContain('latency ms (observed):  no samples');
+    expect(none).toContain('overhead ms:            no samples');
+  });
+
+  it('prints the run line, files and the rerun command', () => {
+    const text = formatReport(report());
+    expect(text).toContain('run 20240101-000000-abcd: seed 42, 3 nodes, 10250 ms, delay uniform:50:150, interval 1000:3000');
+    expect(text).toContain('files: runs/20240101-000000-abcd/{report.json,messages.jsonl,coordinator.log,n*.log}');
+    expect(text).toContain('rerun: npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000');
+  });
+});
+
+describe('formatReport: interruptions and warnings', () => {
+  it('has no INTERRUPTED note for a complete run', () => {
+    expect(formatReport(report())).not.toContain('INTERRUPTED');
+  });
+
+  it('notes an interrupted run', () => {
+    expect(linesOf(report({ interrupted: true }))).toContain('INTERRUPTED: this is a partial report of what was collected before the stop.');
+  });
+
+  it('prints each warning on its own line', () => {
+    const lines = linesOf(report({ warnings: ['n2 was lost at 4322 ms: exited', 'n0 reported 3 sent, the journal holds 2'] }));
+    expect(lines).toContain('warning: n2 was lost at 4322 ms: exited');
+    expect(lines).toContain('warning: n0 reported 3 sent, the journal holds 2');
+  });
+
+  it('shows a lost node in the table', () => {
+    const r = report();
+    r.per_node[1] = { ...r.per_node[1]!, status: 'lost', lost: { at_ms: 10, reason: 'x' } };
+    expect(linesOf(r).find((l) => l.startsWith('n1'))?.split(/\s+/).at(-1)).toBe('lost');
+  });
+});
