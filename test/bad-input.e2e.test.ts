@@ -7,18 +7,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ErrorCode, MAX_PAYLOAD_BYTES } from '@agentnet/protocol';
-import { accountingHolds, startCluster, type ClusterRun } from './helpers/cluster.js';
-import { killAll, readLogLines, waitForLogLine } from './helpers/processes.js';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { readLogLines, waitForLogLine } from './helpers/processes.js';
 
-let run: ClusterRun | undefined;
+const startCluster = useClusters();
 const clients: WebSocket[] = [];
-afterEach(async () => {
+afterEach(() => {
   for (const c of clients.splice(0)) c.terminate();
-  if (run) {
-    await killAll(run.pids());
-    run.cleanup();
-  }
-  run = undefined;
 });
 
 interface RawClient {
@@ -53,7 +48,7 @@ const rejections = (path: string) => readLogLines(path).filter((l) => l.msg === 
 
 describe('bad input', () => {
   it('is answered, logged and survived by nodes and the coordinator', async () => {
-    run = startCluster(['--nodes', '3', '--duration', '5s', '--interval', '30:80', '--seed', '11']);
+    const run = startCluster(['--nodes', '3', '--duration', '5s', '--interval', '30:80', '--seed', '11']);
     const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     const n0Url = readLogLines(run.coordinatorLog).find((l) => l.msg === 'register' && l.node_id === 'n0')?.url as string;

@@ -1,24 +1,17 @@
 /**
  * The main job, end to end with real processes: `npm run cluster` with 5 nodes for a few seconds.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { accountingHolds, startCluster, type ClusterRun } from './helpers/cluster.js';
-import { isAlive, killAll, readLogLines } from './helpers/processes.js';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { isAlive, readLogLines } from './helpers/processes.js';
 
-let run: ClusterRun | undefined;
-afterEach(async () => {
-  if (run) {
-    await killAll(run.pids());
-    run.cleanup();
-  }
-  run = undefined;
-});
+const startCluster = useClusters();
 
 describe('cluster of 5 nodes', () => {
   it('runs, stops cleanly and reports exact accounting with latency inside the injected range', async () => {
-    run = startCluster(['--nodes', '5', '--duration', '3s', '--interval', '50:150', '--delay', 'uniform:20:40', '--seed', '42']);
+    const run = startCluster(['--nodes', '5', '--duration', '3s', '--interval', '50:150', '--delay', 'uniform:20:40', '--seed', '42']);
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);
 

@@ -2,22 +2,14 @@
  * The seed decides: two runs with the same seed make the same decision (target and injected delay)
  * for every message they both sent, whatever the timing; another seed decides differently.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
-import { startCluster, type ClusterRun } from './helpers/cluster.js';
-import { killAll } from './helpers/processes.js';
+import { useClusters } from './helpers/cluster.js';
 
-const runs: ClusterRun[] = [];
-afterEach(async () => {
-  for (const run of runs.splice(0)) {
-    await killAll(run.pids());
-    run.cleanup();
-  }
-});
+const startCluster = useClusters();
 
 async function decisions(seed: number): Promise<Map<string, { dest: string; delay_ms: number }>> {
   const run = startCluster(['--nodes', '4', '--duration', '2s', '--interval', '20:60', '--seed', String(seed)]);
-  runs.push(run);
   const { code } = await run.exit;
   expect(code, run.stderr()).toBe(0);
   return new Map(run.messages().map((m: MessageLine) => [m.id, { dest: m.dest, delay_ms: m.delay_ms }]));

@@ -2,26 +2,19 @@
  * Failures with real processes: a node killed mid-run, Ctrl-C (SIGINT) on the launcher, and a
  * coordinator whose nodes never come.
  */
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RECORD_BATCH_INTERVAL_MS } from '@agentnet/protocol';
-import { accountingHolds, startCluster, type ClusterRun } from './helpers/cluster.js';
-import { COORDINATOR_MAIN, isAlive, killAll, readLogLines, spawnTs, waitForLogLine, waitUntil } from './helpers/processes.js';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { COORDINATOR_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine, waitUntil } from './helpers/processes.js';
 
-let run: ClusterRun | undefined;
-afterEach(async () => {
-  if (run) {
-    await killAll(run.pids());
-    run.cleanup();
-  }
-  run = undefined;
-});
+const startCluster = useClusters();
 
 describe('failures', () => {
   it('a node killed with SIGKILL mid-run is reported lost and the run still completes', async () => {
-    run = startCluster(['--nodes', '5', '--duration', '4s', '--interval', '30:80', '--delay', 'uniform:10:30', '--seed', '3']);
+    const run = startCluster(['--nodes', '5', '--duration', '4s', '--interval', '30:80', '--delay', 'uniform:10:30', '--seed', '3']);
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     // Let n2 receive for longer than a few record batches (200 ms each), so some were shipped.
     const first = await waitForLogLine(join(run.dir, 'n2.log'), (l) => l.msg === 'recv');
@@ -49,13 +42,13 @@ describe('failures', () => {
     expect(toN2AfterDeath.every((m) => m.status === 'dropped' && (m.drop_reason === 'link_down' || m.drop_reason === 'crash'))).toBe(true);
     expect(report.totals.dropped).toBeGreaterThan(0);
     expect(report.warnings.some((w) => w.includes('n2 was lost'))).toBe(true);
-    const senders = ['n0', 'n1', 'n3', 'n4'].map((id) => readLogLines(join(run!.dir, `${id}.log`)));
+    const senders = ['n0', 'n1', 'n3', 'n4'].map((id) => readLogLines(join(run.dir, `${id}.log`)));
     expect(senders.some((lines) => lines.some((l) => l.msg === 'drop' && l.dest === 'n2'))).toBe(true);
     expect(run.pids().filter(isAlive)).toEqual([]);
   });
 
   it('SIGINT on the launcher stops every process, flushes logs and writes a partial report', async () => {
-    run = startCluster(['--nodes', '5', '--duration', '60s', '--interval', '30:80', '--seed', '5']);
+    const run = startCluster(['--nodes', '5', '--duration', '60s', '--interval', '30:80', '--seed', '5']);
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     await waitForLogLine(join(run.dir, 'n4.log'), (l) => l.msg === 'recv');
     const pids = run.pids();

@@ -2,11 +2,12 @@
  * Runs `scripts/cluster.ts` as a user would (with --json and --out in a temp dir) and reads back
  * what it wrote.
  */
+import { afterEach } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageLine, Report } from '@agentnet/protocol';
-import { CLUSTER, readLogLines, spawnTs, type Spawned } from './processes.js';
+import { CLUSTER, killAll, readLogLines, spawnTs, type Spawned } from './processes.js';
 
 export interface ClusterRun extends Spawned {
   dir: string;
@@ -39,6 +40,25 @@ export function startCluster(args: string[]): ClusterRun {
       return coordinator === undefined ? nodes : [coordinator, ...nodes];
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Registers an afterEach that kills every cluster process a test started (launcher, coordinator
+ * and nodes, even after a SIGKILLed launcher) and removes its directory; returns `startCluster`.
+ */
+export function useClusters(): (args: string[]) => ClusterRun {
+  const runs: ClusterRun[] = [];
+  afterEach(async () => {
+    for (const run of runs.splice(0)) {
+      await killAll(run.pids());
+      run.cleanup();
+    }
+  });
+  return (args) => {
+    const run = startCluster(args);
+    runs.push(run);
+    return run;
   };
 }
 

@@ -18,7 +18,6 @@ import {
   errorReply,
   wallClockMs,
   type CoordinatorToNode,
-  type Envelope,
   type Init,
   type LevelWithSilent,
   type LogSink,
