@@ -80,6 +80,10 @@ describe('bad input', () => {
     reply = await peer.ask(JSON.stringify({ src: 'x', dest: 'n7', body: { type: 'chatter', msg_id: 9, text: 'hi' } }));
     expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.node_not_found, in_reply_to: 9 });
 
+    // A hello_ok on a socket this node never dialed does not open a link.
+    reply = await peer.ask(JSON.stringify({ src: 'n1', dest: 'n0', body: { type: 'link_hello_ok', in_reply_to: 0, msg_id: 10 } }));
+    expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.unknown_peer, in_reply_to: 10 });
+
     const big = await connect(n0Url);
     big.socket.send('x'.repeat(MAX_PAYLOAD_BYTES + 1));
     expect(await big.closed).toBe(1009);
@@ -101,6 +105,9 @@ describe('bad input', () => {
 
     reply = await ctl.ask(JSON.stringify({ src: 'n0', dest: 'coordinator', body: { type: 'ready', msg_id: 3, in_reply_to: 1, peers: [] } }));
     expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.unexpected_message, in_reply_to: 3 });
+
+    reply = await ctl.ask(JSON.stringify({ src: 'new', dest: 'n1', body: { type: 'register', msg_id: 5, url: 'ws://127.0.0.1:1', pid: 1, hostname: 'x' } }));
+    expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.node_not_found, in_reply_to: 5 });
 
     reply = await ctl.ask(JSON.stringify({ src: 'n0', dest: 'coordinator', body: { type: 'launch_missiles', msg_id: 4 } }));
     expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.not_supported, in_reply_to: 4 });

@@ -69,6 +69,14 @@ describe('command lines', () => {
     const listening = await waitForLogLine(join(out, 'coordinator.log'), (l) => l.msg === 'listening');
     const env = { COORDINATOR_URL: listening.url as string, HOST: '127.0.0.1', PORT: '0', ADVERTISE_HOST: '127.0.0.1', LOG_LEVEL: 'debug' };
     const nodes = [spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env)];
+    // A fourth node finds the run full: its registration is refused and it exits 1 instead of waiting.
+    await waitForLogLine(join(out, 'coordinator.log'), (l) => l.msg === 'start');
+    const extra = spawnTs(NODE_MAIN, [], env);
+    expect((await extra.exit).code).toBe(1);
+    // It never got a log file, so its log lines come out on stderr.
+    expect(extra.stderr()).toMatch(/"msg":"error_reply"/);
+    expect(extra.stderr()).toMatch(/the run already has its 3 nodes/);
+    expect(readLogLines(join(out, 'coordinator.log')).some((l) => l.msg === 'reject' && (l.err as { code?: number }).code === 1003)).toBe(true);
     const { code } = await coordinator.exit;
     expect(code, coordinator.stderr()).toBe(0);
     for (const n of nodes) expect((await n.exit).code).toBe(0);

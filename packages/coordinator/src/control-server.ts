@@ -8,6 +8,7 @@ import {
   COORDINATOR_ID,
   MAX_PAYLOAD_BYTES,
   NODE_TO_COORDINATOR,
+  UNREGISTERED_ID,
   decode,
   encode,
   errorReply,
@@ -75,7 +76,7 @@ export class ControlServer {
   }
 
   send(conn: ControlConnection, body: CoordinatorToNode): void {
-    this.sendRaw(conn, encode({ src: COORDINATOR_ID, dest: conn.nodeId ?? 'new', body }));
+    this.sendRaw(conn, encode({ src: COORDINATOR_ID, dest: conn.nodeId ?? UNREGISTERED_ID, body }));
   }
 
   private sendRaw(conn: ControlConnection, frame: string): void {

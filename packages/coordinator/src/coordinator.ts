@@ -4,6 +4,7 @@
  * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
  */
 import {
+  COORDINATOR_ID,
   ErrorCode,
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
@@ -247,10 +248,16 @@ export class Coordinator {
     if (!server) return;
     const body = msg.body;
     const seen = { src: msg.src, type: body.type, ...(body.msg_id === undefined ? {} : { msg_id: body.msg_id }) };
+    if (msg.dest !== COORDINATOR_ID) {
+      return server.reject(conn, ErrorCode.node_not_found, `this is the coordinator; "${msg.dest}" is not reachable on the control channel`, seen);
+    }
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
-      if (this.phase !== 'registering' || this.entries.length >= this.options.flags.nodes) {
+      if (this.entries.length >= this.options.flags.nodes) {
         return server.reject(conn, ErrorCode.cluster_full, `the run already has its ${this.options.flags.nodes} nodes`, seen);
+      }
+      if (this.phase !== 'registering') {
+        return server.reject(conn, ErrorCode.unexpected_message, `registration is closed: the run is ${this.phase}`, seen);
       }
       const id = `n${this.entries.length}`;
       conn.nodeId = id;

@@ -13,6 +13,7 @@ import {
   MAX_PAYLOAD_BYTES,
   RECORD_BATCH_INTERVAL_MS,
   RECORD_BATCH_MAX,
+  UNREGISTERED_ID,
   createLogger,
   encode,
   errorReply,
@@ -96,7 +97,7 @@ export class AgentNode {
     const url = await this.listen();
     this.state = 'registering';
     try {
-      this.control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? 'new', {
+      this.control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
         onMessage: (msg) => this.onControl(msg),
         onClose: (code) => this.onControlClose(code),
       });
@@ -137,7 +138,7 @@ export class AgentNode {
     const text = `${msg.body.type} is not expected while ${this.state}`;
     this.log.warn({ err: { code: ErrorCode.unexpected_message, message: text }, type: msg.body.type }, 'reject');
     if (msg.body.msg_id !== undefined && this.control?.open) {
-      this.control.send(errorReply(this.id ?? 'new', COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
+      this.control.send(errorReply(this.id ?? UNREGISTERED_ID, COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
     }
   }
 
@@ -167,6 +168,8 @@ export class AgentNode {
         return;
       case 'error':
         this.log.warn({ error: body }, 'error_reply');
+        // Nothing else will come for a node whose registration was refused.
+        if (this.state === 'registering') void this.shutdown(`registration refused: ${body.text}`, 1);
         return;
       default:
         return this.unexpected(msg);

@@ -1,6 +1,6 @@
 /**
  * The notebook's agent: at random intervals it sends `Hello from <id> at <time>` to a random peer.
- * The k-th wait and the k-th target are drawn from a generator keyed by (seed, id, k), so a run with
+ * The k-th wait and the k-th target are drawn from a generator keyed by (seed, 'chatter', id, k), so a run with
  * the same seed sends the same messages to the same peers whatever the timing.
  */
 import { keyedRng, type IntervalSpec, type MsgIds } from '@agentnet/protocol';

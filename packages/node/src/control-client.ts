@@ -4,6 +4,8 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import {
+  CONTROL_DIAL_ATTEMPTS,
+  CONTROL_DIAL_RETRY_MS,
   COORDINATOR_ID,
   COORDINATOR_TO_NODE,
   type CoordinatorToNode,
@@ -34,8 +36,8 @@ export class ControlClient {
     let socket: WebSocket;
     try {
       socket = await dial(url, {
-        attempts: 100,
-        retryMs: 200,
+        attempts: CONTROL_DIAL_ATTEMPTS,
+        retryMs: CONTROL_DIAL_RETRY_MS,
         onRetry: (attempt, err) => log.debug({ url, attempt, err }, 'dial_retry'),
       });
     } catch (err) {

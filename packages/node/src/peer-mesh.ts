@@ -10,6 +10,7 @@ import {
   DIAL_RETRY_MS,
   ErrorCode,
   ErrorBody,
+  UNREGISTERED_ID,
   LinkBye,
   LinkHello,
   LinkHelloOk,
@@ -73,6 +74,8 @@ export class PeerMesh {
   private peers = new Map<string, Peer>();
   private readonly links = new Map<string, PeerLink>();
   private readonly bySocket = new Map<WebSocket, PeerLink>();
+  /** Sockets this node dialed that wait for the peer's `link_hello_ok`, with the peer they are for. */
+  private readonly dialing = new Map<WebSocket, string>();
   /** Hellos that arrived before this node's own `init` told it who its peers are. */
   private early: Array<{ socket: WebSocket; msg: PeerMessage }> = [];
   /** This node's id; known once `connect()` is called with the node's `init`. */
@@ -134,6 +137,7 @@ export class PeerMesh {
       throw new PeerUnavailableError(peer.id, peer.url, err);
     }
     this.watch(socket);
+    this.dialing.set(socket, peer.id);
     socket.send(encode({ src: this.self ?? '', dest: peer.id, body: { type: 'link_hello', msg_id: 0 } }));
     // The link is added when link_hello_ok comes back (onFrame).
   }
@@ -160,7 +164,7 @@ export class PeerMesh {
       'reject',
     );
     if (seen.msg_id !== undefined && socket.readyState === socket.OPEN) {
-      socket.send(encode(errorReply(this.self ?? 'new', seen.src ?? 'unknown', code, text, seen.msg_id)));
+      socket.send(encode(errorReply(this.self ?? UNREGISTERED_ID, seen.src ?? 'unknown', code, text, seen.msg_id)));
     }
   }
 
@@ -202,7 +206,8 @@ export class PeerMesh {
   private onUnlinkedFrame(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
     if (msg.body.type === 'link_hello') return this.onHello(socket, msg);
-    if (msg.body.type === 'link_hello_ok' && this.peers.has(msg.src) && !this.links.has(msg.src)) {
+    if (msg.body.type === 'link_hello_ok' && this.dialing.get(socket) === msg.src && msg.body.in_reply_to === 0) {
+      this.dialing.delete(socket);
       return this.addLink(msg.src, socket, true);
     }
     if (msg.body.type === 'error') {
@@ -214,6 +219,10 @@ export class PeerMesh {
 
   private onHello(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
+    if (msg.dest !== this.self) {
+      // Hellos held from before init were not checked for their destination yet.
+      return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}, not ${msg.dest}`, seen);
+    }
     if (!this.peers.has(msg.src)) {
       return this.reject(socket, ErrorCode.unknown_peer, `${msg.src} is not a peer of ${this.self}`, seen);
     }
@@ -229,6 +238,7 @@ export class PeerMesh {
   private onClose(socket: WebSocket, code: number): void {
     const link = this.bySocket.get(socket);
     this.early = this.early.filter((e) => e.socket !== socket);
+    this.dialing.delete(socket);
     if (!link) return;
     this.bySocket.delete(socket);
     link.settle();

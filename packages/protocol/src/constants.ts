@@ -23,13 +23,19 @@ export const RECORD_BATCH_MAX = 2000;
 /** How long the coordinator waits for `--nodes` registrations, and then for all nodes to connect. */
 export const DEFAULT_REGISTER_TIMEOUT_MS = 30_000;
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
-/** How long the coordinator waits for every node's final flush after `stop`. */
+/**
+ * How long the coordinator waits for every node's final flush after `stop`, on top of
+ * LINK_DRAIN_TIMEOUT_MS (a node first waits that long for its peers' byes).
+ */
 export const STOP_TIMEOUT_MS = 5_000;
 /** How long a stopping node waits for each peer's end-of-link marker. */
 export const LINK_DRAIN_TIMEOUT_MS = 2_000;
 /** How often a dialing node retries a peer that refused the connection, and how many times. */
 export const DIAL_RETRY_MS = 100;
 export const DIAL_ATTEMPTS = 50;
+/** Nodes may start before the coordinator listens (containers): they retry it for about 20 s. */
+export const CONTROL_DIAL_RETRY_MS = 200;
+export const CONTROL_DIAL_ATTEMPTS = 100;
 
 export const DEFAULT_RUNS_DIR = 'runs';
 export const LATEST_LINK = 'latest';

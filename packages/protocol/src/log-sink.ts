@@ -57,8 +57,15 @@ export class LogSink implements LineStream {
     return this.file !== undefined;
   }
 
-  /** Writes everything buffered to disk now; call before the process exits. */
+  /**
+   * Writes everything buffered to disk now; call before the process exits. A process that never
+   * learned where its file goes (its registration failed) prints its held lines on stderr instead.
+   */
   flushSync(): void {
+    if (!this.file && this.held.length > 0 && !this.pretty) {
+      process.stderr.write(this.held.join(''));
+      this.held = [];
+    }
     try {
       this.file?.flushSync();
     } catch {

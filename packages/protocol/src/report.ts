@@ -53,7 +53,7 @@ export const Report = z.object({
   seed: z.number().int(),
   nodes: z.number().int(),
   duration_ms: z.number(),
-  /** Time from `start` to the last node's final flush. */
+  /** Time from `start` until the analysis began (after the last final flush or the stop timeout). */
   elapsed_ms: z.number(),
   started_at: z.string(),
   /** True when the run was cut short (Ctrl-C); the report holds what had been collected. */
@@ -79,7 +79,7 @@ export const Report = z.object({
   latency_ms: Percentiles,
   /** The delay the shapers injected, over the same delivered messages. */
   delay_ms: Percentiles,
-  /** What sockets and processes add: latency - injected delay. */
+  /** latency - injected delay: what sockets and processes add, plus any FIFO hold behind a slower predecessor. */
   overhead_ms: Percentiles,
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
