@@ -2,11 +2,21 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    // End-to-end suites start real process clusters; on a 2-core machine two at a time is plenty.
     pool: 'forks',
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['packages/*/src/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.test.ts'],
+          // Each file starts real clusters of processes. One file at a time keeps one cluster's
+          // start-up (several TypeScript compiles) from stealing the CPU of another's measured run.
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });
