@@ -1,6 +1,6 @@
 /**
  * `npm run cluster -- --nodes 5`: starts one coordinator and N node processes (each started with
- * `process.execPath`, never through npx), lets the coordinator run and report, and makes sure every
+ * `process.execPath` from a cached bundle of its entry point, never through npx), lets the coordinator run and report, and makes sure every
  * child is gone before it exits. Ctrl-C asks the coordinator for a partial report; a second Ctrl-C
  * kills everything.
  */
@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
+import { ensureBundle } from './entry-bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COORDINATOR_MAIN = fileURLToPath(new URL('../packages/coordinator/src/main.ts', import.meta.url));
@@ -32,17 +33,30 @@ const flags = cli.value;
 
 const children = new Set<ChildProcess>();
 
-function start(main: string, args: string[], ipc: boolean): ChildProcess {
+/** How to start an entry point: its cached bundle, or through tsx when the bundle cannot be built. */
+async function entryArgv(main: string): Promise<string[]> {
+  try {
+    return [await ensureBundle(main)];
+  } catch (err) {
+    process.stderr.write(`cluster: starting ${main} through tsx, its bundle failed: ${(err as Error).message}\n`);
+    return ['--import', TSX, main];
+  }
+}
+/** Extra Node.js flags for every child, e.g. AGENTNET_NODE_ARGS="--cpu-prof --cpu-prof-dir=prof" to profile a run. */
+const CHILD_NODE_ARGS = (process.env.AGENTNET_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const [coordinatorEntry, nodeEntry] = (await Promise.all([entryArgv(COORDINATOR_MAIN), entryArgv(NODE_MAIN)])).map((argv) => [...CHILD_NODE_ARGS, ...argv]) as [string[], string[]];
+
+function start(entry: string[], args: string[], ipc: boolean): ChildProcess {
   // Each child gets its own process group, so a terminal's Ctrl-C reaches only this launcher, which
   // then stops the run in order instead of every process tearing itself down at once.
-  const child = spawn(process.execPath, ['--import', TSX, main, ...args], {
+  const child = spawn(process.execPath, [...entry, ...args], {
     cwd: ROOT,
     stdio: ['ignore', ipc ? 'inherit' : 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
     detached: true,
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
-  child.on('error', (err) => process.stderr.write(`cluster: cannot start ${main}: ${err.message}\n`));
+  child.on('error', (err) => process.stderr.write(`cluster: cannot start ${entry.join(' ')}: ${err.message}\n`));
   return child;
 }
 
@@ -58,7 +72,7 @@ function exited(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
 }
 
-const coordinator = start(COORDINATOR_MAIN, [...argv, '--host', '127.0.0.1', '--port', '0'], true);
+const coordinator = start(coordinatorEntry, [...argv, '--host', '127.0.0.1', '--port', '0'], true);
 
 let interrupts = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -96,7 +110,7 @@ if (url === undefined) {
 coordinator.disconnect();
 
 const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
-const nodes = Array.from({ length: flags.nodes }, () => start(NODE_MAIN, nodeArgs, false));
+const nodes = Array.from({ length: flags.nodes }, () => start(nodeEntry, nodeArgs, false));
 for (const node of nodes) {
   node.once('exit', (code, signal) => {
     if (code !== 0 && coordinator.exitCode === null) {

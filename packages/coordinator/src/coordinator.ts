@@ -140,7 +140,8 @@ export class Coordinator {
           node_ids: ids,
           peers: peerList,
           network: { seed: this.options.seed, delay: flags.delay },
-          traffic: { behavior: 'chatter', interval: flags.interval },
+          traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
+          validate_peer_messages: flags['peer-validation'],
         });
         this.log.info({ node_id: entry.id, peers: peerIds }, 'init');
       }
@@ -208,7 +209,9 @@ export class Coordinator {
         seed: this.options.seed,
         delay: formatDelaySpec(flags.delay),
         interval: formatIntervalSpec(flags.interval),
-        behavior: 'chatter',
+        behavior: flags.traffic,
+        message_size: flags['message-size'],
+        peer_validation: flags['peer-validation'],
       },
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },

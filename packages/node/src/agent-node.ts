@@ -14,8 +14,11 @@ import {
   RECORD_BATCH_INTERVAL_MS,
   RECORD_BATCH_MAX,
   UNREGISTERED_ID,
+  BATCH_FRAME_BYTES,
+  HOT_LOG_LINES_PER_SECOND,
   createLogger,
   encode,
+  encodeBatch,
   errorReply,
   wallClockMs,
   type CoordinatorToNode,
@@ -28,9 +31,12 @@ import {
 } from '@agentnet/protocol';
 import { ControlClient } from './control-client.js';
 import { Journal } from './journal.js';
+import { HotLog } from './hot-log.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
 import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
-import { createChatter, type Behavior, type NodeHandle } from './chatter.js';
+import { createChatter } from './chatter.js';
+import { createFlood } from './flood.js';
+import type { Behavior, NodeHandle } from './behavior.js';
 import { UnknownPeerError } from './errors.js';
 
 export interface AgentNodeOptions {
@@ -51,6 +57,7 @@ type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' 
 
 export class AgentNode {
   readonly log: Logger;
+  private readonly hot: HotLog;
   private readonly sink: LogSink;
   private state: State = 'starting';
   private id: string | undefined;
@@ -77,6 +84,7 @@ export class AgentNode {
     });
     this.log = log;
     this.sink = sink;
+    this.hot = new HotLog(log, HOT_LOG_LINES_PER_SECOND);
     this.mesh = new PeerMesh({
       log,
       onMessage: (link, msg) => this.onPeerMessage(link, msg),
@@ -193,9 +201,11 @@ export class AgentNode {
       peers: init.peers.map((p) => p.id),
       seed,
       send: (dest, body) => this.send(dest, body),
+      backlog: (dest) => this.backlog(dest),
     };
-    this.behavior = createChatter(handle, init.traffic.interval);
-    this.mesh.connect(init.node_id, init.peers, init.node_ids).then(
+    this.behavior =
+      init.traffic.behavior === 'flood' ? createFlood(handle, init.traffic.message_size) : createChatter(handle, init.traffic.interval);
+    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages).then(
       () => {
         if (this.state !== 'connecting') return;
         this.state = 'ready';
@@ -227,21 +237,39 @@ export class AgentNode {
     }
     const frame = encode({ src: this.id, dest, id, sent_at: sentAt, delay_ms: delayMs, body: { ...body, msg_id: msgId } });
     shaper.enqueue({ id, dest, seq, sentAt, delayMs, frame });
-    this.log.info({ dest, id, delay_ms: delayMs }, 'send');
+    this.hot.info({ dest, id, delay_ms: delayMs }, 'send');
     return id;
+  }
+
+  /** Bytes waiting for `dest`: held by the shaper plus buffered in the socket. */
+  private backlog(dest: string): number {
+    return (this.shaper?.heldBytes(dest) ?? 0) + (this.mesh.link(dest)?.socket.bufferedAmount ?? 0);
   }
 
   private drop(record: { id: string; src: string; dest: string; sent_at: number; delay_ms: number }, reason: 'link_down'): void {
     this.journal.add({ t: 'drop', ...record, reason });
-    this.log.info({ dest: record.dest, id: record.id, reason }, 'drop');
+    this.hot.info({ dest: record.dest, id: record.id, reason }, 'drop');
   }
 
+  /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
   private transmit(dest: string, due: ShapedMessage[]): void {
     const link = this.mesh.link(dest);
-    for (const m of due) {
-      if (link?.open) link.socket.send(m.frame);
-      else this.drop({ id: m.id, src: this.id ?? '', dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
+    if (!link?.open) {
+      for (const m of due) this.drop({ id: m.id, src: this.id ?? '', dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
+      return;
     }
+    let batch: string[] = [];
+    let bytes = 0;
+    for (const m of due) {
+      if (bytes + m.frame.length > BATCH_FRAME_BYTES && batch.length > 0) {
+        link.socket.send(encodeBatch(batch));
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(m.frame);
+      bytes += m.frame.length + 1;
+    }
+    link.socket.send(encodeBatch(batch));
   }
 
   private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
@@ -256,7 +284,7 @@ export class AgentNode {
         delay_ms: msg.delay_ms,
         received_at: receivedAt,
       });
-      this.log.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, 'recv');
+      this.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, 'recv');
     }
     if (this.behavior?.handle(msg)) return;
     const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
@@ -291,6 +319,7 @@ export class AgentNode {
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS);
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
     this.journal.stop();
+    this.hot.roll();
     if (this.control?.open) {
       await this.control.sendAndWait({
         type: 'stopped',

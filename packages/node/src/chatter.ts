@@ -3,30 +3,8 @@
  * The k-th wait and the k-th target are drawn from a generator keyed by (seed, 'chatter', id, k), so a run with
  * the same seed sends the same messages to the same peers whatever the timing.
  */
-import { keyedRng, type IntervalSpec, type MsgIds } from '@agentnet/protocol';
-
-/** A data message as a behaviour sees it. */
-export interface Incoming {
-  src: string;
-  dest: string;
-  id?: string | undefined;
-  body: { type: string } & MsgIds;
-}
-
-/** What a behaviour can do with its node (grows into the full node API). */
-export interface NodeHandle {
-  readonly id: string;
-  readonly peers: readonly string[];
-  readonly seed: number;
-  send(dest: string, body: { type: string; [key: string]: unknown }): string;
-}
-
-export interface Behavior {
-  start(): void;
-  stop(): void;
-  /** A data message for this node; returns false when it does not handle the type. */
-  handle(msg: Incoming): boolean;
-}
+import { keyedRng, type IntervalSpec } from '@agentnet/protocol';
+import type { Behavior, NodeHandle } from './behavior.js';
 
 export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavior {
   let k = 0;

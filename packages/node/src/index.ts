@@ -1,7 +1,9 @@
 export { AgentNode, type AgentNodeOptions } from './agent-node.js';
 export { LinkShaper, type ShapedMessage, type LinkShaperOptions } from './link-shaper.js';
 export { Journal } from './journal.js';
-export { createChatter, type Behavior, type NodeHandle } from './chatter.js';
+export { createChatter } from './chatter.js';
+export { createFlood } from './flood.js';
+export type { Behavior, NodeHandle, Incoming } from './behavior.js';
 export { PEER_BODIES } from './peer-mesh.js';
 export * from './errors.js';
 export { NODE_FLAGS, NODE_ENV, NODE_HELP, NodeCli } from './cli-options.js';

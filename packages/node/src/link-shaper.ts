@@ -32,9 +32,11 @@ export interface LinkShaperOptions {
 
 interface LinkQueue {
   seq: number;
+  heldBytes: number;
   lastDueAt: number;
   items: ShapedMessage[];
   timer: NodeJS.Timeout | undefined;
+  immediate: NodeJS.Immediate | undefined;
 }
 
 export class LinkShaper {
@@ -46,7 +48,7 @@ export class LinkShaper {
   private queue(dest: string): LinkQueue {
     let q = this.links.get(dest);
     if (!q) {
-      q = { seq: 0, lastDueAt: 0, items: [], timer: undefined };
+      q = { seq: 0, heldBytes: 0, lastDueAt: 0, items: [], timer: undefined, immediate: undefined };
       this.links.set(dest, q);
     }
     return q;
@@ -67,6 +69,7 @@ export class LinkShaper {
     const shaped: ShapedMessage = { ...msg, dueAt: Math.max(msg.sentAt + msg.delayMs, q.lastDueAt) };
     q.lastDueAt = shaped.dueAt;
     q.items.push(shaped);
+    q.heldBytes += shaped.frame.length;
     if (q.items.length === 1) this.arm(msg.dest, q);
     return shaped;
   }
@@ -75,17 +78,30 @@ export class LinkShaper {
     const head = q.items[0];
     if (!head) return;
     const wait = head.dueAt - this.options.now();
-    q.timer = setTimeout(() => this.release(dest, q), Math.max(0, Math.ceil(wait)));
+    // Already due (a zero delay): release on the next turn of the event loop, together with
+    // whatever else the sender queues in this turn, rather than after a timer's 1 ms minimum.
+    if (wait <= 0) q.immediate = setImmediate(() => this.release(dest, q));
+    else q.timer = setTimeout(() => this.release(dest, q), Math.ceil(wait));
   }
 
   private release(dest: string, q: LinkQueue): void {
     q.timer = undefined;
+    q.immediate = undefined;
     const now = this.options.now();
     let n = 0;
     while (n < q.items.length && (q.items[n] as ShapedMessage).dueAt <= now) n++;
-    if (n > 0) this.options.transmit(dest, q.items.splice(0, n));
+    if (n > 0) {
+      const due = q.items.splice(0, n);
+      for (const m of due) q.heldBytes -= m.frame.length;
+      this.options.transmit(dest, due);
+    }
     // A timer may fire a fraction of a millisecond early by the high-resolution clock; re-arm then.
     this.arm(dest, q);
+  }
+
+  /** Bytes (frame characters) held for `dest` right now. */
+  heldBytes(dest: string): number {
+    return this.links.get(dest)?.heldBytes ?? 0;
   }
 
   /** Messages held right now, over all links. */
@@ -101,9 +117,12 @@ export class LinkShaper {
     const held: ShapedMessage[] = [];
     for (const q of this.links.values()) {
       if (q.timer) clearTimeout(q.timer);
+      if (q.immediate) clearImmediate(q.immediate);
       q.timer = undefined;
+      q.immediate = undefined;
       held.push(...q.items);
       q.items = [];
+      q.heldBytes = 0;
     }
     return held;
   }

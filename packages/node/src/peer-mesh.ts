@@ -15,7 +15,7 @@ import {
   LinkHello,
   LinkHelloOk,
   Chatter,
-  decode,
+  decodeFrame,
   encode,
   errorReply,
   type BodyOf,
@@ -82,6 +82,8 @@ export class PeerMesh {
   private self: string | undefined;
   private stopping = false;
   private onAllLinked: (() => void) | undefined;
+  /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
+  private validate = true;
 
   constructor(private readonly options: PeerMeshOptions) {}
 
@@ -111,8 +113,9 @@ export class PeerMesh {
    * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
    * peer is up.
    */
-  async connect(self: string, peers: Peer[], nodeIds: string[]): Promise<void> {
+  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true): Promise<void> {
     this.self = self;
+    this.validate = validate;
     this.peers = new Map(peers.map((p) => [p.id, p]));
     const allLinked = new Promise<void>((resolve) => {
       this.onAllLinked = resolve;
@@ -169,9 +172,13 @@ export class PeerMesh {
   }
 
   private onFrame(socket: WebSocket, data: RawData): void {
-    const res = decode(data, PEER_BODIES);
-    if (!res.ok) return this.reject(socket, res.code, res.text, res);
-    const msg = res.msg;
+    for (const res of decodeFrame(data, PEER_BODIES, this.validate)) {
+      if (res.ok) this.onEnvelope(socket, res.msg);
+      else this.reject(socket, res.code, res.text, res);
+    }
+  }
+
+  private onEnvelope(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
     if (this.self === undefined) {
       // Peers may dial before this node's own init arrives; keep their hellos until it does.

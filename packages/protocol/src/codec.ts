@@ -60,54 +60,97 @@ function peek(value: unknown): Pick<DecodeFailure, 'src' | 'msg_id' | 'type'> {
   return out;
 }
 
-export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+function frameText(data: unknown): string | DecodeFailure {
+  if (typeof data === 'string') {
+    // Only a string that could be over the limit pays for measuring its UTF-8 length.
+    if (data.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(data) > MAX_PAYLOAD_BYTES) return tooLarge(Buffer.byteLength(data));
+    return data;
+  }
   const bytes = dataToBuffer(data);
-  if (bytes === undefined) {
-    return { ok: false, code: ErrorCode.malformed_request, text: 'frame is not text' };
-  }
-  if (bytes.length > MAX_PAYLOAD_BYTES) {
-    return {
-      ok: false,
-      code: ErrorCode.frame_too_large,
-      text: `frame of ${bytes.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
-    };
-  }
-  const text = bytes.toString('utf8');
-  let value: unknown;
+  if (bytes === undefined) return { ok: false, code: ErrorCode.malformed_request, text: 'frame is not text' };
+  if (bytes.length > MAX_PAYLOAD_BYTES) return tooLarge(bytes.length);
+  return bytes.toString('utf8');
+}
+
+function tooLarge(size: number): DecodeFailure {
+  return { ok: false, code: ErrorCode.frame_too_large, text: `frame of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` };
+}
+
+function parseJson(text: string): { value: unknown } | DecodeFailure {
   try {
-    value = JSON.parse(text);
+    return { value: JSON.parse(text) };
   } catch (err) {
     return { ok: false, code: ErrorCode.malformed_request, text: `invalid JSON: ${(err as Error).message}` };
   }
-  const seen = peek(value);
+}
+
+function unsupported(type: string, value: unknown): DecodeFailure {
+  return { ok: false, code: ErrorCode.not_supported, text: `message type "${type}" is not supported here`, ...peek(value) };
+}
+
+/** Checks one parsed envelope against the envelope schema and its body's schema. */
+function checkEnvelope<T extends BodyTable>(value: unknown, bodies: T): DecodeResult<BodyOf<T>> {
   const env = Envelope.safeParse(value);
   if (!env.success) {
-    return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...seen };
+    return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...peek(value) };
   }
+  const type = env.data.body.type;
   // hasOwn, not a plain lookup: a type named "constructor" or "__proto__" must not find Object's own.
-  const schema = Object.hasOwn(bodies, env.data.body.type) ? bodies[env.data.body.type] : undefined;
-  if (!schema) {
-    return {
-      ok: false,
-      code: ErrorCode.not_supported,
-      text: `message type "${env.data.body.type}" is not supported here`,
-      ...seen,
-    };
-  }
+  const schema = Object.hasOwn(bodies, type) ? bodies[type] : undefined;
+  if (!schema) return unsupported(type, value);
   const body = schema.safeParse(env.data.body);
   if (!body.success) {
-    return {
-      ok: false,
-      code: ErrorCode.malformed_request,
-      text: `bad ${env.data.body.type} body: ${describeIssues(body.error)}`,
-      ...seen,
-    };
+    return { ok: false, code: ErrorCode.malformed_request, text: `bad ${type} body: ${describeIssues(body.error)}`, ...peek(value) };
   }
+  // Body schemas drop keys they do not name; msg_id and in_reply_to belong to every body.
+  const checked = body.data as BodyOf<T> & MsgIds;
   const { msg_id, in_reply_to } = env.data.body;
-  const ids: MsgIds = {};
-  if (msg_id !== undefined) ids.msg_id = msg_id;
-  if (in_reply_to !== undefined) ids.in_reply_to = in_reply_to;
-  return { ok: true, msg: { ...env.data, body: { ...ids, ...(body.data as object) } as BodyOf<T> & MsgIds } };
+  if (msg_id !== undefined) checked.msg_id = msg_id;
+  if (in_reply_to !== undefined) checked.in_reply_to = in_reply_to;
+  return { ok: true, msg: { ...env.data, body: checked } };
+}
+
+/**
+ * The structure a receiver relies on, without the schemas: what `--peer-validation off` keeps, so
+ * its cost can be measured. Field types inside bodies are then trusted, not checked.
+ */
+function checkShape<T extends BodyTable>(value: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+  const env = value as { src?: unknown; dest?: unknown; body?: { type?: unknown } } | null;
+  if (typeof env !== 'object' || env === null || typeof env.src !== 'string' || typeof env.dest !== 'string' || typeof env.body !== 'object' || env.body === null || typeof env.body.type !== 'string') {
+    return { ok: false, code: ErrorCode.malformed_request, text: 'bad envelope: needs string src, dest and body.type', ...peek(value) };
+  }
+  if (!Object.hasOwn(bodies, env.body.type)) return unsupported(env.body.type, value);
+  return { ok: true, msg: value as Typed<BodyOf<T> & MsgIds> };
+}
+
+/** Decodes a frame holding one envelope. */
+export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+  const text = frameText(data);
+  if (typeof text !== 'string') return text;
+  const parsed = parseJson(text);
+  if (!('value' in parsed)) return parsed;
+  return checkEnvelope(parsed.value, bodies);
+}
+
+/**
+ * Decodes a frame holding one envelope or, between nodes, a JSON array of envelopes (a link
+ * shaper releasing several due messages at once sends them in one frame). Each envelope is checked
+ * on its own, so one bad message in a batch does not cost the others.
+ */
+export function decodeFrame<T extends BodyTable>(data: unknown, bodies: T, validate = true): Array<DecodeResult<BodyOf<T>>> {
+  const text = frameText(data);
+  if (typeof text !== 'string') return [text];
+  const parsed = parseJson(text);
+  if (!('value' in parsed)) return [parsed];
+  const check = validate ? checkEnvelope : checkShape;
+  if (!Array.isArray(parsed.value)) return [check(parsed.value, bodies)];
+  if (parsed.value.length === 0) return [{ ok: false, code: ErrorCode.malformed_request, text: 'empty batch' }];
+  return parsed.value.map((v) => check(v, bodies));
+}
+
+/** One frame carrying several already-encoded envelopes. */
+export function encodeBatch(frames: readonly string[]): string {
+  return frames.length === 1 ? (frames[0] as string) : `[${frames.join(',')}]`;
 }
 
 export function encode(msg: Typed<unknown>): string {

@@ -15,6 +15,17 @@ export const DEFAULT_NODES = 5;
  */
 export const MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+/**
+ * Messages that leave a link shaper at the same moment share WebSocket frames (a JSON array of
+ * envelopes) up to this size: one frame costs about as much as one message, so a busy link sends
+ * far fewer frames. Well under MAX_PAYLOAD_BYTES even for the largest messages.
+ */
+export const BATCH_FRAME_BYTES = 64 * 1024;
+
+/** Each hot log verb (send, recv, drop) writes at most this many lines per second per process; a
+ * `sampled` line counts the rest. messages.jsonl still has every message. */
+export const HOT_LOG_LINES_PER_SECOND = 200;
+
 /** Nodes ship journal records to the coordinator at least this often, so a crash loses one batch at most. */
 export const RECORD_BATCH_INTERVAL_MS = 200;
 /** ...or as soon as this many records are waiting. */

@@ -36,9 +36,15 @@ export const NetworkPolicy = z.object({
 });
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
+export const TrafficKind = z.enum(['chatter', 'flood']);
+export type TrafficKind = z.infer<typeof TrafficKind>;
+
 export const TrafficSettings = z.object({
-  behavior: z.literal('chatter'),
+  /** `chatter`: the notebook's agent; `flood`: every link as fast as it takes messages. */
+  behavior: TrafficKind,
   interval: IntervalSpec,
+  /** Length of the text each message carries. */
+  message_size: z.number().int().min(1).max(65_536),
 });
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
 
@@ -50,6 +56,8 @@ export const Init = z.object({
   peers: z.array(Peer),
   network: NetworkPolicy,
   traffic: TrafficSettings,
+  /** Whether peer messages are checked against their schemas (off only to measure what it costs). */
+  validate_peer_messages: z.boolean(),
 });
 export type Init = z.infer<typeof Init>;
 

@@ -5,8 +5,13 @@
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyFactory from 'pino-pretty';
+
+// pino-pretty is loaded only for --pretty: most processes never print to a terminal, and it costs
+// every one of them memory and start-up time.
+const require = createRequire(import.meta.url);
 
 /** Held lines beyond this are discarded (and counted) rather than growing without bound. */
 const MAX_HELD_LINES = 10_000;
@@ -23,7 +28,7 @@ export class LogSink implements LineStream {
 
   constructor(prettyOnStderr: boolean) {
     this.pretty = prettyOnStderr
-      ? pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY ?? false })
+      ? (require('pino-pretty') as typeof prettyFactory)({ destination: 2, sync: true, colorize: process.stderr.isTTY ?? false })
       : undefined;
   }
 

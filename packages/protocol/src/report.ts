@@ -44,6 +44,8 @@ export const RunConfig = z.object({
   delay: z.string(),
   interval: z.string(),
   behavior: z.string(),
+  message_size: z.number().int(),
+  peer_validation: z.boolean(),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 

@@ -1,0 +1,31 @@
+/**
+ * What a behaviour (the algorithm a node runs) sees of its node, and what the node needs from it.
+ * Everything a behaviour sends goes through the node's link shaper and journal.
+ */
+import type { MsgIds } from '@agentnet/protocol';
+
+/** A data message as a behaviour sees it. */
+export interface Incoming {
+  src: string;
+  dest: string;
+  id?: string | undefined;
+  body: { type: string } & MsgIds;
+}
+
+/** What a behaviour can do with its node (grows into the full node API). */
+export interface NodeHandle {
+  readonly id: string;
+  readonly peers: readonly string[];
+  readonly seed: number;
+  send(dest: string, body: { type: string; [key: string]: unknown }): string;
+  /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */
+  backlog(dest: string): number;
+}
+
+export interface Behavior {
+  start(): void;
+  stop(): void;
+  /** A data message for this node; returns false when it does not handle the type. */
+  handle(msg: Incoming): boolean;
+}
+

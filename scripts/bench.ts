@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: throughput against raw `ws` in the same run, delay fidelity, start-up, memory,
+ * scale and the cost of logging and validation. Writes bench/results/<date>.json and prints a table.
+ * `--quick` runs every part once in a tiny configuration (what `npm test` does).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, platform, release, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runBaseline } from './bench/baseline.js';
+import { deliveredRate, memoryOf, runCluster, type ProcessMemory } from './bench/cluster-run.js';
+import { BenchResult } from './bench/result.js';
+import { formatBench } from './bench/format.js';
+
+const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  strict: true,
+});
+if (values.help) {
+  process.stdout.write(`Usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--out FILE]\n\nstartup includes memory.\n`);
+  process.exit(0);
+}
+const only = new Set((values.only ?? PARTS.join(',')).split(','));
+for (const p of only) {
+  if (!PARTS.includes(p as Part)) {
+    process.stderr.write(`error: unknown part "${p}" (parts: ${PARTS.join(', ')})\n`);
+    process.exit(2);
+  }
+}
+const quick = values.quick ?? false;
+
+const CONFIG = quick
+  ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000 }
+  : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000 };
+const MESSAGE_SIZE = 100;
+const began = performance.now();
+const errors: string[] = [];
+const cpu = cpus();
+const result: BenchResult = {
+  date: new Date().toISOString(),
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  quick,
+  machine: { cores: cpu.length, memory_gb: Math.round(totalmem() / 2 ** 30), node: process.version, cpu: cpu[0]?.model ?? 'unknown', platform: `${platform()} ${release()}` },
+  duration_s: 0,
+  errors,
+};
+const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+async function flood(logLevel: string, validation: boolean): Promise<{ msgs_per_s: number; exact: boolean }> {
+  const run = await runCluster(
+    ['--nodes', String(CONFIG.nodes), '--traffic', 'flood', '--message-size', String(MESSAGE_SIZE), '--delay', 'constant:0', '--duration', `${CONFIG.floodMs}ms`, '--log-level', logLevel, '--peer-validation', validation ? 'on' : 'off', '--seed', '1'],
+    { timeoutMs: CONFIG.floodMs + 120_000 },
+  );
+  try {
+    if (run.code !== 0 || !run.report) throw new Error(`flood run failed (exit ${run.code}): ${run.stderr.slice(-500)}`);
+    const t = run.report.totals;
+    return { msgs_per_s: deliveredRate(run.messages(), CONFIG.warmupMs).msgs_per_s, exact: t.sent === t.delivered + t.dropped + t.in_flight };
+  } finally {
+    run.cleanup();
+  }
+}
+
+async function throughput(): Promise<void> {
+  progress(`throughput: agentnet flood, ${CONFIG.nodes} nodes, ${CONFIG.floodMs} ms`);
+  const agentnet = await flood('info', true);
+  progress('throughput: raw ws baseline');
+  const baseline = await runBaseline(CONFIG.nodes, MESSAGE_SIZE, CONFIG.floodMs, CONFIG.warmupMs);
+  result.throughput = {
+    nodes: CONFIG.nodes,
+    message_size: MESSAGE_SIZE,
+    duration_ms: CONFIG.floodMs,
+    agentnet_msgs_per_s: agentnet.msgs_per_s,
+    baseline_msgs_per_s: baseline.msgs_per_s,
+    ratio: Math.round((agentnet.msgs_per_s / baseline.msgs_per_s) * 1000) / 1000,
+    accounting_exact: agentnet.exact,
+  };
+}
+
+async function fidelity(): Promise<void> {
+  result.fidelity = [];
+  for (const delay of ['constant:20', 'uniform:10:30']) {
+    progress(`fidelity: ${delay}`);
+    const run = await runCluster(['--nodes', String(CONFIG.nodes), '--delay', delay, '--interval', '10:30', '--duration', `${CONFIG.fidelityMs}ms`, '--seed', '2'], { timeoutMs: CONFIG.fidelityMs + 60_000 });
+    try {
+      if (run.code !== 0 || !run.report) throw new Error(`fidelity run ${delay} failed (exit ${run.code}): ${run.stderr.slice(-500)}`);
+      const o = run.report.overhead_ms;
+      result.fidelity.push({ delay, messages: o.count, overhead_ms: { p50: o.p50, p99: o.p99, max: o.max, count: o.count } });
+    } finally {
+      run.cleanup();
+    }
+  }
+}
+
+function summarize(mems: ProcessMemory[]) {
+  const mean = (xs: number[]) => Math.round((xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length)) * 10) / 10;
+  const max = (xs: number[]) => Math.round(Math.max(...xs) * 10) / 10;
+  const rss = mems.map((m) => m.rss_mb);
+  const pss = mems.map((m) => m.pss_mb).filter((x): x is number => x !== null);
+  return { rss: { mean: mean(rss), max: max(rss) }, pss: pss.length === mems.length ? { mean: mean(pss), max: max(pss) } : null };
+}
+
+async function startup(): Promise<void> {
+  result.startup = [];
+  result.memory = [];
+  for (const nodes of CONFIG.startup) {
+    if (performance.now() - began > CONFIG.budgetMs) {
+      errors.push(`startup: skipped ${nodes} nodes, time budget spent`);
+      continue;
+    }
+    progress(`startup: ${nodes} nodes`);
+    const run = await runCluster(
+      ['--nodes', String(nodes), '--duration', '10m', '--interval', '600000', '--register-timeout', '180s', '--ready-timeout', '180s'],
+      {
+        timeoutMs: 400_000,
+        interruptAfter: true,
+        whileRunning: async ({ coordinator, nodes: pids }) => {
+          if (!CONFIG.memoryAt.includes(nodes)) return;
+          // Let start-up garbage be collected before reading what an idle process holds.
+          await new Promise((r) => setTimeout(r, 2000));
+          const nodeMems = pids.map(memoryOf).filter((m): m is ProcessMemory => m !== undefined);
+          const c = memoryOf(coordinator);
+          const s = summarize(nodeMems);
+          result.memory?.push({ nodes, node_rss_mb: s.rss, node_pss_mb: s.pss, coordinator_rss_mb: Math.round((c?.rss_mb ?? 0) * 10) / 10, coordinator_pss_mb: c?.pss_mb === null || c === undefined ? null : Math.round(c.pss_mb * 10) / 10 });
+        },
+      },
+    );
+    result.startup.push({ nodes, ready_ms: run.ready_ms, ok: run.ready_ms !== null && run.code === 130 });
+    if (run.ready_ms === null) errors.push(`startup ${nodes}: never ready (exit ${run.code}): ${run.stderr.slice(-300)}`);
+    run.cleanup();
+  }
+}
+
+async function scale(): Promise<void> {
+  const steps: NonNullable<BenchResult['scale']>['steps'] = [];
+  let stopped = 'all steps done';
+  for (const nodes of CONFIG.scale) {
+    const perNode = result.memory?.at(-1)?.node_rss_mb.mean ?? 60;
+    if (nodes * perNode > 0.85 * (freemem() / 2 ** 20)) {
+      stopped = `memory: ${nodes} nodes x ${perNode} MB RSS would exceed 85% of the ${Math.round(freemem() / 2 ** 20)} MB free`;
+      break;
+    }
+    if (performance.now() - began > CONFIG.budgetMs) {
+      stopped = `time: the bench budget of ${CONFIG.budgetMs / 1000} s is spent`;
+      break;
+    }
+    progress(`scale: ${nodes} nodes, ${CONFIG.scaleMs} ms chatter`);
+    const run = await runCluster(['--nodes', String(nodes), '--duration', `${CONFIG.scaleMs}ms`, '--register-timeout', '300s', '--ready-timeout', '300s', '--log-level', 'warn'], { timeoutMs: 600_000 });
+    const t = run.report?.totals;
+    const exact = t !== undefined && t.sent === t.delivered + t.dropped + t.in_flight && run.report?.per_node.every((n) => n.status === 'ok') === true;
+    const ok = run.code === 0 && exact;
+    steps.push({ nodes, ok, accounting_exact: exact, ready_ms: run.ready_ms, wall_ms: run.wall_ms, delivered: t?.delivered ?? 0, note: ok ? '' : `exit ${run.code}: ${run.stderr.slice(-300)}` });
+    run.cleanup();
+    if (!ok) {
+      stopped = `${nodes} nodes did not complete with exact accounting`;
+      break;
+    }
+  }
+  result.scale = { steps, largest_ok: steps.filter((s) => s.ok).at(-1)?.nodes ?? null, stopped_because: stopped };
+}
+
+async function parts(): Promise<void> {
+  const base = result.throughput?.agentnet_msgs_per_s ?? (await flood('info', true)).msgs_per_s;
+  result.parts = [{ name: 'default (info logs, validation on)', log_level: 'info', peer_validation: true, msgs_per_s: base, ratio_to_default: 1 }];
+  for (const [name, level, validation] of [
+    ['logs at warn', 'warn', true],
+    ['validation off', 'info', false],
+    ['logs at warn, validation off', 'warn', false],
+  ] as const) {
+    progress(`parts: ${name}`);
+    const r = await flood(level, validation);
+    result.parts.push({ name, log_level: level, peer_validation: validation, msgs_per_s: r.msgs_per_s, ratio_to_default: Math.round((r.msgs_per_s / base) * 1000) / 1000 });
+  }
+}
+
+const RUNNERS: Record<Part, () => Promise<void>> = { throughput, fidelity, startup, scale, parts };
+for (const part of PARTS) {
+  if (!only.has(part)) continue;
+  try {
+    await RUNNERS[part]();
+  } catch (err) {
+    errors.push(`${part}: ${(err as Error).message}`);
+  }
+}
+result.duration_s = Math.round((performance.now() - began) / 1000);
+const parsed = BenchResult.parse(result);
+const out = values.out ?? join(fileURLToPath(new URL('../bench/results/', import.meta.url)), `${parsed.date.slice(0, 19).replaceAll(':', '-')}.json`);
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(parsed, null, 2)}\n`);
+process.stdout.write(formatBench(parsed));
+process.stdout.write(`\nwritten: ${out}\n`);
+process.exit(errors.length > 0 ? 1 : 0);

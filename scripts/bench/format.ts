@@ -1,0 +1,41 @@
+/** The bench results as a table for the terminal. */
+import type { BenchResult } from './result.js';
+
+const f = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '-' : x.toFixed(digits));
+
+export function formatBench(r: BenchResult): string {
+  const out: string[] = [`agentnet bench ${r.date}${r.quick ? ' (quick)' : ''}: ${r.machine.cores} cores, ${r.machine.memory_gb} GB, Node ${r.machine.node}, ${r.duration_s} s`, ''];
+  if (r.throughput) {
+    const t = r.throughput;
+    out.push(
+      `throughput (${t.nodes} nodes, ${t.message_size}-char messages, flood, journal + info logs):`,
+      `  agentnet ${t.agentnet_msgs_per_s} msgs/s   raw ws ${t.baseline_msgs_per_s} msgs/s   ratio ${f(t.ratio, 3)}   accounting ${t.accounting_exact ? 'exact' : 'BROKEN'}`,
+    );
+  }
+  if (r.fidelity) {
+    out.push('delay fidelity (observed - injected, ms):');
+    for (const d of r.fidelity) out.push(`  ${d.delay.padEnd(14)} p50 ${f(d.overhead_ms.p50, 2)}  p99 ${f(d.overhead_ms.p99, 2)}  max ${f(d.overhead_ms.max, 2)}  (n=${d.messages})`);
+  }
+  if (r.startup) {
+    out.push('start-up (launch to all nodes linked):');
+    for (const s of r.startup) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.ready_ms === null ? 'FAILED' : `${s.ready_ms} ms`}`);
+  }
+  if (r.memory) {
+    out.push('memory of idle processes (MB):');
+    for (const m of r.memory) {
+      out.push(
+        `  ${String(m.nodes).padStart(4)} nodes  node RSS mean ${f(m.node_rss_mb.mean)} max ${f(m.node_rss_mb.max)}  PSS mean ${f(m.node_pss_mb?.mean)} max ${f(m.node_pss_mb?.max)}  coordinator RSS ${f(m.coordinator_rss_mb)} PSS ${f(m.coordinator_pss_mb)}`,
+      );
+    }
+  }
+  if (r.scale) {
+    out.push(`scale (chatter runs, accounting exact): largest ${r.scale.largest_ok ?? 'none'}; stopped: ${r.scale.stopped_because}`);
+    for (const s of r.scale.steps) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.ok ? 'ok' : 'FAILED'}  ready ${s.ready_ms ?? '-'} ms  wall ${s.wall_ms} ms  delivered ${s.delivered}${s.note ? `  ${s.note}` : ''}`);
+  }
+  if (r.parts) {
+    out.push('cost of the parts (flood throughput):');
+    for (const p of r.parts) out.push(`  ${p.name.padEnd(36)} ${String(p.msgs_per_s).padStart(8)} msgs/s  x${f(p.ratio_to_default, 2)}`);
+  }
+  for (const e of r.errors) out.push(`error: ${e}`);
+  return `${out.join('\n')}\n`;
+}
