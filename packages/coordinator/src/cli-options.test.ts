@@ -38,6 +38,9 @@ describe('RunFlags defaults', () => {
       'log-level': 'info',
       pretty: false,
       json: false,
+      traffic: 'chatter',
+      'message-size': 100,
+      'peer-validation': true,
     });
   });
 
@@ -51,6 +54,7 @@ describe('RunFlags defaults', () => {
     const flags = flagsOf([
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
+      '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
     ]);
     expect(flags).toEqual({
       nodes: 8,
@@ -65,6 +69,9 @@ describe('RunFlags defaults', () => {
       'log-level': 'debug',
       pretty: true,
       json: true,
+      traffic: 'flood',
+      'message-size': 250,
+      'peer-validation': false,
     });
   });
 
