@@ -6,16 +6,20 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COORDINATOR_MAIN = fileURLToPath(new URL('../packages/coordinator/src/main.ts', import.meta.url));
 const NODE_MAIN = fileURLToPath(new URL('../packages/node/src/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 /** How long the coordinator may take to start listening, and the nodes to exit after it. */
 const COORDINATOR_START_TIMEOUT_MS = 30_000;
+/** What the coordinator reports over IPC once it listens (packages/coordinator/src/main.ts). */
+const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//) });
+/** Relative paths in the flags (--out, --runs-dir) mean the directory the user ran npm from. */
+const USER_CWD = process.env.INIT_CWD ?? process.cwd();
 const NODE_EXIT_TIMEOUT_MS = 5_000;
 
 const argv = process.argv.slice(2);
@@ -50,7 +54,7 @@ function start(entry: string[], args: string[], ipc: boolean): ChildProcess {
   // Each child gets its own process group, so a terminal's Ctrl-C reaches only this launcher, which
   // then stops the run in order instead of every process tearing itself down at once.
   const child = spawn(process.execPath, [...entry, ...args], {
-    cwd: ROOT,
+    cwd: USER_CWD,
     stdio: ['ignore', ipc ? 'inherit' : 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
     detached: true,
   });
@@ -74,13 +78,20 @@ function exited(child: ChildProcess): Promise<number> {
 
 const coordinator = start(coordinatorEntry, [...argv, '--host', '127.0.0.1', '--port', '0'], true);
 
-let interrupts = 0;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+/**
+ * The first signal asks the coordinator to stop the run in order. Only a second one that comes a
+ * while later kills everything: one Ctrl-C can arrive twice (from the terminal and again from npm,
+ * which forwards signals to its script), and that must not cost the report.
+ */
+const REPEAT_SIGNAL_MS = 1000;
+let firstSignalAt: number | undefined;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
-    interrupts++;
-    if (interrupts === 1 && coordinator.exitCode === null) {
+    const now = performance.now();
+    if (firstSignalAt === undefined && coordinator.exitCode === null) {
+      firstSignalAt = now;
       coordinator.kill('SIGINT');
-    } else {
+    } else if (firstSignalAt === undefined || now - firstSignalAt >= REPEAT_SIGNAL_MS) {
       process.stderr.write('cluster: killing every process\n');
       killAll('SIGKILL');
       process.exit(130);
@@ -90,10 +101,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 const url = await new Promise<string | undefined>((resolve) => {
   const timer = setTimeout(() => resolve(undefined), COORDINATOR_START_TIMEOUT_MS);
-  coordinator.on('message', (msg: { type?: string; url?: string }) => {
-    if (msg.type === 'listening' && msg.url) {
+  coordinator.on('message', (msg: unknown) => {
+    const listening = CoordinatorListening.safeParse(msg);
+    if (listening.success) {
       clearTimeout(timer);
-      resolve(msg.url);
+      resolve(listening.data.url);
     }
   });
   coordinator.once('exit', () => {
@@ -107,7 +119,8 @@ if (url === undefined) {
   killAll('SIGKILL');
   process.exit(coordinator.exitCode ?? 1);
 }
-coordinator.disconnect();
+// The IPC channel stays open: if this launcher dies (SIGKILL, a closed terminal), the coordinator
+// sees it disconnect and stops the run instead of running on unattended.
 
 const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
 const nodes = Array.from({ length: flags.nodes }, () => start(nodeEntry, nodeArgs, false));

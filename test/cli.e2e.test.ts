@@ -3,7 +3,7 @@
  * coordinator and nodes run by hand, configured through the environment as in containers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Report } from '@agentnet/protocol';
@@ -60,9 +60,23 @@ describe('command lines', () => {
     expect(readLogLines(join(out, 'n1.log')).some((l) => l.msg === 'send')).toBe(true);
   });
 
+  it('writes runs/<run-id>/ under --runs-dir and points runs/latest at the newest run', async () => {
+    const runsDir = tempDir();
+    const first = spawnTs(CLUSTER, ['--nodes', '2', '--duration', '300ms', '--runs-dir', runsDir]);
+    expect((await first.exit).code, first.stderr()).toBe(0);
+    const firstId = readlinkSync(join(runsDir, 'latest'));
+    expect(readdirSync(join(runsDir, firstId))).toContain('report.json');
+    const second = spawnTs(CLUSTER, ['--nodes', '2', '--duration', '300ms', '--runs-dir', runsDir]);
+    expect((await second.exit).code, second.stderr()).toBe(0);
+    const secondId = readlinkSync(join(runsDir, 'latest'));
+    expect(secondId).not.toBe(firstId);
+    expect(readdirSync(runsDir).sort()).toEqual([firstId, secondId, 'latest'].sort());
+    expect(Report.parse(JSON.parse(readFileSync(join(runsDir, 'latest', 'report.json'), 'utf8'))).run_id).toBe(secondId);
+  });
+
   it('runs by hand: a coordinator and nodes configured through the environment', async () => {
     const out = tempDir();
-    const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '3', '--duration', '1500ms', '--interval', '50:100', '--out', out, '--json'], {
+    const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '3', '--duration', '4s', '--interval', '50:100', '--out', out, '--json'], {
       HOST: '127.0.0.1',
       PORT: '0',
     });
@@ -70,7 +84,7 @@ describe('command lines', () => {
     const env = { COORDINATOR_URL: listening.url as string, HOST: '127.0.0.1', PORT: '0', ADVERTISE_HOST: '127.0.0.1', LOG_LEVEL: 'debug' };
     const nodes = [spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env), spawnTs(NODE_MAIN, [], env)];
     // A fourth node finds the run full: its registration is refused and it exits 1 instead of waiting.
-    await waitForLogLine(join(out, 'coordinator.log'), (l) => l.msg === 'start');
+    await waitForLogLine(join(out, 'coordinator.log'), (l) => l.msg === 'register' && l.registered === 3);
     const extra = spawnTs(NODE_MAIN, [], env);
     expect((await extra.exit).code).toBe(1);
     // It never got a log file, so its log lines come out on stderr.

@@ -43,6 +43,15 @@ describe('cluster of 5 nodes', () => {
       expect(m.latency_ms).toBeGreaterThanOrEqual(m.delay_ms);
     }
     expect(report.latency_ms.p50).toBeGreaterThanOrEqual(20);
+    // Per-link FIFO: on every link, messages arrive in the order they were sent.
+    const links = new Map<string, number[]>();
+    for (const m of [...messages].sort((a, b) => a.sent_at - b.sent_at)) {
+      if (m.received_at === null) continue;
+      const key = `${m.src}>${m.dest}`;
+      links.set(key, [...(links.get(key) ?? []), m.received_at]);
+    }
+    expect(links.size).toBe(20);
+    for (const [link, arrivals] of links) expect(arrivals, link).toEqual([...arrivals].sort((a, b) => a - b));
     // Overhead (latency - injected delay) is ~1.6 ms p50 / ~3.5 ms p99 on an idle 2-core machine;
     // the p99 bound leaves room for a loaded CI machine, the p50 bound still catches a systematic lag.
     expect(report.overhead_ms.p50).toBeLessThan(10);

@@ -71,6 +71,31 @@ describe('failures', () => {
     await waitUntil(() => pids.every((p) => !isAlive(p)), 5_000, 'all processes to be gone');
   });
 
+  it('one Ctrl-C delivered twice (terminal and npm) still stops in order with a report', async () => {
+    const run = startCluster(['--nodes', '3', '--duration', '60s', '--interval', '30:80', '--seed', '6']);
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
+    const pids = run.pids();
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    const { code } = await run.exit;
+    expect(code).toBe(130);
+    expect(run.stderr()).not.toMatch(/killing every process/);
+    expect(run.report().interrupted).toBe(true);
+    expect(accountingHolds(run.report(), run.messages())).toBe(true);
+    await waitUntil(() => pids.every((p) => !isAlive(p)), 5_000, 'all processes to be gone');
+  });
+
+  it('a launcher killed with SIGKILL leaves no cluster behind: the coordinator stops the run', async () => {
+    const run = startCluster(['--nodes', '3', '--duration', '10m', '--interval', '30:80', '--seed', '8']);
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
+    const pids = run.pids();
+    run.child.kill('SIGKILL');
+    await run.exit;
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'launcher_lost', 10_000);
+    await waitUntil(() => pids.every((p) => !isAlive(p)), 15_000, 'the orphaned cluster to stop');
+    expect(run.report().interrupted).toBe(true);
+  });
+
   it('a coordinator whose nodes never register fails with a clear error naming how many arrived', async () => {
     const out = mkdtempSync(join(tmpdir(), 'agentnet-noreg-'));
     onTestFinished(() => rmSync(out, { recursive: true, force: true }));

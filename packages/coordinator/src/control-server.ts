@@ -5,6 +5,7 @@
  */
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
+  BadInputError,
   COORDINATOR_ID,
   MAX_PAYLOAD_BYTES,
   NODE_TO_COORDINATOR,
@@ -67,7 +68,7 @@ export class ControlServer {
   /** Logs a refused message and answers it with an error when it had a `msg_id`. */
   reject(conn: ControlConnection, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
     this.log.warn(
-      { err: { code, message: text }, node_id: conn.nodeId, remote: conn.remote, src: seen.src, type: seen.type, msg_id: seen.msg_id },
+      { err: new BadInputError(code, text), node_id: conn.nodeId, remote: conn.remote, src: seen.src, type: seen.type, msg_id: seen.msg_id },
       'reject',
     );
     if (seen.msg_id !== undefined) {

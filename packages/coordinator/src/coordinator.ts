@@ -21,6 +21,7 @@ import {
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
+import { SetupError } from './errors.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import type { RunFlags } from './cli-options.js';
@@ -224,7 +225,7 @@ export class Coordinator {
   }
 
   private fail(error: string): RunOutcome {
-    this.log.error({ err: { message: error } }, 'setup_failed');
+    this.log.error({ err: new SetupError(error) }, 'setup_failed');
     for (const e of this.entries) if (e.state !== 'lost') this.server?.send(e.conn, { type: 'stop', msg_id: this.msgId++, reason: error });
     this.phase = 'done';
     return { exitCode: 1, error };
@@ -281,7 +282,7 @@ export class Coordinator {
         this.log.info({ node_id: entry.id, peers: body.peers.length }, 'ready');
         return this.poke();
       case 'records':
-        return this.onRecords(conn, entry, body.records);
+        return this.onRecords(conn, entry, body.records, body.msg_id);
       case 'stopped':
         if (entry.state === 'stopped' || entry.state === 'lost') {
           return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
@@ -299,7 +300,7 @@ export class Coordinator {
     }
   }
 
-  private onRecords(conn: ControlConnection, entry: NodeEntry, records: JournalRecord[]): void {
+  private onRecords(conn: ControlConnection, entry: NodeEntry, records: JournalRecord[], msgId: number | undefined): void {
     let refused = 0;
     for (const record of records) {
       // A node reports only what it sent (send, drop) or received (recv) itself.
@@ -308,7 +309,7 @@ export class Coordinator {
       else refused++;
     }
     if (refused > 0) {
-      this.server?.reject(conn, ErrorCode.malformed_request, `${refused} records are not about ${entry.id}`, { src: entry.id, type: 'records' });
+      this.server?.reject(conn, ErrorCode.malformed_request, `${refused} records are not about ${entry.id}`, { src: entry.id, type: 'records', ...(msgId === undefined ? {} : { msg_id: msgId }) });
     }
     this.log.debug({ node_id: entry.id, records: records.length }, 'records');
   }

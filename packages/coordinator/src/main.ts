@@ -30,12 +30,26 @@ sink.open(`${run.path}/coordinator.log`);
 const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
 
 const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed) });
-const url = await coordinator.listen();
+let url: string;
+try {
+  url = await coordinator.listen();
+} catch (err) {
+  log.fatal({ err, host: flags.host, port: flags.port }, 'listen_failed');
+  sink.flushSync();
+  process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${(err as Error).message}\n`);
+  process.exit(1);
+}
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}\n`);
 process.send?.({ type: 'listening', url, run_id: run.id, run_dir: run.path, seed });
 
 const interrupt = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// Started by the launcher: if it goes away, nobody is left to stop this run, so stop it now.
+process.once('disconnect', () => {
+  if (interrupt.signal.aborted) return;
+  log.warn({}, 'launcher_lost');
+  interrupt.abort();
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (interrupt.signal.aborted) {
       log.warn({ signal }, 'forced_exit');

@@ -15,6 +15,7 @@ import {
   RECORD_BATCH_MAX,
   UNREGISTERED_ID,
   BATCH_FRAME_BYTES,
+  BadInputError,
   HOT_LOG_LINES_PER_SECOND,
   createLogger,
   encode,
@@ -37,7 +38,7 @@ import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter } from './chatter.js';
 import { createFlood } from './flood.js';
 import type { Behavior, NodeHandle } from './behavior.js';
-import { UnknownPeerError } from './errors.js';
+import { NodeStateError, UnknownPeerError } from './errors.js';
 
 export interface AgentNodeOptions {
   coordinatorUrl: string;
@@ -144,7 +145,7 @@ export class AgentNode {
 
   private unexpected(msg: Typed<CoordinatorToNode & MsgIds>): void {
     const text = `${msg.body.type} is not expected while ${this.state}`;
-    this.log.warn({ err: { code: ErrorCode.unexpected_message, message: text }, type: msg.body.type }, 'reject');
+    this.log.warn({ err: new BadInputError(ErrorCode.unexpected_message, text), type: msg.body.type }, 'reject');
     if (msg.body.msg_id !== undefined && this.control?.open) {
       this.control.send(errorReply(this.id ?? UNREGISTERED_ID, COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
     }
@@ -223,7 +224,7 @@ export class AgentNode {
   send(dest: string, body: { type: string; [key: string]: unknown }): string {
     const init = this.init;
     const shaper = this.shaper;
-    if (!init || !shaper || this.id === undefined) throw new Error('node has not been initialised');
+    if (!init || !shaper || this.id === undefined) throw new NodeStateError('send() before the node was initialised');
     if (!init.peers.some((p) => p.id === dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
     const id = `${this.id}-${msgId}`;
@@ -288,7 +289,7 @@ export class AgentNode {
     }
     if (this.behavior?.handle(msg)) return;
     const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
-    this.log.warn({ err: { code: ErrorCode.not_supported, message: text }, src: msg.src, type: msg.body.type }, 'reject');
+    this.log.warn({ err: new BadInputError(ErrorCode.not_supported, text), src: msg.src, type: msg.body.type }, 'reject');
     if (msg.body.msg_id !== undefined && link.open) {
       link.socket.send(encode(errorReply(msg.dest, msg.src, ErrorCode.not_supported, text, msg.body.msg_id)));
     }
@@ -318,6 +319,9 @@ export class AgentNode {
     this.log.info({ reason, ...this.journal.counters }, 'stop');
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS);
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
+    // Nothing may be received after the final flush, or a delivered message would be reported as
+    // in flight: links whose peer never said bye are cut before it.
+    this.mesh.cut(silent);
     this.journal.stop();
     this.hot.roll();
     if (this.control?.open) {

@@ -4,6 +4,7 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import {
+  BadInputError,
   CONTROL_DIAL_ATTEMPTS,
   CONTROL_DIAL_RETRY_MS,
   COORDINATOR_ID,
@@ -18,7 +19,7 @@ import {
   type Typed,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
-import { CoordinatorUnavailableError } from './errors.js';
+import { CoordinatorUnavailableError, NodeStateError } from './errors.js';
 
 export interface ControlHandlers {
   onMessage: (msg: Typed<CoordinatorToNode & MsgIds>) => void;
@@ -49,7 +50,7 @@ export class ControlClient {
     socket.on('message', (data: RawData) => {
       const res = decode(data, COORDINATOR_TO_NODE);
       if (res.ok) return handlers.onMessage(res.msg);
-      log.warn({ err: { code: res.code, message: res.text }, src: res.src, type: res.type }, 'reject');
+      log.warn({ err: new BadInputError(res.code, res.text), src: res.src, type: res.type }, 'reject');
       if (res.msg_id !== undefined) client.sendRaw(encode(errorReply(selfId(), COORDINATOR_ID, res.code, res.text, res.msg_id)));
     });
     return client;
@@ -61,7 +62,7 @@ export class ControlClient {
 
   private sendRaw(frame: string, done?: (err?: Error) => void): void {
     if (!this.open) {
-      done?.(new Error('control channel is closed'));
+      done?.(new NodeStateError('the control channel is closed'));
       return;
     }
     this.socket.send(frame, (err) => {

@@ -20,3 +20,11 @@ export class PeerUnavailableError extends Error {
     this.name = 'PeerUnavailableError';
   }
 }
+
+/** An operation the node's current state does not allow (e.g. sending after stop). */
+export class NodeStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeStateError';
+  }
+}

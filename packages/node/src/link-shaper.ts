@@ -5,6 +5,7 @@
  * were sent (FIFO): a message whose drawn delay would let it overtake its predecessor waits for it.
  */
 import { keyedRng, sampleDelay, type DelaySpec } from '@agentnet/protocol';
+import { NodeStateError } from './errors.js';
 
 export interface ShapedMessage {
   /** Journal id of the message. */
@@ -64,7 +65,7 @@ export class LinkShaper {
 
   /** Queues a message whose decision came from `draw()`. */
   enqueue(msg: Omit<ShapedMessage, 'dueAt'>): ShapedMessage {
-    if (this.closed) throw new Error('link shaper is closed');
+    if (this.closed) throw new NodeStateError('the link shaper is closed');
     const q = this.queue(msg.dest);
     const shaped: ShapedMessage = { ...msg, dueAt: Math.max(msg.sentAt + msg.delayMs, q.lastDueAt) };
     q.lastDueAt = shaped.dueAt;

@@ -8,6 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import {
   DIAL_ATTEMPTS,
   DIAL_RETRY_MS,
+  BadInputError,
   ErrorCode,
   ErrorBody,
   UNREGISTERED_ID,
@@ -82,6 +83,8 @@ export class PeerMesh {
   private self: string | undefined;
   private stopping = false;
   private onAllLinked: (() => void) | undefined;
+  /** Each node's index in init.node_ids: the smaller index of a pair dials. */
+  private indexOf = new Map<string, number>();
   /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
   private validate = true;
 
@@ -115,6 +118,7 @@ export class PeerMesh {
    */
   async connect(self: string, peers: Peer[], nodeIds: string[], validate = true): Promise<void> {
     this.self = self;
+    this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.validate = validate;
     this.peers = new Map(peers.map((p) => [p.id, p]));
     const allLinked = new Promise<void>((resolve) => {
@@ -163,7 +167,7 @@ export class PeerMesh {
 
   private reject(socket: WebSocket, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
     this.options.log.warn(
-      { err: { code, message: text }, src: seen.src, type: seen.type, msg_id: seen.msg_id },
+      { err: new BadInputError(code, text), src: seen.src, type: seen.type, msg_id: seen.msg_id },
       'reject',
     );
     if (seen.msg_id !== undefined && socket.readyState === socket.OPEN) {
@@ -236,6 +240,9 @@ export class PeerMesh {
     if (this.links.has(msg.src)) {
       return this.reject(socket, ErrorCode.unexpected_message, `a link to ${msg.src} is already open`, seen);
     }
+    if ((this.indexOf.get(msg.src) ?? Infinity) > (this.indexOf.get(this.self ?? '') ?? -1)) {
+      return this.reject(socket, ErrorCode.unexpected_message, `${this.self} dials ${msg.src}, not the other way round`, seen);
+    }
     socket.send(
       encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0 } }),
     );
@@ -272,6 +279,11 @@ export class PeerMesh {
     await Promise.race([Promise.all(links.map((l) => l.drained())), timeout]);
     clearTimeout(timer);
     return links.filter((l) => !l.byeReceived && l.open).map((l) => l.peer);
+  }
+
+  /** Drops the links to `peers` at once: no further frame from them is read. */
+  cut(peers: readonly string[]): void {
+    for (const peer of peers) this.links.get(peer)?.socket.terminate();
   }
 
   /** Closes every link gracefully and cuts sockets that never became links. */

@@ -32,6 +32,17 @@ export function errorCodeName(code: number): string {
   return NAMES.get(code) ?? `code_${code}`;
 }
 
+/** Input this process refused: logged under `err` and answered with an error reply carrying `code`. */
+export class BadInputError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BadInputError';
+  }
+}
+
 /** A failure reported by the remote side of a request, carrying its wire error code. */
 export class RpcError extends Error {
   constructor(

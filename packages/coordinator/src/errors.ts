@@ -1,0 +1,9 @@
+/** Local failures of the coordinator process. */
+
+/** The run could not start: nodes did not register, did not link, or left before the start. */
+export class SetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetupError';
+  }
+}
