@@ -17,11 +17,11 @@ const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   strict: true,
 });
 if (values.help) {
-  process.stdout.write(`Usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--out FILE]\n\nstartup includes memory.\n`);
+  process.stdout.write(`Usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--scale N,N,...] [--out FILE]\n\nstartup includes memory; --scale replaces the node counts the scale part steps through.\n`);
   process.exit(0);
 }
 const only = new Set((values.only ?? PARTS.join(',')).split(','));
@@ -32,10 +32,16 @@ for (const p of only) {
   }
 }
 const quick = values.quick ?? false;
+const scaleSteps = values.scale?.split(',').map(Number);
+if (scaleSteps?.some((n) => !Number.isInteger(n) || n < 2)) {
+  process.stderr.write(`error: --scale takes node counts like 100,200\n`);
+  process.exit(2);
+}
 
 const CONFIG = quick
   ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000 }
   : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000 };
+if (scaleSteps) CONFIG.scale = scaleSteps;
 const MESSAGE_SIZE = 100;
 const began = performance.now();
 const errors: string[] = [];
@@ -138,21 +144,34 @@ async function scale(): Promise<void> {
   const steps: NonNullable<BenchResult['scale']>['steps'] = [];
   let stopped = 'all steps done';
   for (const nodes of CONFIG.scale) {
-    const perNode = result.memory?.at(-1)?.node_rss_mb.mean ?? 60;
-    if (nodes * perNode > 0.85 * (freemem() / 2 ** 20)) {
-      stopped = `memory: ${nodes} nodes x ${perNode} MB RSS would exceed 85% of the ${Math.round(freemem() / 2 ** 20)} MB free`;
+    // PSS, not RSS: the pages node processes share (the binary, its code) are in memory once.
+    // Measured in the last step (sockets grow with the cluster), else in the memory part.
+    const perNode = steps.at(-1)?.node_pss_mb ?? result.memory?.at(-1)?.node_pss_mb?.mean ?? result.memory?.at(-1)?.node_rss_mb.mean;
+    if (perNode !== undefined && nodes * perNode > 0.85 * (freemem() / 2 ** 20)) {
+      stopped = `memory: ${nodes} nodes x ${perNode} MB would exceed 85% of the ${Math.round(freemem() / 2 ** 20)} MB free`;
       break;
     }
-    if (performance.now() - began > CONFIG.budgetMs) {
-      stopped = `time: the bench budget of ${CONFIG.budgetMs / 1000} s is spent`;
+    // A full mesh links n(n-1)/2 pairs: predict the next step's time from the last one's.
+    const last = steps.at(-1);
+    const predictedMs = last ? last.wall_ms * (nodes / last.nodes) ** 2 : 0;
+    const leftMs = CONFIG.budgetMs - (performance.now() - began);
+    if (predictedMs > leftMs) {
+      stopped = `time: ${nodes} nodes would take about ${Math.round(predictedMs / 1000)} s, ${Math.round(Math.max(0, leftMs) / 1000)} s of the bench's ${CONFIG.budgetMs / 1000} s budget are left (run it alone: npm run bench -- --only scale --scale ${nodes})`;
       break;
     }
     progress(`scale: ${nodes} nodes, ${CONFIG.scaleMs} ms chatter`);
-    const run = await runCluster(['--nodes', String(nodes), '--duration', `${CONFIG.scaleMs}ms`, '--register-timeout', '300s', '--ready-timeout', '300s', '--log-level', 'warn'], { timeoutMs: 600_000 });
+    let pss: number | null = null;
+    const run = await runCluster(['--nodes', String(nodes), '--duration', `${CONFIG.scaleMs}ms`, '--register-timeout', '600s', '--ready-timeout', '600s'], {
+      timeoutMs: 1_200_000,
+      whileRunning: async ({ nodes: pids }) => {
+        const sample = pids.slice(0, 20).map(memoryOf).filter((m): m is ProcessMemory => m !== undefined);
+        pss = summarize(sample).pss?.mean ?? null;
+      },
+    });
     const t = run.report?.totals;
     const exact = t !== undefined && t.sent === t.delivered + t.dropped + t.in_flight && run.report?.per_node.every((n) => n.status === 'ok') === true;
     const ok = run.code === 0 && exact;
-    steps.push({ nodes, ok, accounting_exact: exact, ready_ms: run.ready_ms, wall_ms: run.wall_ms, delivered: t?.delivered ?? 0, note: ok ? '' : `exit ${run.code}: ${run.stderr.slice(-300)}` });
+    steps.push({ nodes, ok, accounting_exact: exact, ready_ms: run.ready_ms, wall_ms: run.wall_ms, delivered: t?.delivered ?? 0, node_pss_mb: pss, note: ok ? '' : `exit ${run.code}: ${run.stderr.slice(-300)}` });
     run.cleanup();
     if (!ok) {
       stopped = `${nodes} nodes did not complete with exact accounting`;

@@ -30,7 +30,7 @@ export function formatBench(r: BenchResult): string {
   }
   if (r.scale) {
     out.push(`scale (chatter runs, accounting exact): largest ${r.scale.largest_ok ?? 'none'}; stopped: ${r.scale.stopped_because}`);
-    for (const s of r.scale.steps) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.ok ? 'ok' : 'FAILED'}  ready ${s.ready_ms ?? '-'} ms  wall ${s.wall_ms} ms  delivered ${s.delivered}${s.note ? `  ${s.note}` : ''}`);
+    for (const s of r.scale.steps) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.ok ? 'ok' : 'FAILED'}  ready ${s.ready_ms ?? '-'} ms  wall ${s.wall_ms} ms  delivered ${s.delivered}  node PSS ${f(s.node_pss_mb)} MB${s.note ? `  ${s.note}` : ''}`);
   }
   if (r.parts) {
     out.push('cost of the parts (flood throughput):');

@@ -33,7 +33,7 @@ export const BenchResult = z.object({
   memory: z.array(Memory).optional(),
   scale: z
     .object({
-      steps: z.array(z.object({ nodes: z.number(), ok: z.boolean(), accounting_exact: z.boolean(), ready_ms: z.number().nullable(), wall_ms: z.number(), delivered: z.number(), note: z.string() })),
+      steps: z.array(z.object({ nodes: z.number(), ok: z.boolean(), accounting_exact: z.boolean(), ready_ms: z.number().nullable(), wall_ms: z.number(), delivered: z.number(), node_pss_mb: z.number().nullable(), note: z.string() })),
       largest_ok: z.number().nullable(),
       stopped_because: z.string(),
     })
