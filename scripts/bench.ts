@@ -169,12 +169,18 @@ async function scale(): Promise<void> {
       },
     });
     const t = run.report?.totals;
-    const exact = t !== undefined && t.sent === t.delivered + t.dropped + t.in_flight && run.report?.per_node.every((n) => n.status === 'ok') === true;
-    const ok = run.code === 0 && exact;
-    steps.push({ nodes, ok, accounting_exact: exact, ready_ms: run.ready_ms, wall_ms: run.wall_ms, delivered: t?.delivered ?? 0, node_pss_mb: pss, note: ok ? '' : `exit ${run.code}: ${run.stderr.slice(-300)}` });
+    const exact = t !== undefined && t.sent === t.delivered + t.dropped + t.in_flight;
+    const lost = run.report?.per_node.filter((n) => n.status !== 'ok') ?? [];
+    const ok = run.code === 0 && exact && lost.length === 0;
+    const why = [
+      run.code === 0 ? '' : `exit ${run.code}: ${run.stderr.slice(-300)}`,
+      exact ? '' : `accounting: ${JSON.stringify(t)}`,
+      lost.length === 0 ? '' : `lost ${lost.length}: ${lost.slice(0, 3).map((n) => `${n.id} (${n.lost?.reason})`).join(', ')}`,
+    ].filter(Boolean).join('; ');
+    steps.push({ nodes, ok, accounting_exact: exact, ready_ms: run.ready_ms, wall_ms: run.wall_ms, delivered: t?.delivered ?? 0, node_pss_mb: pss, note: why });
     run.cleanup();
     if (!ok) {
-      stopped = `${nodes} nodes did not complete with exact accounting`;
+      stopped = `${nodes} nodes did not complete with every node ok and exact accounting`;
       break;
     }
   }

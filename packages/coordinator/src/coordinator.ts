@@ -6,8 +6,10 @@
 import {
   COORDINATOR_ID,
   ErrorCode,
+  LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
+  STOP_TIMEOUT_PER_NODE_MS,
   formatDelaySpec,
   formatIntervalSpec,
   type JournalRecord,
@@ -179,9 +181,11 @@ export class Coordinator {
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
     this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
     const never = new AbortController().signal;
-    const r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS, never);
+    const n = this.entries.length;
+    const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + n * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
+    const r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), windowMs, never);
     if (r === 'timeout') {
-      for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, 'no final flush after stop');
+      for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, `no final flush within ${windowMs} ms of stop`);
     }
   }
 

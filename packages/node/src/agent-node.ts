@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   COORDINATOR_ID,
   ErrorCode,
+  LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
   MAX_PAYLOAD_BYTES,
   RECORD_BATCH_INTERVAL_MS,
@@ -317,7 +318,7 @@ export class AgentNode {
     const held = this.shaper?.close() ?? [];
     this.journal.counters.in_flight = held.length;
     this.log.info({ reason, ...this.journal.counters }, 'stop');
-    const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS);
+    const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
     // Nothing may be received after the final flush, or a delivered message would be reported as
     // in flight: links whose peer never said bye are cut before it.

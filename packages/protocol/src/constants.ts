@@ -41,6 +41,13 @@ export const DEFAULT_READY_TIMEOUT_MS = 30_000;
 export const STOP_TIMEOUT_MS = 5_000;
 /** How long a stopping node waits for each peer's end-of-link marker. */
 export const LINK_DRAIN_TIMEOUT_MS = 2_000;
+/**
+ * Stopping costs every node a bye to and from each peer, and all nodes stop at once: on 2 cores a
+ * 300-node full mesh (90,000 byes and 300 process exits) took 7 s. The drain and stop windows
+ * grow with the cluster by these amounts, so a large run is not cut short of its final flushes.
+ */
+export const LINK_DRAIN_PER_PEER_MS = 10;
+export const STOP_TIMEOUT_PER_NODE_MS = 40;
 /** How often a dialing node retries a peer that refused the connection, and how many times. */
 export const DIAL_RETRY_MS = 100;
 export const DIAL_ATTEMPTS = 50;
