@@ -71,6 +71,8 @@ export class Coordinator {
   private waiters = new Set<() => void>();
   private msgId = 1;
   private url = '';
+  /** Each node's peers, as sent in its init; a node is ready only with a link to every one. */
+  private peerIds = new Map<string, string[]>();
 
   constructor(private readonly options: CoordinatorOptions) {}
 
@@ -133,6 +135,7 @@ export class Coordinator {
     if (r === 'ok') {
       this.phase = 'connecting';
       const peers = fullMeshPeers(ids);
+      this.peerIds = peers;
       for (const entry of this.entries) {
         const peerIds = peers.get(entry.id) ?? [];
         const peerList = peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' }));
@@ -281,6 +284,12 @@ export class Coordinator {
       case 'ready':
         if (this.phase !== 'connecting' || entry.state !== 'registered') {
           return server.reject(conn, ErrorCode.unexpected_message, `ready is not expected while ${this.phase}`, seen);
+        }
+        {
+          const missing = (this.peerIds.get(entry.id) ?? []).filter((p) => !body.peers.includes(p));
+          if (missing.length > 0) {
+            return server.reject(conn, ErrorCode.malformed_request, `ready without links to ${missing.join(', ')}`, seen);
+          }
         }
         entry.state = 'ready';
         this.log.info({ node_id: entry.id, peers: body.peers.length }, 'ready');
