@@ -24,6 +24,7 @@ import {
 import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
 import { SetupError } from './errors.js';
+import { Conditions } from './conditions.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import type { RunFlags } from './cli-options.js';
@@ -59,7 +60,6 @@ interface NodeEntry {
 }
 
 type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
-type WaitResult = 'ok' | 'timeout' | 'aborted';
 
 export class Coordinator {
   private phase: Phase = 'registering';
@@ -68,7 +68,7 @@ export class Coordinator {
   private server: ControlServer | undefined;
   private startedAtMs = 0;
   private setupFailure: string | undefined;
-  private waiters = new Set<() => void>();
+  private readonly conditions = new Conditions();
   private msgId = 1;
   private url = '';
   /** Each node's peers, as sent in its init; a node is ready only with a link to every one. */
@@ -93,30 +93,6 @@ export class Coordinator {
     return url;
   }
 
-  /** Re-checks every pending wait after something happened. */
-  private poke(): void {
-    for (const check of [...this.waiters]) check();
-  }
-
-  /** Waits until `done()` holds, the timeout passes, or the run is interrupted. */
-  private waitFor(done: () => boolean, timeoutMs: number, signal: AbortSignal): Promise<WaitResult> {
-    return new Promise((resolve) => {
-      const finish = (result: WaitResult) => {
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      const check = () => done() && finish('ok');
-      const onAbort = () => finish('aborted');
-      const timer = setTimeout(() => finish('timeout'), timeoutMs);
-      this.waiters.add(check);
-      signal.addEventListener('abort', onAbort);
-      if (signal.aborted) onAbort();
-      else check();
-    });
-  }
-
   private elapsed(): number {
     return this.startedAtMs === 0 ? 0 : performance.now() - this.startedAtMs;
   }
@@ -126,7 +102,7 @@ export class Coordinator {
     const { flags } = this.options;
     const ids = nodeIds(flags.nodes);
 
-    let r = await this.waitFor(() => this.entries.length === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
+    let r = await this.conditions.waitFor(() => this.entries.length === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
     if (r === 'timeout') {
       return this.fail(`only ${this.entries.length} of ${flags.nodes} nodes registered within ${flags['register-timeout']} ms (coordinator at ${url})`);
     }
@@ -151,7 +127,7 @@ export class Coordinator {
         });
         this.log.info({ node_id: entry.id, peers: peerIds }, 'init');
       }
-      r = await this.waitFor(() => this.entries.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
+      r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
       if (r === 'timeout') {
         const late = this.entries.filter((e) => e.state !== 'ready').map((e) => e.id);
         return this.fail(`${late.join(', ')} did not link to all their peers within ${flags['ready-timeout']} ms`);
@@ -166,7 +142,7 @@ export class Coordinator {
       for (const entry of this.entries) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
       this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
       // Runs for the duration, unless interrupted or every node has already gone.
-      r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
+      r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
     }
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
@@ -183,10 +159,9 @@ export class Coordinator {
     const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
     this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
-    const never = new AbortController().signal;
     const n = this.entries.length;
     const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + n * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
-    const r = await this.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), windowMs, never);
+    const r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), windowMs);
     if (r === 'timeout') {
       for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, `no final flush within ${windowMs} ms of stop`);
     }
@@ -245,7 +220,7 @@ export class Coordinator {
     if (this.phase === 'registering' || this.phase === 'connecting') {
       this.setupFailure ??= `${entry.id} (pid ${entry.pid}) was lost before the run started: ${reason}`;
     }
-    this.poke();
+    this.conditions.changed();
   }
 
   private onClose(conn: ControlConnection, code: number): void {
@@ -275,7 +250,7 @@ export class Coordinator {
       this.entries.push({ id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null });
       server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
       this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.entries.length, of: this.options.flags.nodes }, 'register');
-      return this.poke();
+      return this.conditions.changed();
     }
     const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
     if (!entry) return server.reject(conn, ErrorCode.unexpected_message, `${body.type} before register`, seen);
@@ -293,7 +268,7 @@ export class Coordinator {
         }
         entry.state = 'ready';
         this.log.info({ node_id: entry.id, peers: body.peers.length }, 'ready');
-        return this.poke();
+        return this.conditions.changed();
       case 'records':
         return this.onRecords(conn, entry, body.records, body.msg_id);
       case 'stopped':
@@ -306,7 +281,7 @@ export class Coordinator {
         if (this.phase === 'registering' || this.phase === 'connecting') {
           this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started`;
         }
-        return this.poke();
+        return this.conditions.changed();
       case 'error':
         this.log.warn({ node_id: entry.id, error: body }, 'error_reply');
         return;

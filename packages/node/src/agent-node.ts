@@ -15,14 +15,11 @@ import {
   RECORD_BATCH_INTERVAL_MS,
   RECORD_BATCH_MAX,
   UNREGISTERED_ID,
-  BATCH_FRAME_BYTES,
   BadInputError,
   HOT_LOG_LINES_PER_SECOND,
   createLogger,
   encode,
-  encodeBatch,
   errorReply,
-  wallClockMs,
   type CoordinatorToNode,
   type Init,
   type LevelWithSilent,
@@ -34,12 +31,11 @@ import {
 import { ControlClient } from './control-client.js';
 import { Journal } from './journal.js';
 import { HotLog } from './hot-log.js';
-import { LinkShaper, type ShapedMessage } from './link-shaper.js';
+import { DataPath } from './data-path.js';
 import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter } from './chatter.js';
 import { createFlood } from './flood.js';
 import type { Behavior, NodeHandle } from './behavior.js';
-import { NodeStateError, UnknownPeerError } from './errors.js';
 
 export interface AgentNodeOptions {
   coordinatorUrl: string;
@@ -66,9 +62,8 @@ export class AgentNode {
   private init: Init | undefined;
   private server: WebSocketServer | undefined;
   private control: ControlClient | undefined;
-  private shaper: LinkShaper | undefined;
+  private data: DataPath | undefined;
   private behavior: Behavior | undefined;
-  private nextMsgId = 1;
   private readonly mesh: PeerMesh;
   private readonly journal: Journal;
   private stopping: Promise<number> | undefined;
@@ -191,19 +186,23 @@ export class AgentNode {
     this.state = 'connecting';
     const { seed, delay } = init.network;
     this.log.info({ peers: init.peers.map((p) => p.id), seed, delay, traffic: init.traffic }, 'init');
-    this.shaper = new LinkShaper({
+    const peers = init.peers.map((p) => p.id);
+    const data = new DataPath({
       self: init.node_id,
-      seed,
-      delay,
-      now: wallClockMs,
-      transmit: (dest, due) => this.transmit(dest, due),
+      peers,
+      network: init.network,
+      mesh: this.mesh,
+      journal: this.journal,
+      hot: this.hot,
+      isRunning: () => this.state === 'running',
     });
+    this.data = data;
     const handle: NodeHandle = {
       id: init.node_id,
-      peers: init.peers.map((p) => p.id),
+      peers,
       seed,
-      send: (dest, body) => this.send(dest, body),
-      backlog: (dest) => this.backlog(dest),
+      send: (dest, body) => data.send(dest, body),
+      backlog: (dest) => data.backlog(dest),
     };
     this.behavior =
       init.traffic.behavior === 'flood' ? createFlood(handle, init.traffic.message_size) : createChatter(handle, init.traffic.interval);
@@ -221,73 +220,8 @@ export class AgentNode {
     );
   }
 
-  /** The send path of every data message: journal, shaper, wire. Returns the message id. */
-  send(dest: string, body: { type: string; [key: string]: unknown }): string {
-    const init = this.init;
-    const shaper = this.shaper;
-    if (!init || !shaper || this.id === undefined) throw new NodeStateError('send() before the node was initialised');
-    if (!init.peers.some((p) => p.id === dest)) throw new UnknownPeerError(dest);
-    const msgId = this.nextMsgId++;
-    const id = `${this.id}-${msgId}`;
-    const sentAt = wallClockMs();
-    const { seq, delayMs } = shaper.draw(dest);
-    const record = { id, src: this.id, dest, sent_at: sentAt, delay_ms: delayMs };
-    this.journal.add({ t: 'send', ...record });
-    if (!this.mesh.link(dest)?.open || this.state !== 'running') {
-      this.drop(record, 'link_down');
-      return id;
-    }
-    const frame = encode({ src: this.id, dest, id, sent_at: sentAt, delay_ms: delayMs, body: { ...body, msg_id: msgId } });
-    shaper.enqueue({ id, dest, seq, sentAt, delayMs, frame });
-    this.hot.info({ dest, id, delay_ms: delayMs }, 'send');
-    return id;
-  }
-
-  /** Bytes waiting for `dest`: held by the shaper plus buffered in the socket. */
-  private backlog(dest: string): number {
-    return (this.shaper?.heldBytes(dest) ?? 0) + (this.mesh.link(dest)?.socket.bufferedAmount ?? 0);
-  }
-
-  private drop(record: { id: string; src: string; dest: string; sent_at: number; delay_ms: number }, reason: 'link_down'): void {
-    this.journal.add({ t: 'drop', ...record, reason });
-    this.hot.info({ dest: record.dest, id: record.id, reason }, 'drop');
-  }
-
-  /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
-  private transmit(dest: string, due: ShapedMessage[]): void {
-    const link = this.mesh.link(dest);
-    if (!link?.open) {
-      for (const m of due) this.drop({ id: m.id, src: this.id ?? '', dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
-      return;
-    }
-    let batch: string[] = [];
-    let bytes = 0;
-    for (const m of due) {
-      if (bytes + m.frame.length > BATCH_FRAME_BYTES && batch.length > 0) {
-        link.socket.send(encodeBatch(batch));
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(m.frame);
-      bytes += m.frame.length + 1;
-    }
-    link.socket.send(encodeBatch(batch));
-  }
-
   private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
-    if (msg.id !== undefined && msg.sent_at !== undefined && msg.delay_ms !== undefined) {
-      const receivedAt = wallClockMs();
-      this.journal.add({
-        t: 'recv',
-        id: msg.id,
-        src: msg.src,
-        dest: msg.dest,
-        sent_at: msg.sent_at,
-        delay_ms: msg.delay_ms,
-        received_at: receivedAt,
-      });
-      this.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, 'recv');
-    }
+    this.data?.receive(msg);
     if (this.behavior?.handle(msg)) return;
     const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
     this.log.warn({ err: new BadInputError(ErrorCode.not_supported, text), src: msg.src, type: msg.body.type }, 'reject');
@@ -315,8 +249,7 @@ export class AgentNode {
   private async doShutdown(reason: string, exitCode: number, stopMsgId?: number): Promise<number> {
     this.state = 'stopping';
     this.behavior?.stop();
-    const held = this.shaper?.close() ?? [];
-    this.journal.counters.in_flight = held.length;
+    this.journal.counters.in_flight = this.data?.close() ?? 0;
     this.log.info({ reason, ...this.journal.counters }, 'stop');
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
