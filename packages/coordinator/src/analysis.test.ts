@@ -14,6 +14,7 @@ function line(id: string, src: string, dest: string, status: MessageLine['status
     sent_at,
     delay_ms,
     status,
+    duplicates: opts.duplicates ?? 0,
     received_at,
     latency_ms: received_at === null ? null : received_at - sent_at,
     drop_reason: status === 'dropped' ? (opts.drop_reason ?? 'link_down') : null,
@@ -31,7 +32,7 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     startedAt: '2024-01-01T00:00:00.000Z',
     elapsedMs: 10_123.4,
     interrupted: false,
-    config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true },
+    config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [] },
     rerun: 'npm run cluster -- --seed 42',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
     nodes,
@@ -91,7 +92,7 @@ describe('analyze: accounting', () => {
   });
 
   it('sent = delivered + dropped + in_flight', () => {
-    expect(report.totals).toEqual({ sent: 8, delivered: 4, dropped: 3, in_flight: 1, dropped_by_reason: { crash: 2, link_down: 1 } });
+    expect(report.totals).toEqual({ sent: 8, delivered: 4, dropped: 3, in_flight: 1, dropped_by_reason: { crash: 2, link_down: 1 }, duplicated: 0 });
     const t = report.totals;
     expect(t.delivered + t.dropped + t.in_flight).toBe(t.sent);
   });

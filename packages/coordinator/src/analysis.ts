@@ -12,6 +12,11 @@ import {
   type RunConfig,
 } from '@agentnet/protocol';
 
+/** n2 before n10: node ids compare by their number. */
+function idOrder(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** Nearest-rank percentiles (the value below which q of the samples fall), plus max and mean. */
 export function percentiles(samples: number[]): Percentiles {
   if (samples.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
@@ -72,6 +77,25 @@ export function analyze(input: AnalysisInput): Report {
     reported: n.reported,
   }));
 
+  const links = new Map<string, MessageLine[]>();
+  for (const m of lines) {
+    const key = `${m.src}>${m.dest}`;
+    let list = links.get(key);
+    if (!list) links.set(key, (list = []));
+    list.push(m);
+  }
+  const linkStats = [...links.values()].map((ms) => ({
+    src: (ms[0] as MessageLine).src,
+    dest: (ms[0] as MessageLine).dest,
+    sent: ms.length,
+    delivered: ms.filter((m) => m.status === 'delivered').length,
+    dropped: ms.filter((m) => m.status === 'dropped').length,
+    in_flight: ms.filter((m) => m.status === 'in_flight').length,
+    duplicated: ms.reduce((n, m) => n + m.duplicates, 0),
+    latency_ms: percentiles(ms.filter((m) => m.latency_ms !== null).map((m) => m.latency_ms as number)),
+  }));
+  linkStats.sort((a, b) => (a.src === b.src ? idOrder(a.dest, b.dest) : idOrder(a.src, b.src)));
+
   const warnings = [...input.anomalies];
   for (const n of perNode) {
     if (n.lost) warnings.push(`${n.id} was lost at ${Math.round(n.lost.at_ms)} ms: ${n.lost.reason}`);
@@ -107,7 +131,9 @@ export function analyze(input: AnalysisInput): Report {
       dropped: count((m) => m.status === 'dropped'),
       in_flight: count((m) => m.status === 'in_flight'),
       dropped_by_reason: droppedByReason,
+      duplicated: lines.reduce((n, m) => n + m.duplicates, 0),
     },
+    links: linkStats,
     summary: {
       total_exchanged: delivered.length,
       average_per_node: nodes.length === 0 ? 0 : Math.round((delivered.length / nodes.length) * 100) / 100,

@@ -41,6 +41,11 @@ describe('RunFlags defaults', () => {
       traffic: 'chatter',
       'message-size': 100,
       'peer-validation': true,
+      loss: { kind: 'none' },
+      duplicate: 0,
+      reorder: 0,
+      bandwidth: null,
+      link: [],
     });
   });
 
@@ -55,6 +60,8 @@ describe('RunFlags defaults', () => {
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
+      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k',
+      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m',
     ]);
     expect(flags).toEqual({
       nodes: 8,
@@ -72,6 +79,14 @@ describe('RunFlags defaults', () => {
       traffic: 'flood',
       'message-size': 250,
       'peer-validation': false,
+      loss: { kind: 'gilbert_elliott', p: 0.1, r: 0.5, loss_good: 0, loss_bad: 1 },
+      duplicate: 0.05,
+      reorder: 0.2,
+      bandwidth: 64_000,
+      link: [
+        { src: 'n0', dest: 'n1', loss: { kind: 'bernoulli', p: 1 }, delay: { kind: 'exponential', mean: 20 } },
+        { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
+      ],
     });
   });
 

@@ -19,6 +19,14 @@ import {
   PortText,
   SeedText,
   TrafficKind,
+  BandwidthText,
+  DELAY_FORMS,
+  LinkOverrideText,
+  LossText,
+  ProbabilityText,
+  describeLinkModel,
+  formatLoss,
+  type NetworkModel,
   formatDelaySpec,
   formatDuration,
   formatIntervalSpec,
@@ -34,6 +42,11 @@ export const RUN_FLAGS: FlagSpec = {
   seed: { type: 'string' },
   delay: { type: 'string' },
   interval: { type: 'string' },
+  loss: { type: 'string' },
+  duplicate: { type: 'string' },
+  reorder: { type: 'string' },
+  bandwidth: { type: 'string' },
+  link: { type: 'string', multiple: true },
   traffic: { type: 'string' },
   'message-size': { type: 'string' },
   'peer-validation': { type: 'string' },
@@ -50,7 +63,12 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '-n, --nodes N', help: `number of node processes (default ${DEFAULT_NODES})` },
   { flag: '-d, --duration T', help: `how long traffic runs: 500ms, 10s, 2m (default ${DEFAULT_DURATION})` },
   { flag: '--seed S', help: 'run seed, a non-negative integer (default: random; always printed)' },
-  { flag: '--delay SPEC', help: `injected delay per message: constant:MS or uniform:MIN:MAX (default ${DEFAULT_DELAY})` },
+  { flag: '--delay SPEC', help: `injected delay per message, ms: ${DELAY_FORMS.join(', ')} (default ${DEFAULT_DELAY})` },
+  { flag: '--loss P|ge:P:R:LG:LB', help: 'message loss: independent with probability P, or Gilbert-Elliott bursts (default 0)' },
+  { flag: '--duplicate P', help: 'probability that a message is delivered twice (default 0)' },
+  { flag: '--reorder P', help: 'probability that a message may overtake the one before it on its link (default 0)' },
+  { flag: '--bandwidth B', help: 'bytes per second per link: 125000, 64k, 10m (default: no limit)' },
+  { flag: '--link "SRC>DEST k=v ..."', help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth); repeatable' },
   { flag: '--interval MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent) or flood (every link as fast as it goes) (default chatter)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
@@ -70,6 +88,11 @@ export const RunFlags = z.object({
   seed: SeedText.optional(),
   delay: DelaySpecText.prefault(DEFAULT_DELAY),
   interval: IntervalSpecText.prefault(DEFAULT_INTERVAL),
+  loss: LossText.prefault('0'),
+  duplicate: ProbabilityText.prefault('0'),
+  reorder: ProbabilityText.prefault('0'),
+  bandwidth: BandwidthText.prefault('none'),
+  link: z.array(LinkOverrideText).default([]),
   traffic: TrafficKind.default('chatter'),
   'message-size': intText('message-size', 1, 65_536).prefault('100'),
   'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
@@ -93,6 +116,14 @@ export const COORDINATOR_HELP: FlagHelp[] = [
   { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
 ];
 
+/** The network model the flags describe: the default link model and the --link overrides. */
+export function networkModel(flags: RunFlags): NetworkModel {
+  return {
+    default: { delay: flags.delay, loss: flags.loss, duplicate: flags.duplicate, reorder: flags.reorder, bandwidth: flags.bandwidth },
+    links: flags.link,
+  };
+}
+
 /** The command line that repeats a run's decisions. */
 export function rerunCommand(flags: RunFlags, seed: number): string {
   return [
@@ -102,6 +133,11 @@ export function rerunCommand(flags: RunFlags, seed: number): string {
     `--seed ${seed}`,
     `--delay ${formatDelaySpec(flags.delay)}`,
     `--interval ${formatIntervalSpec(flags.interval)}`,
+    ...(flags.loss.kind === 'none' ? [] : [`--loss ${formatLoss(flags.loss)}`]),
+    ...(flags.duplicate > 0 ? [`--duplicate ${flags.duplicate}`] : []),
+    ...(flags.reorder > 0 ? [`--reorder ${flags.reorder}`] : []),
+    ...(flags.bandwidth === null ? [] : [`--bandwidth ${flags.bandwidth}`]),
+    ...flags.link.map((o) => `--link '${o.src}>${o.dest} ${describeLinkModel(o)}'`),
     ...(flags.traffic === 'chatter' ? [] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');

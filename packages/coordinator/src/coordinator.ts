@@ -10,6 +10,7 @@ import {
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
+  describeLinkModel,
   formatDelaySpec,
   formatIntervalSpec,
   type JournalRecord,
@@ -27,7 +28,7 @@ import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
-import type { RunFlags } from './cli-options.js';
+import { networkModel, type RunFlags } from './cli-options.js';
 import type { RunDir } from './run-dir.js';
 
 export interface CoordinatorOptions {
@@ -121,7 +122,7 @@ export class Coordinator {
           node_id: entry.id,
           node_ids: ids,
           peers: peerList,
-          network: { seed: this.options.seed, delay: flags.delay },
+          network: { seed: this.options.seed, ...networkModel(flags) },
           traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
           validate_peer_messages: flags['peer-validation'],
         });
@@ -195,6 +196,8 @@ export class Coordinator {
         behavior: flags.traffic,
         message_size: flags['message-size'],
         peer_validation: flags['peer-validation'],
+        network: describeLinkModel(networkModel(flags).default),
+        links: flags.link.map((o) => `${o.src}>${o.dest} ${describeLinkModel(o)}`),
       },
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
@@ -292,7 +295,7 @@ export class Coordinator {
     let refused = 0;
     for (const record of records) {
       // A node reports only what it sent (send, drop) or received (recv) itself.
-      const own = record.t === 'recv' ? record.dest === entry.id : record.src === entry.id;
+      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : record.src === entry.id;
       if (own) this.ledger.add(record);
       else refused++;
     }

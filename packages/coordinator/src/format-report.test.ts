@@ -14,10 +14,11 @@ function report(overrides: Partial<Report> = {}): Report {
     elapsed_ms: 10_250,
     started_at: '2024-01-01T00:00:00.000Z',
     interrupted: false,
-    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true },
+    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [] },
     rerun: 'npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
-    totals: { sent: 17, delivered: 14, dropped: 0, in_flight: 3, dropped_by_reason: {} },
+    totals: { sent: 17, delivered: 14, dropped: 0, in_flight: 3, dropped_by_reason: {}, duplicated: 0 },
+    links: [],
     summary: { total_exchanged: 14, average_per_node: 4.67, most_received: { id: 'n2', count: 6 } },
     per_node: [
       { id: 'n0', pid: 101, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 3, dropped: 0, in_flight: 1, reported: null },
@@ -68,7 +69,7 @@ describe('formatReport: accounting and details', () => {
   });
 
   it('adds drop reasons when something was dropped', () => {
-    const r = report({ totals: { sent: 20, delivered: 14, dropped: 5, in_flight: 1, dropped_by_reason: { crash: 3, link_down: 2 } } });
+    const r = report({ totals: { sent: 20, delivered: 14, dropped: 5, in_flight: 1, dropped_by_reason: { crash: 3, link_down: 2 }, duplicated: 0 } });
     const accounting = linesOf(r).find((l) => l.startsWith('accounting:'));
     expect(accounting).toBe('accounting: sent 20 = delivered 14 + dropped 5 + in flight 1  (dropped: crash 3, link_down 2)');
   });
@@ -95,7 +96,8 @@ describe('formatReport: accounting and details', () => {
 
   it('prints the run line, files and the rerun command', () => {
     const text = formatReport(report());
-    expect(text).toContain('run 20240101-000000-abcd: seed 42, 3 nodes, 10250 ms, delay uniform:50:150, interval 1000:3000');
+    expect(text).toContain('run 20240101-000000-abcd: seed 42, 3 nodes, 10250 ms, interval 1000:3000');
+    expect(text).toContain('network: delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none');
     expect(text).toContain('files: runs/20240101-000000-abcd/{report.json,messages.jsonl,coordinator.log,n*.log}');
     expect(text).toContain('rerun: npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000');
   });

@@ -27,7 +27,8 @@ export function formatReport(report: Report): string {
     ]),
     '',
     `accounting: sent ${t.sent} = delivered ${t.delivered} + dropped ${t.dropped} + in flight ${t.in_flight}` +
-      (t.dropped > 0 ? `  (dropped: ${Object.entries(t.dropped_by_reason).map(([r, n]) => `${r} ${n}`).join(', ')})` : ''),
+      (t.dropped > 0 ? `  (dropped: ${Object.entries(t.dropped_by_reason).map(([r, n]) => `${r} ${n}`).join(', ')})` : '') +
+      (t.duplicated > 0 ? `; ${t.duplicated} duplicate copies delivered` : ''),
     `latency ms (observed):  ${ms(report.latency_ms)}`,
     `injected delay ms:      ${ms(report.delay_ms)}`,
     `overhead ms:            ${ms(report.overhead_ms)}`,
@@ -36,7 +37,8 @@ export function formatReport(report: Report): string {
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(
     '',
-    `run ${report.run_id}: seed ${report.seed}, ${report.nodes} nodes, ${report.elapsed_ms} ms, delay ${report.config.delay}, interval ${report.config.interval}`,
+    `run ${report.run_id}: seed ${report.seed}, ${report.nodes} nodes, ${report.elapsed_ms} ms, interval ${report.config.interval}`,
+    `network: ${report.config.network}${report.config.links.map((l) => `; ${l}`).join('')}`,
     `files: ${report.run_dir}/{report.json,messages.jsonl,coordinator.log,n*.log}`,
     `rerun: ${report.rerun}`,
     '',

@@ -32,6 +32,7 @@ describe('Ledger join', () => {
       received_at: 1085.75,
       latency_ms: 85.25,
       drop_reason: null,
+      duplicates: 0,
     });
     expect(MessageLine.safeParse(line).success).toBe(true);
   });
@@ -152,5 +153,24 @@ describe('Ledger order', () => {
     const ledger = new Ledger();
     expect(ledger.size).toBe(0);
     expect(ledger.lines(new Set(['n0']))).toEqual([]);
+  });
+});
+
+describe('Ledger with duplicate copies', () => {
+  it("keeps the original's delay whichever record arrives first, and counts copies apart", () => {
+    const m = { id: 'n0-1', src: 'n0', dest: 'n1', sent_at: 1000, delay_ms: 40 };
+    const ledger = new Ledger();
+    ledger.add({ t: 'dup', ...m, delay_ms: 5, received_at: 1010 });
+    ledger.add({ t: 'send', ...m });
+    ledger.add({ t: 'recv', ...m, received_at: 1045 });
+    expect(ledger.lines(new Set())[0]).toMatchObject({ delay_ms: 40, received_at: 1045, status: 'delivered', duplicates: 1 });
+  });
+
+  it('counts a message whose only arrival was its copy as delivered', () => {
+    const m = { id: 'n0-2', src: 'n0', dest: 'n1', sent_at: 1000, delay_ms: 40 };
+    const ledger = new Ledger();
+    ledger.add({ t: 'send', ...m });
+    ledger.add({ t: 'dup', ...m, delay_ms: 5, received_at: 1006 });
+    expect(ledger.lines(new Set())[0]).toMatchObject({ status: 'delivered', received_at: 1006, duplicates: 1 });
   });
 });

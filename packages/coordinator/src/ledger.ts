@@ -14,6 +14,9 @@ interface Entry {
   sendRecorded: boolean;
   received_at: number | null;
   drop_reason: DropReason | null;
+  duplicates: number;
+  /** Arrival of a duplicate copy, which counts as the delivery when the original never came. */
+  copy_received_at: number | null;
 }
 
 export class Ledger {
@@ -33,9 +36,13 @@ export class Ledger {
         sendRecorded: false,
         received_at: null,
         drop_reason: null,
+        duplicates: 0,
+        copy_received_at: null,
       };
       this.entries.set(record.id, entry);
     }
+    // A duplicate copy carries its own delay; the message's delay is the original's.
+    if (record.t !== 'dup') entry.delay_ms = record.delay_ms;
     switch (record.t) {
       case 'send':
         entry.sendRecorded = true;
@@ -46,6 +53,10 @@ export class Ledger {
         return;
       case 'drop':
         entry.drop_reason = record.reason;
+        return;
+      case 'dup':
+        entry.duplicates++;
+        entry.copy_received_at ??= record.received_at;
         return;
     }
   }
@@ -62,18 +73,20 @@ export class Ledger {
   lines(lostNodes: ReadonlySet<string>): MessageLine[] {
     const out: MessageLine[] = [];
     for (const e of this.entries.values()) {
-      const delivered = e.received_at !== null;
+      const receivedAt = e.received_at ?? e.copy_received_at;
+      const delivered = receivedAt !== null;
       const reason: DropReason | null = delivered ? null : (e.drop_reason ?? (lostNodes.has(e.dest) ? 'crash' : null));
       out.push({
         id: e.id,
         src: e.src,
         dest: e.dest,
         sent_at: e.sent_at,
-        received_at: e.received_at,
+        received_at: receivedAt,
         delay_ms: e.delay_ms,
-        latency_ms: e.received_at === null ? null : e.received_at - e.sent_at,
+        latency_ms: receivedAt === null ? null : receivedAt - e.sent_at,
         status: delivered ? 'delivered' : reason !== null ? 'dropped' : 'in_flight',
         drop_reason: reason,
+        duplicates: e.duplicates,
       });
     }
     return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));

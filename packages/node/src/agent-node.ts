@@ -184,8 +184,8 @@ export class AgentNode {
   private onInit(init: Init): void {
     this.init = init;
     this.state = 'connecting';
-    const { seed, delay } = init.network;
-    this.log.info({ peers: init.peers.map((p) => p.id), seed, delay, traffic: init.traffic }, 'init');
+    const { seed } = init.network;
+    this.log.info({ peers: init.peers.map((p) => p.id), seed, network: init.network, traffic: init.traffic }, 'init');
     const peers = init.peers.map((p) => p.id);
     const data = new DataPath({
       self: init.node_id,

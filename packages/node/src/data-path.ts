@@ -3,7 +3,7 @@
  * messages of a link share frames); on the way in the journal. Nothing here decides what to send;
  * the behaviour does, through `send()`.
  */
-import { BATCH_FRAME_BYTES, encode, encodeBatch, wallClockMs, type NetworkPolicy } from '@agentnet/protocol';
+import { BATCH_FRAME_BYTES, encode, encodeBatch, linkModelFor, wallClockMs, type DropReason, type NetworkPolicy } from '@agentnet/protocol';
 import type { HotLog } from './hot-log.js';
 import type { Journal } from './journal.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
@@ -39,7 +39,7 @@ export class DataPath {
     this.shaper = new LinkShaper({
       self: o.self,
       seed: o.network.seed,
-      delay: o.network.delay,
+      model: (dest) => linkModelFor(o.network, o.self, dest),
       now: wallClockMs,
       transmit: (dest, due) => this.transmit(dest, due),
     });
@@ -51,16 +51,24 @@ export class DataPath {
     const msgId = this.nextMsgId++;
     const id = `${this.o.self}-${msgId}`;
     const sentAt = wallClockMs();
-    const { seq, delayMs } = this.shaper.draw(dest);
-    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: delayMs };
+    const d = this.shaper.draw(dest);
+    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d.delayMs };
     this.o.journal.add({ t: 'send', ...facts });
-    if (!this.o.mesh.link(dest)?.open || !this.o.isRunning()) {
-      this.drop(facts);
+    if (d.lost) {
+      this.drop(facts, 'loss');
       return id;
     }
-    const frame = encode({ src: this.o.self, dest, id, sent_at: sentAt, delay_ms: delayMs, body: { ...body, msg_id: msgId } });
-    this.shaper.enqueue({ id, dest, seq, sentAt, delayMs, frame });
-    this.o.hot.info({ dest, id, delay_ms: delayMs }, 'send');
+    if (!this.o.mesh.link(dest)?.open || !this.o.isRunning()) {
+      this.drop(facts, 'link_down');
+      return id;
+    }
+    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, body: { ...body, msg_id: msgId } };
+    this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.delayMs, frame: encode(envelope) }, d.reorder);
+    this.o.hot.info({ dest, id, delay_ms: d.delayMs, ...(d.reorder ? { reorder: true } : {}) }, 'send');
+    if (d.duplicateDelayMs !== null) {
+      const copy = encode({ ...envelope, delay_ms: d.duplicateDelayMs, dup: true });
+      this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.duplicateDelayMs, frame: copy, copy: true }, d.reorder);
+    }
     return id;
   }
 
@@ -73,25 +81,27 @@ export class DataPath {
   receive(msg: PeerMessage): void {
     if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) return;
     const receivedAt = wallClockMs();
-    this.o.journal.add({ t: 'recv', id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt });
-    this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, 'recv');
+    const t = msg.dup ? 'dup' : 'recv';
+    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt });
+    this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
   }
 
-  /** Stops the shaper; returns how many messages it still held (in flight at stop). */
+  /** Stops the shaper; returns how many messages (not duplicate copies) it still held. */
   close(): number {
-    return this.shaper.close().length;
+    return this.shaper.close().filter((m) => !m.copy).length;
   }
 
-  private drop(facts: MessageFacts): void {
-    this.o.journal.add({ t: 'drop', ...facts, reason: 'link_down' });
-    this.o.hot.info({ dest: facts.dest, id: facts.id, reason: 'link_down' }, 'drop');
+  private drop(facts: MessageFacts, reason: DropReason): void {
+    this.o.journal.add({ t: 'drop', ...facts, reason });
+    this.o.hot.info({ dest: facts.dest, id: facts.id, reason }, 'drop');
   }
 
   /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
   private transmit(dest: string, due: ShapedMessage[]): void {
     const link = this.o.mesh.link(dest);
     if (!link?.open) {
-      for (const m of due) this.drop({ id: m.id, src: this.o.self, dest, sent_at: m.sentAt, delay_ms: m.delayMs });
+      // A copy that cannot leave is not a second drop: its original accounts for the message.
+      for (const m of due) if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
       return;
     }
     let batch: string[] = [];

@@ -26,7 +26,8 @@ export class Journal {
   add(record: JournalRecord): void {
     if (record.t === 'send') this.counters.sent++;
     else if (record.t === 'recv') this.counters.received++;
-    else this.counters.dropped++;
+    else if (record.t === 'drop') this.counters.dropped++;
+    // A `dup` (a duplicate copy's receipt) is counted by the coordinator, apart from deliveries.
     this.batch.push(record);
     if (this.batch.length >= this.options.maxBatch) this.flush();
   }

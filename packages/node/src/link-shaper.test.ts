@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DelaySpec } from '@agentnet/protocol';
+import type { DelaySpec, LinkModel } from '@agentnet/protocol';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
+
+/** A link with only a delay: no loss, duplication, reordering or bandwidth limit. */
+function plainModel(delay: DelaySpec): LinkModel {
+  return { delay, loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null };
+}
 
 const T0 = 1_700_000_000_000;
 
@@ -18,7 +23,7 @@ function setup(opts: { seed?: number; delay?: DelaySpec; self?: string; now?: ()
   const shaper = new LinkShaper({
     self: opts.self ?? 'n0',
     seed: opts.seed ?? 1,
-    delay: opts.delay ?? { kind: 'uniform', min: 50, max: 150 },
+    model: () => plainModel(opts.delay ?? { kind: 'uniform', min: 50, max: 150 }),
     now,
     transmit: (dest, due) => {
       for (const msg of due) released.push({ dest, id: msg.id, at: now(), msg });
@@ -140,7 +145,7 @@ describe('LinkShaper timing', () => {
     const shaper = new LinkShaper({
       self: 'n0',
       seed: 1,
-      delay: { kind: 'constant', ms: 50 },
+      model: () => plainModel({ kind: 'constant', ms: 50 }),
       now: () => Date.now(),
       transmit: (_dest, due) => batches.push(due.map((m) => m.id)),
     });
@@ -247,5 +252,49 @@ describe('LinkShaper pending and close', () => {
     send('n2');
     vi.advanceTimersByTime(1000);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('LinkShaper reordering and bandwidth', () => {
+  function shaperWith(model: LinkModel) {
+    const released: Array<{ id: string; at: number }> = [];
+    const shaper = new LinkShaper({
+      self: 'n0',
+      seed: 1,
+      model: () => model,
+      now: () => Date.now(),
+      transmit: (_dest, due) => {
+        for (const m of due) released.push({ id: m.id, at: Date.now() });
+      },
+    });
+    const send = (id: string, delayMs: number, frame = `{"id":"${id}"}`, reorder = false) =>
+      shaper.enqueue({ id, dest: 'n1', seq: 1, sentAt: Date.now(), delayMs, frame }, reorder);
+    return { shaper, released, send };
+  }
+
+  it('lets a reordered message overtake a slower predecessor, and only a reordered one', () => {
+    const { released, send } = shaperWith(plainModel({ kind: 'constant', ms: 0 }));
+    send('slow', 100);
+    send('fifo', 10);
+    send('overtakes', 20, undefined, true);
+    vi.advanceTimersByTime(200);
+    expect(released.map((r) => r.id)).toEqual(['overtakes', 'slow', 'fifo']);
+    expect(released.find((r) => r.id === 'overtakes')?.at).toBe(T0 + 20);
+    // The FIFO message waited for its predecessor.
+    expect(released.find((r) => r.id === 'fifo')?.at).toBe(T0 + 100);
+  });
+
+  it('spaces messages by size at the bandwidth limit: 1,000-byte frames at 10,000 B/s leave 100 ms apart', () => {
+    const { released, send } = shaperWith({ ...plainModel({ kind: 'constant', ms: 0 }), bandwidth: 10_000 });
+    for (const id of ['a', 'b', 'c']) send(id, 0, 'x'.repeat(1000));
+    vi.advanceTimersByTime(1000);
+    expect(released.map((r) => r.at - T0)).toEqual([0, 100, 200]);
+  });
+
+  it('adds no spacing without a bandwidth limit', () => {
+    const { released, send } = shaperWith(plainModel({ kind: 'constant', ms: 0 }));
+    for (const id of ['a', 'b', 'c']) send(id, 0, 'x'.repeat(1000));
+    vi.advanceTimersByTime(10);
+    expect(released.map((r) => r.at - T0)).toEqual([0, 0, 0]);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The sender side of the network model. Every outgoing data message passes through here: the
- * shaper draws its delay from a generator keyed by (run seed, src, dest, per-link sequence number),
- * holds it, and hands it to the link when it is due. Messages on one link leave in the order they
- * were sent (FIFO): a message whose drawn delay would let it overtake its predecessor waits for it.
+ * shaper draws its link's decisions (LinkDecider), holds it, and hands it to the link when it is
+ * due. Messages on one link leave in the order they were sent (FIFO): a message whose drawn delay
+ * would let it overtake its predecessor waits for it, unless the model let it reorder. A bandwidth
+ * limit spaces messages by their size: a link of B bytes/s is busy size/B seconds per message.
  */
-import { keyedRng, sampleDelay, type DelaySpec } from '@agentnet/protocol';
+import type { LinkModel } from '@agentnet/protocol';
+import { LinkDecider, type Decision } from './link-decider.js';
 import { NodeStateError } from './errors.js';
 
 export interface ShapedMessage {
@@ -17,24 +19,29 @@ export interface ShapedMessage {
   sentAt: number;
   /** The delay drawn for this message (injected delay). */
   delayMs: number;
-  /** When it may leave: max(sent + delay, predecessor's due). */
+  /** When it may leave: max(sent + delay, predecessor's due), later if the bandwidth is busy. */
   dueAt: number;
   frame: string;
+  /** A duplicate copy made by the network model (journaled by the receiver as `dup`). */
+  copy: boolean;
 }
 
 export interface LinkShaperOptions {
   self: string;
   seed: number;
-  delay: DelaySpec;
+  /** The network model of the link from this node to `dest`. */
+  model: (dest: string) => LinkModel;
   now: () => number;
   /** Puts due messages of one link on the wire, oldest first. */
   transmit: (dest: string, due: ShapedMessage[]) => void;
 }
 
 interface LinkQueue {
-  seq: number;
+  decider: LinkDecider;
   heldBytes: number;
   lastDueAt: number;
+  /** When a bandwidth-limited link is free for its next message. */
+  freeAt: number;
   items: ShapedMessage[];
   timer: NodeJS.Timeout | undefined;
   immediate: NodeJS.Immediate | undefined;
@@ -49,30 +56,46 @@ export class LinkShaper {
   private queue(dest: string): LinkQueue {
     let q = this.links.get(dest);
     if (!q) {
-      q = { seq: 0, heldBytes: 0, lastDueAt: 0, items: [], timer: undefined, immediate: undefined };
+      const decider = new LinkDecider(this.options.seed, this.options.self, dest, this.options.model(dest));
+      q = { decider, heldBytes: 0, lastDueAt: 0, freeAt: 0, items: [], timer: undefined, immediate: undefined };
       this.links.set(dest, q);
     }
     return q;
   }
 
-  /** Draws the next decision on the link to `dest` without queueing anything. */
-  draw(dest: string): { seq: number; delayMs: number } {
-    const q = this.queue(dest);
-    const seq = ++q.seq;
-    const rng = keyedRng(this.options.seed, 'delay', this.options.self, dest, seq);
-    return { seq, delayMs: sampleDelay(this.options.delay, rng) };
+  /** Draws the next message's decisions on the link to `dest` without queueing anything. */
+  draw(dest: string): Decision {
+    return this.queue(dest).decider.next();
   }
 
-  /** Queues a message whose decision came from `draw()`. */
-  enqueue(msg: Omit<ShapedMessage, 'dueAt'>): ShapedMessage {
+  /** Queues a message (or its duplicate copy) whose decisions came from `draw()`. */
+  enqueue(msg: Omit<ShapedMessage, 'dueAt' | 'copy'> & { copy?: boolean }, reorder = false): ShapedMessage {
     if (this.closed) throw new NodeStateError('the link shaper is closed');
     const q = this.queue(msg.dest);
-    const shaped: ShapedMessage = { ...msg, dueAt: Math.max(msg.sentAt + msg.delayMs, q.lastDueAt) };
-    q.lastDueAt = shaped.dueAt;
-    q.items.push(shaped);
+    let dueAt = msg.sentAt + msg.delayMs;
+    if (!reorder) dueAt = Math.max(dueAt, q.lastDueAt);
+    const bandwidth = q.decider.model.bandwidth;
+    if (bandwidth !== null) {
+      dueAt = Math.max(dueAt, q.freeAt);
+      q.freeAt = dueAt + (msg.frame.length * 1000) / bandwidth;
+    }
+    const shaped: ShapedMessage = { ...msg, copy: msg.copy ?? false, dueAt };
+    if (!reorder) q.lastDueAt = Math.max(q.lastDueAt, dueAt);
+    // Kept in due order: a reordered message may be due before messages already queued.
+    let at = q.items.length;
+    while (at > 0 && (q.items[at - 1] as ShapedMessage).dueAt > dueAt) at--;
+    q.items.splice(at, 0, shaped);
     q.heldBytes += shaped.frame.length;
-    if (q.items.length === 1) this.arm(msg.dest, q);
+    if (at === 0) this.rearm(msg.dest, q);
     return shaped;
+  }
+
+  private rearm(dest: string, q: LinkQueue): void {
+    if (q.timer) clearTimeout(q.timer);
+    if (q.immediate) clearImmediate(q.immediate);
+    q.timer = undefined;
+    q.immediate = undefined;
+    this.arm(dest, q);
   }
 
   private arm(dest: string, q: LinkQueue): void {

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { ErrorBody, MsgId, NodeId } from './envelope.js';
-import { DelaySpec, IntervalSpec } from './specs.js';
+import { IntervalSpec } from './specs.js';
+import { NetworkModel } from './link-model.js';
 import { JournalRecord } from './records.js';
 
 export const Register = z.object({
@@ -30,10 +31,8 @@ export type RegisterOk = z.infer<typeof RegisterOk>;
 export const Peer = z.object({ id: NodeId, url: z.string() });
 export type Peer = z.infer<typeof Peer>;
 
-export const NetworkPolicy = z.object({
-  seed: z.number().int().nonnegative(),
-  delay: DelaySpec,
-});
+/** The run seed and the network model: a default link model and per-link overrides. */
+export const NetworkPolicy = NetworkModel.extend({ seed: z.number().int().nonnegative() });
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
 export const TrafficKind = z.enum(['chatter', 'flood']);

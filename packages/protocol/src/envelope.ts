@@ -25,6 +25,8 @@ export const Envelope = z.object({
   id: z.string().min(1).max(128).optional(),
   sent_at: z.number().optional(),
   delay_ms: z.number().nonnegative().optional(),
+  /** Set on the extra copy of a message the network model duplicated. */
+  dup: z.literal(true).optional(),
   body: Body,
 });
 export type Envelope = z.infer<typeof Envelope>;

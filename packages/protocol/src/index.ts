@@ -11,3 +11,5 @@ export * from './report.js';
 export * from './clock.js';
 export * from './log-sink.js';
 export * from './cli.js';
+export * from './distributions.js';
+export * from './link-model.js';

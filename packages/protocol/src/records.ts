@@ -21,14 +21,18 @@ export const DropReason = z.enum([
   'link_down',
   /** The destination node was lost during the run; its receipt, if any, died with it. */
   'crash',
+  /** The network model lost it (`--loss`, a link's `loss=`). */
+  'loss',
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
 export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields });
 export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number() });
 export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason });
+/** The receipt of a duplicate copy made by the network model; counted apart from deliveries. */
+export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, received_at: z.number() });
 
-export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord]);
+export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
 export type SendRecord = z.infer<typeof SendRecord>;
 export type RecvRecord = z.infer<typeof RecvRecord>;
@@ -44,5 +48,7 @@ export const MessageLine = z.object({
   received_at: z.number().nullable(),
   latency_ms: z.number().nullable(),
   drop_reason: DropReason.nullable(),
+  /** Copies received beyond the message itself (network-model duplication). */
+  duplicates: z.number().int().nonnegative(),
 });
 export type MessageLine = z.infer<typeof MessageLine>;

@@ -46,6 +46,10 @@ export const RunConfig = z.object({
   behavior: z.string(),
   message_size: z.number().int(),
   peer_validation: z.boolean(),
+  /** The default link model in flag form, e.g. `delay=uniform:50:150 loss=0 duplicate=0 ...`. */
+  network: z.string(),
+  /** Per-link overrides in `--link` form. */
+  links: z.array(z.string()),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
@@ -70,7 +74,22 @@ export const Report = z.object({
     dropped: z.number().int(),
     in_flight: z.number().int(),
     dropped_by_reason: z.partialRecord(DropReason, z.number().int()),
+    /** Extra copies delivered by network-model duplication (not part of sent/delivered). */
+    duplicated: z.number().int(),
   }),
+  /** Per directed link that carried traffic. */
+  links: z.array(
+    z.object({
+      src: z.string(),
+      dest: z.string(),
+      sent: z.number().int(),
+      delivered: z.number().int(),
+      dropped: z.number().int(),
+      in_flight: z.number().int(),
+      duplicated: z.number().int(),
+      latency_ms: Percentiles,
+    }),
+  ),
   summary: z.object({
     total_exchanged: z.number().int(),
     average_per_node: z.number(),

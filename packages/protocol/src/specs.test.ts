@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { keyedRng } from './prng.js';
-import {
-  DelaySpecText,
-  DurationText,
-  IntervalSpecText,
-  SeedText,
-  delayBounds,
-  formatDelaySpec,
-  formatDuration,
-  formatIntervalSpec,
-  intText,
-  sampleDelay,
-  type DelaySpec,
-} from './specs.js';
+import { DurationText, IntervalSpecText, SeedText, formatDuration, formatIntervalSpec, intText } from './specs.js';
+import { DelaySpecText, formatDelaySpec, sampleDelay, type DelaySpec } from './distributions.js';
 
 /** The single error message of a failed parse (fails the test when the parse succeeded). */
 function errorOf(schema: z.ZodType, text: string): string {
@@ -46,7 +35,8 @@ describe('DelaySpecText', () => {
     'uniform:a:b',
     'uniform:-1:5',
     'uniform:1:2:3',
-    'normal:50:10',
+    'normal:50',
+    'pareto:0:2',
     '',
     '100',
     'Constant:100',
@@ -186,13 +176,6 @@ describe('sampleDelay', () => {
     const spec: DelaySpec = { kind: 'uniform', min: 0, max: 1000 };
     expect(sampleDelay(spec, keyedRng(9, 'a', 1))).toBe(sampleDelay(spec, keyedRng(9, 'a', 1)));
     expect(sampleDelay(spec, keyedRng(9, 'a', 1))).not.toBe(sampleDelay(spec, keyedRng(9, 'a', 2)));
-  });
-});
-
-describe('delayBounds', () => {
-  it('gives the range of a spec', () => {
-    expect(delayBounds({ kind: 'constant', ms: 12 })).toEqual({ min: 12, max: 12 });
-    expect(delayBounds({ kind: 'uniform', min: 3, max: 9 })).toEqual({ min: 3, max: 9 });
   });
 });
 

@@ -3,59 +3,11 @@
  * zod schemas so a bad value fails with a message that names the expected form.
  */
 import { z } from 'zod';
-import type { Rng } from './prng.js';
-
-export const DelaySpec = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('constant'), ms: z.number().nonnegative() }),
-  z.object({
-    kind: z.literal('uniform'),
-    min: z.number().nonnegative(),
-    max: z.number().nonnegative(),
-  }),
-]);
-export type DelaySpec = z.infer<typeof DelaySpec>;
 
 const NUMBER = /^\d+(\.\d+)?$/;
 
 function num(text: string | undefined): number | undefined {
   return text !== undefined && NUMBER.test(text) ? Number(text) : undefined;
-}
-
-/** Parses `constant:MS` or `uniform:MIN:MAX` (milliseconds). */
-export const DelaySpecText = z.string().transform((text, ctx): DelaySpec => {
-  const [kind, ...args] = text.split(':');
-  if (kind === 'constant' && args.length === 1) {
-    const ms = num(args[0]);
-    if (ms !== undefined) return { kind, ms };
-  }
-  if (kind === 'uniform' && args.length === 2) {
-    const min = num(args[0]);
-    const max = num(args[1]);
-    if (min !== undefined && max !== undefined) {
-      if (min <= max) return { kind, min, max };
-      ctx.addIssue({ code: 'custom', message: `delay "${text}": MIN must not exceed MAX` });
-      return z.NEVER;
-    }
-  }
-  ctx.addIssue({
-    code: 'custom',
-    message: `delay "${text}" is not one of constant:MS, uniform:MIN:MAX (milliseconds)`,
-  });
-  return z.NEVER;
-});
-
-export function formatDelaySpec(spec: DelaySpec): string {
-  return spec.kind === 'constant' ? `constant:${spec.ms}` : `uniform:${spec.min}:${spec.max}`;
-}
-
-/** Draws one delay in milliseconds. */
-export function sampleDelay(spec: DelaySpec, rng: Rng): number {
-  return spec.kind === 'constant' ? spec.ms : rng.uniform(spec.min, spec.max);
-}
-
-/** The range of delays a spec can produce, for checks and reports. */
-export function delayBounds(spec: DelaySpec): { min: number; max: number } {
-  return spec.kind === 'constant' ? { min: spec.ms, max: spec.ms } : { min: spec.min, max: spec.max };
 }
 
 export const IntervalSpec = z.object({
