@@ -64,7 +64,7 @@ export class DataPath {
     }
     const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, body: { ...body, msg_id: msgId } };
     this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.delayMs, frame: encode(envelope) }, d.reorder);
-    this.o.hot.info({ dest, id, delay_ms: d.delayMs, ...(d.reorder ? { reorder: true } : {}) }, 'send');
+    this.o.hot.info({ dest, id, delay_ms: d.delayMs, reorder: d.reorder }, 'send');
     if (d.duplicateDelayMs !== null) {
       const copy = encode({ ...envelope, delay_ms: d.duplicateDelayMs, dup: true });
       this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.duplicateDelayMs, frame: copy, copy: true }, d.reorder);
