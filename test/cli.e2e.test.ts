@@ -3,7 +3,7 @@
  * coordinator and nodes run by hand, configured through the environment as in containers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Report } from '@agentnet/protocol';
@@ -40,6 +40,16 @@ describe('command lines', () => {
     expect(p.stderr()).toMatch(message);
     expect(p.stderr()).toMatch(/Usage: /);
     expect(p.stdout()).toBe('');
+  });
+
+  it('refuses a bad scenario file before starting anything, naming its line', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'timeline:\n  - at: 1s\n    partition: { groups: [[n0], [n7]] }\n');
+    const p = spawnTs(CLUSTER, ['--nodes', '3', '--scenario', file, '--out', join(dir, 'run')]);
+    const { code } = await p.exit;
+    expect(code).toBe(2);
+    expect(p.stderr()).toContain(`${file}:3 (timeline.0.partition): unknown node n7 (this run has n0..n2)`);
   });
 
   it.each([CLUSTER, COORDINATOR_MAIN, NODE_MAIN])('%s --help exits 0 with the usage', async (script) => {

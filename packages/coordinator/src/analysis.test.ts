@@ -38,6 +38,7 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     nodes,
     lines,
     anomalies: [],
+    faults: [],
     ...extra,
   };
 }

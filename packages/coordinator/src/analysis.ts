@@ -54,6 +54,7 @@ export interface AnalysisInput {
   nodes: NodeFacts[];
   lines: MessageLine[];
   anomalies: string[];
+  faults: Report['faults'];
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -143,6 +144,7 @@ export function analyze(input: AnalysisInput): Report {
     latency_ms: percentiles(delivered.map((m) => m.latency_ms as number)),
     delay_ms: percentiles(delivered.map((m) => m.delay_ms)),
     overhead_ms: percentiles(delivered.map((m) => (m.latency_ms as number) - m.delay_ms)),
+    faults: input.faults,
     warnings,
   };
 }

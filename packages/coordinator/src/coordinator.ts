@@ -19,6 +19,7 @@ import {
   type MessageLine,
   type NodeCounters,
   type NodeToCoordinator,
+  type Partition,
   type Report,
   type Typed,
 } from '@agentnet/protocol';
@@ -26,6 +27,7 @@ import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
 import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
+import { partitionOf, type ScenarioFile, type Step } from './scenario.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import { networkModel, type RunFlags } from './cli-options.js';
@@ -39,6 +41,8 @@ export interface CoordinatorOptions {
   run: RunDir;
   log: Logger;
   rerun: string;
+  /** A timeline of faults to apply once traffic starts. */
+  scenario?: ScenarioFile | undefined;
 }
 
 export interface RunOutcome {
@@ -74,6 +78,9 @@ export class Coordinator {
   private url = '';
   /** Each node's peers, as sent in its init; a node is ready only with a link to every one. */
   private peerIds = new Map<string, string[]>();
+  private readonly partitions = new Map<string, Partition>();
+  private readonly faults: Report['faults'] = [];
+  private readonly timeline: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: CoordinatorOptions) {}
 
@@ -142,6 +149,9 @@ export class Coordinator {
       this.startedAtMs = performance.now();
       for (const entry of this.entries) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
       this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
+      for (const step of [...(this.options.scenario?.timeline ?? [])].sort((a, b) => a.at - b.at)) {
+        this.timeline.push(setTimeout(() => this.apply(step), step.at));
+      }
       // Runs for the duration, unless interrupted or every node has already gone.
       r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
     }
@@ -154,8 +164,35 @@ export class Coordinator {
     return this.entries.find((e) => e.id === id);
   }
 
+  /** Applies one timeline step and sends every live node the new set of active partitions. */
+  private apply(step: Step): void {
+    const ids = this.entries.map((e) => e.id);
+    let kind: string;
+    let detail: string;
+    if (step.partition) {
+      const name = step.partition.name ?? `p${this.faults.filter((f) => f.kind === 'partition').length + 1}`;
+      const partition = partitionOf(step.partition, name, ids);
+      this.partitions.set(name, partition);
+      kind = 'partition';
+      const how = step.partition.groups ? `groups ${JSON.stringify(step.partition.groups)}` : step.partition.preset ? `preset ${step.partition.preset}${step.partition.node ? ` ${step.partition.node}` : ''}` : `one-way ${step.partition.from?.join(',')} -> ${step.partition.to?.join(',')}`;
+      detail = `${name} (${step.partition.mode}): ${how}, ${partition.cuts.length} directed links cut`;
+    } else {
+      const names = step.heal === true ? [...this.partitions.keys()] : [String(step.heal)];
+      for (const n of names) this.partitions.delete(n);
+      kind = 'heal';
+      detail = names.length > 0 ? names.join(', ') : 'nothing to heal';
+    }
+    const partitions = [...this.partitions.values()];
+    for (const e of this.entries) {
+      if (e.state === 'ready') this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, partitions });
+    }
+    this.faults.push({ at_ms: Math.round(this.elapsed()), kind, detail });
+    this.log.info({ kind, detail, active: partitions.map((p) => p.name) }, 'fault');
+  }
+
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
+    for (const t of this.timeline.splice(0)) clearTimeout(t);
     this.phase = 'stopping';
     const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
@@ -204,6 +241,7 @@ export class Coordinator {
       nodes,
       lines,
       anomalies: this.ledger.anomalies,
+      faults: this.faults,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };

@@ -28,6 +28,7 @@ function report(overrides: Partial<Report> = {}): Report {
     latency_ms: { count: 14, p50: 101.25, p95: 148.5, p99: 149.9, max: 149.9, mean: 100 },
     delay_ms: { count: 14, p50: 100, p95: 147, p99: 148, max: 148, mean: 99 },
     overhead_ms: { count: 14, p50: 1.25, p95: 1.5, p99: 1.9, max: 1.9, mean: 1.3 },
+    faults: [],
     warnings: [],
   };
   return { ...base, ...overrides };

@@ -33,6 +33,7 @@ export function formatReport(report: Report): string {
     `injected delay ms:      ${ms(report.delay_ms)}`,
     `overhead ms:            ${ms(report.overhead_ms)}`,
   ];
+  for (const f of report.faults) lines.push(`fault at ${(f.at_ms / 1000).toFixed(2)} s: ${f.kind} ${f.detail}`);
   if (report.interrupted) lines.push('', 'INTERRUPTED: this is a partial report of what was collected before the stop.');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(

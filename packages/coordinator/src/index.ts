@@ -5,3 +5,4 @@ export { Ledger } from './ledger.js';
 export { formatReport } from './format-report.js';
 export { fullMeshPeers, nodeIds } from './topology.js';
 export { createRunDir, linkLatest, type RunDir } from './run-dir.js';
+export { loadScenario, partitionOf, scenarioJsonSchema, ScenarioFile, ScenarioError } from './scenario.js';

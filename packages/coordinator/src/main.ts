@@ -7,6 +7,8 @@ import { createLogger, formatDuration, formatUsage, parseCli, randomSeed } from 
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, rerunCommand } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
+import { loadScenario, type ScenarioFile } from './scenario.js';
+import { nodeIds } from './topology.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
 
 const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
@@ -21,6 +23,13 @@ if (cli.help) {
   process.exit(0);
 }
 const flags = cli.value;
+let scenario: ScenarioFile | undefined;
+try {
+  scenario = flags.scenario === undefined ? undefined : loadScenario(flags.scenario, nodeIds(flags.nodes));
+} catch (err) {
+  process.stderr.write(`error: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 const seed = flags.seed ?? randomSeed();
 const run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
 const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
@@ -29,7 +38,7 @@ sink.open(`${run.path}/coordinator.log`);
 // With --json, stdout carries report.json only; everything for people goes to stderr.
 const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
 
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed) });
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed), scenario });
 let url: string;
 try {
   url = await coordinator.listen();

@@ -168,6 +168,11 @@ export class AgentNode {
         this.behavior?.start();
         this.log.info({}, 'start');
         return;
+      case 'faults':
+        if (!this.data) return this.unexpected(msg);
+        this.data.applyPartitions(body.partitions);
+        this.log.info({ partitions: body.partitions.map((p) => ({ name: p.name, mode: p.mode, cuts: p.cuts.length })) }, 'faults');
+        return;
       case 'stop':
         void this.shutdown(`coordinator: ${body.reason}`, 0, body.msg_id);
         return;

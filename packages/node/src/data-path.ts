@@ -3,7 +3,17 @@
  * messages of a link share frames); on the way in the journal. Nothing here decides what to send;
  * the behaviour does, through `send()`.
  */
-import { BATCH_FRAME_BYTES, encode, encodeBatch, linkModelFor, wallClockMs, type DropReason, type NetworkPolicy } from '@agentnet/protocol';
+import {
+  BATCH_FRAME_BYTES,
+  encode,
+  encodeBatch,
+  linkModelFor,
+  wallClockMs,
+  type DropReason,
+  type NetworkPolicy,
+  type Partition,
+  type PartitionMode,
+} from '@agentnet/protocol';
 import type { HotLog } from './hot-log.js';
 import type { Journal } from './journal.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
@@ -33,6 +43,10 @@ export class DataPath {
   private readonly shaper: LinkShaper;
   private readonly peers: ReadonlySet<string>;
   private nextMsgId = 1;
+  /** Links from this node cut by an active partition, and how. */
+  private cut = new Map<string, PartitionMode>();
+  /** Messages a `hold` partition keeps, per destination, in send order (copies included). */
+  private readonly held = new Map<string, Array<{ msg: ShapedMessage; reorder: boolean }>>();
 
   constructor(private readonly o: DataPathOptions) {
     this.peers = new Set(o.peers);
@@ -54,6 +68,11 @@ export class DataPath {
     const d = this.shaper.draw(dest);
     const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d.delayMs };
     this.o.journal.add({ t: 'send', ...facts });
+    const cut = this.cut.get(dest);
+    if (cut === 'drop') {
+      this.drop(facts, 'partition');
+      return id;
+    }
     if (d.lost) {
       this.drop(facts, 'loss');
       return id;
@@ -63,13 +82,50 @@ export class DataPath {
       return id;
     }
     const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, body: { ...body, msg_id: msgId } };
-    this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.delayMs, frame: encode(envelope) }, d.reorder);
-    this.o.hot.info({ dest, id, delay_ms: d.delayMs, reorder: d.reorder }, 'send');
+    const out = [{ id, dest, seq: d.seq, sentAt, delayMs: d.delayMs, frame: encode(envelope), copy: false, dueAt: 0 }];
     if (d.duplicateDelayMs !== null) {
       const copy = encode({ ...envelope, delay_ms: d.duplicateDelayMs, dup: true });
-      this.shaper.enqueue({ id, dest, seq: d.seq, sentAt, delayMs: d.duplicateDelayMs, frame: copy, copy: true }, d.reorder);
+      out.push({ id, dest, seq: d.seq, sentAt, delayMs: d.duplicateDelayMs, frame: copy, copy: true, dueAt: 0 });
     }
+    for (const msg of out) {
+      if (cut === 'hold') this.hold(msg, d.reorder);
+      else this.shaper.enqueue(msg, d.reorder);
+    }
+    this.o.hot.info({ dest, id, delay_ms: d.delayMs, reorder: d.reorder, ...(cut ? { held: true } : {}) }, 'send');
     return id;
+  }
+
+  private hold(msg: ShapedMessage, reorder: boolean): void {
+    let list = this.held.get(msg.dest);
+    if (!list) this.held.set(msg.dest, (list = []));
+    list.push({ msg, reorder });
+  }
+
+  /**
+   * Applies the complete set of active partitions. Links no longer cut release what a `hold`
+   * partition kept: each message then takes its drawn delay from now.
+   */
+  applyPartitions(partitions: readonly Partition[]): void {
+    const cut = new Map<string, PartitionMode>();
+    for (const p of partitions) {
+      for (const [src, dest] of p.cuts) {
+        if (src === this.o.self && cut.get(dest) !== 'drop') cut.set(dest, p.mode);
+      }
+    }
+    this.cut = cut;
+    const now = wallClockMs();
+    for (const [dest, list] of this.held) {
+      const mode = cut.get(dest);
+      if (mode === 'hold') continue;
+      this.held.delete(dest);
+      for (const { msg, reorder } of list) {
+        if (mode === 'drop') {
+          if (!msg.copy) this.drop({ id: msg.id, src: this.o.self, dest, sent_at: msg.sentAt, delay_ms: msg.delayMs }, 'partition');
+        } else {
+          this.shaper.enqueue(msg, reorder, now);
+        }
+      }
+    }
   }
 
   /** Bytes waiting for `dest`: held by the shaper plus buffered in the socket. */
@@ -86,9 +142,12 @@ export class DataPath {
     this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
   }
 
-  /** Stops the shaper; returns how many messages (not duplicate copies) it still held. */
+  /** Stops the shaper; returns how many messages (not duplicate copies) it or a partition still held. */
   close(): number {
-    return this.shaper.close().filter((m) => !m.copy).length;
+    let held = 0;
+    for (const list of this.held.values()) held += list.filter((h) => !h.msg.copy).length;
+    this.held.clear();
+    return held + this.shaper.close().filter((m) => !m.copy).length;
   }
 
   private drop(facts: MessageFacts, reason: DropReason): void {
@@ -98,6 +157,16 @@ export class DataPath {
 
   /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
   private transmit(dest: string, due: ShapedMessage[]): void {
+    // A partition that started while these were in the shaper applies to them too.
+    const cut = this.cut.get(dest);
+    if (cut === 'hold') {
+      for (const m of due) this.hold(m, false);
+      return;
+    }
+    if (cut === 'drop') {
+      for (const m of due) if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'partition');
+      return;
+    }
     const link = this.o.mesh.link(dest);
     if (!link?.open) {
       // A copy that cannot leave is not a second drop: its original accounts for the message.

@@ -69,10 +69,11 @@ export class LinkShaper {
   }
 
   /** Queues a message (or its duplicate copy) whose decisions came from `draw()`. */
-  enqueue(msg: Omit<ShapedMessage, 'dueAt' | 'copy'> & { copy?: boolean }, reorder = false): ShapedMessage {
+  enqueue(msg: Omit<ShapedMessage, 'dueAt' | 'copy'> & { copy?: boolean }, reorder = false, notBefore = 0): ShapedMessage {
     if (this.closed) throw new NodeStateError('the link shaper is closed');
     const q = this.queue(msg.dest);
-    let dueAt = msg.sentAt + msg.delayMs;
+    // A message held by a partition starts its delay when the partition heals (notBefore).
+    let dueAt = Math.max(msg.sentAt, notBefore) + msg.delayMs;
     if (!reorder) dueAt = Math.max(dueAt, q.lastDueAt);
     const bandwidth = q.decider.model.bandwidth;
     if (bandwidth !== null) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ErrorBody, MsgId, NodeId } from './envelope.js';
 import { IntervalSpec } from './specs.js';
 import { NetworkModel } from './link-model.js';
+import { Faults } from './faults.js';
 import { JournalRecord } from './records.js';
 
 export const Register = z.object({
@@ -116,6 +117,7 @@ export const COORDINATOR_TO_NODE = {
   register_ok: RegisterOk,
   init: Init,
   start: Start,
+  faults: Faults,
   stop: Stop,
   error: ErrorBody,
 };

@@ -13,3 +13,4 @@ export * from './log-sink.js';
 export * from './cli.js';
 export * from './distributions.js';
 export * from './link-model.js';
+export * from './faults.js';

@@ -23,6 +23,8 @@ export const DropReason = z.enum([
   'crash',
   /** The network model lost it (`--loss`, a link's `loss=`). */
   'loss',
+  /** A `drop` partition cut its link. */
+  'partition',
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 

@@ -102,6 +102,8 @@ export const Report = z.object({
   delay_ms: Percentiles,
   /** latency - injected delay: what sockets and processes add, plus any FIFO hold behind a slower predecessor. */
   overhead_ms: Percentiles,
+  /** Faults applied during the run, in order: ms since start, kind (partition, heal), what. */
+  faults: z.array(z.object({ at_ms: z.number(), kind: z.string(), detail: z.string() })),
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
 });

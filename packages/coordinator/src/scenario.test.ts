@@ -1,0 +1,107 @@
+/**
+ * Scenario files: the examples in scenarios/ load; bad files fail with the line and path of the
+ * problem; every partition preset cuts the links it should; the committed JSON Schema is current.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadScenario, partitionOf, scenarioJsonSchema, ScenarioError } from './scenario.js';
+import { nodeIds } from './topology.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const IDS = nodeIds(5);
+
+function fileWith(text: string, ext = 'yaml'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentnet-scenario-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, `s.${ext}`);
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(text: string, ext = 'yaml'): string {
+  try {
+    loadScenario(fileWith(text, ext), IDS);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ScenarioError);
+    return (err as Error).message;
+  }
+  throw new Error('the scenario loaded');
+}
+
+const cutsOf = (step: Parameters<typeof partitionOf>[0]) =>
+  partitionOf(step, 'p', IDS)
+    .cuts.map(([a, b]) => `${a}>${b}`)
+    .sort();
+
+describe('scenario files', () => {
+  it.each(readdirSync(join(ROOT, 'scenarios')))('scenarios/%s loads for 5 nodes', (name) => {
+    expect(loadScenario(join(ROOT, 'scenarios', name), IDS).timeline.length).toBeGreaterThan(0);
+  });
+
+  it('reads JSON too, with times as numbers of ms or text', () => {
+    const s = loadScenario(fileWith('{"timeline":[{"at":500,"partition":{"preset":"halves"}},{"at":"2s","heal":true}]}', 'json'), IDS);
+    expect(s.timeline.map((t) => t.at)).toEqual([500, 2000]);
+  });
+
+  it.each([
+    ['timeline:\n  - at: 1s\n    partition: { groups: [[n0], [n9]] }\n', /:3 \(timeline\.0\.partition\): unknown node n9 \(this run has n0\.\.n4\)/],
+    ['timeline:\n  - at: soon\n    heal: true\n', /:2 \(timeline\.0\.at\)/],
+    ['timeline:\n  - at: 1s\n    heal: true\n    partition: { preset: halves }\n', /needs exactly one of partition, heal/],
+    ['timeline:\n  - at: 1s\n    partition: { preset: halfs }\n', /:3 \(timeline\.0\.partition\.preset\)/],
+    ['timeline:\n  - at: 1s\n    partition: { preset: isolate }\n', /preset isolate needs node/],
+    ['timeline:\n  - at: 1s\n    partition: { from: [n0] }\n', /needs both from and to/],
+    ['timeline:\n  - at: 1s\n    partition: { groups: [[n0]], preset: halves }\n', /exactly one of groups, preset, from\/to/],
+    ['timeline:\n  - at: 1s\n    pause: n1\n', /Unrecognized key/],
+    ['timeline: [\n', /:\d+: /],
+  ])('rejects a bad file with its line and path: %j', (text, message) => {
+    expect(errorOf(text)).toMatch(message);
+  });
+
+  it('names a missing file', () => {
+    expect(() => loadScenario('/nonexistent/s.yaml', IDS)).toThrow(/cannot read scenario \/nonexistent\/s\.yaml/);
+  });
+});
+
+describe('partition presets', () => {
+  it('groups cut every link between groups, both ways, and none inside', () => {
+    const cuts = cutsOf({ mode: 'drop', groups: [['n0', 'n1'], ['n2', 'n3', 'n4']] });
+    expect(cuts).toHaveLength(12);
+    expect(cuts).toContain('n0>n2');
+    expect(cuts).toContain('n2>n0');
+    expect(cuts).not.toContain('n0>n1');
+    expect(cuts).not.toContain('n3>n4');
+  });
+
+  it('isolate cuts one node from all others; halves and majority split by index', () => {
+    expect(cutsOf({ mode: 'drop', preset: 'isolate', node: 'n2' })).toEqual(['n0>n2', 'n1>n2', 'n2>n0', 'n2>n1', 'n2>n3', 'n2>n4', 'n3>n2', 'n4>n2'].sort());
+    expect(cutsOf({ mode: 'drop', preset: 'halves' })).toEqual(cutsOf({ mode: 'drop', groups: [['n0', 'n1'], ['n2', 'n3', 'n4']] }));
+    expect(cutsOf({ mode: 'drop', preset: 'majority' })).toEqual(cutsOf({ mode: 'drop', groups: [['n0', 'n1', 'n2'], ['n3', 'n4']] }));
+  });
+
+  it('bridge keeps the middle node linked to both halves that cannot see each other', () => {
+    const cuts = cutsOf({ mode: 'drop', preset: 'bridge' });
+    expect(cuts.filter((c) => c.includes('n2'))).toEqual([]);
+    expect(cuts).toEqual(['n0>n3', 'n0>n4', 'n1>n3', 'n1>n4', 'n3>n0', 'n3>n1', 'n4>n0', 'n4>n1']);
+  });
+
+  it('ring keeps only ring neighbours', () => {
+    const cuts = cutsOf({ mode: 'drop', preset: 'ring' });
+    expect(cuts).not.toContain('n0>n1');
+    expect(cuts).not.toContain('n0>n4');
+    expect(cuts).toContain('n0>n2');
+    expect(cuts).toHaveLength(5 * 4 - 5 * 2);
+  });
+
+  it('one-way cuts one direction only', () => {
+    expect(cutsOf({ mode: 'hold', from: ['n0', 'n1'], to: ['n2'] })).toEqual(['n0>n2', 'n1>n2']);
+  });
+});
+
+describe('docs/scenario.schema.json', () => {
+  it('is the JSON Schema of the scenario file as the code defines it (npm run schema)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'scenario.schema.json'), 'utf8')).toBe(scenarioJsonSchema());
+  });
+});
