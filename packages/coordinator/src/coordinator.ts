@@ -27,7 +27,8 @@ import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
 import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
-import { partitionOf, type ScenarioFile, type Step } from './scenario.js';
+import { hostname } from 'node:os';
+import { NODE_FAULT_SIGNALS, partitionOf, type ScenarioFile, type Step } from './scenario.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import { networkModel, type RunFlags } from './cli-options.js';
@@ -62,6 +63,8 @@ interface NodeEntry {
   state: 'registered' | 'ready' | 'stopped' | 'lost';
   lost: { at_ms: number; reason: string } | null;
   counters: NodeCounters | null;
+  /** Why the node will be lost, when the coordinator itself caused it (a scenario crash). */
+  lostReason?: string;
 }
 
 type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
@@ -81,6 +84,7 @@ export class Coordinator {
   private readonly partitions = new Map<string, Partition>();
   private readonly faults: Report['faults'] = [];
   private readonly timeline: NodeJS.Timeout[] = [];
+  private readonly paused = new Set<string>();
 
   constructor(private readonly options: CoordinatorOptions) {}
 
@@ -169,6 +173,14 @@ export class Coordinator {
     const ids = this.entries.map((e) => e.id);
     let kind: string;
     let detail: string;
+    const fault = (['crash', 'pause', 'resume', 'stop'] as const).find((a) => step[a] !== undefined);
+    if (fault) {
+      kind = fault;
+      detail = this.signalNode(step[fault] as string, fault);
+      this.faults.push({ at_ms: Math.round(this.elapsed()), kind, detail });
+      this.log.info({ kind, detail }, 'fault');
+      return;
+    }
     if (step.partition) {
       const name = step.partition.name ?? `p${this.faults.filter((f) => f.kind === 'partition').length + 1}`;
       const partition = partitionOf(step.partition, name, ids);
@@ -190,9 +202,35 @@ export class Coordinator {
     this.log.info({ kind, detail, active: partitions.map((p) => p.name) }, 'fault');
   }
 
+  /**
+   * A node fault: the signal to the node's process. Only possible for a node on this host; a node
+   * elsewhere (containers) is left alone and the fault says so.
+   */
+  private signalNode(id: string, fault: keyof typeof NODE_FAULT_SIGNALS): string {
+    const entry = this.entry(id);
+    const signal = NODE_FAULT_SIGNALS[fault];
+    if (!entry || entry.state === 'lost' || entry.state === 'stopped') return `${id}: skipped, the node is not running`;
+    if (entry.hostname !== hostname()) return `${id}: skipped, the node runs on ${entry.hostname}, not on this host`;
+    try {
+      if (fault === 'crash') entry.lostReason = 'crashed by the scenario (SIGKILL)';
+      process.kill(entry.pid, signal);
+    } catch (err) {
+      return `${id}: ${signal} to pid ${entry.pid} failed: ${(err as Error).message}`;
+    }
+    if (fault === 'pause') this.paused.add(id);
+    if (fault === 'resume') this.paused.delete(id);
+    return `${id}: ${signal} to pid ${entry.pid}`;
+  }
+
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
     for (const t of this.timeline.splice(0)) clearTimeout(t);
+    // A paused node cannot stop: let it run again first.
+    for (const id of this.paused) {
+      const entry = this.entry(id);
+      if (entry) process.kill(entry.pid, 'SIGCONT');
+    }
+    this.paused.clear();
     this.phase = 'stopping';
     const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
@@ -267,7 +305,7 @@ export class Coordinator {
   private onClose(conn: ControlConnection, code: number): void {
     const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
     if (!entry || entry.state === 'stopped' || entry.state === 'lost') return;
-    this.markLost(entry, `control connection closed (code ${code}) without a final flush`);
+    this.markLost(entry, entry.lostReason ?? `control connection closed (code ${code}) without a final flush`);
   }
 
   private onMessage(conn: ControlConnection, msg: Typed<NodeToCoordinator & MsgIds>): void {

@@ -54,7 +54,7 @@ describe('scenario files', () => {
     ['timeline:\n  - at: 1s\n    partition: { preset: isolate }\n', /preset isolate needs node/],
     ['timeline:\n  - at: 1s\n    partition: { from: [n0] }\n', /needs both from and to/],
     ['timeline:\n  - at: 1s\n    partition: { groups: [[n0]], preset: halves }\n', /exactly one of groups, preset, from\/to/],
-    ['timeline:\n  - at: 1s\n    pause: n1\n', /Unrecognized key/],
+    ['timeline:\n  - at: 1s\n    restart: n1\n', /Unrecognized key/],
     ['timeline: [\n', /:\d+: /],
   ])('rejects a bad file with its line and path: %j', (text, message) => {
     expect(errorOf(text)).toMatch(message);

@@ -43,10 +43,19 @@ export const Step = z
     at: At.describe('time after the start of traffic'),
     partition: PartitionStep.optional(),
     heal: z.union([z.literal(true), z.string()]).optional().describe('true heals every partition; a name heals that one'),
+    crash: NodeId.optional().describe('kill the node (SIGKILL); it is reported lost'),
+    pause: NodeId.optional().describe('freeze the node (SIGSTOP) until resume; messages to it wait in the sockets'),
+    resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
+    stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
   })
   .superRefine((s, ctx) => {
-    if ((s.partition === undefined) === (s.heal === undefined)) ctx.addIssue({ code: 'custom', message: 'a step needs exactly one of partition, heal' });
+    const actions = STEP_ACTIONS.filter((a) => s[a] !== undefined);
+    if (actions.length !== 1) ctx.addIssue({ code: 'custom', message: `a step needs exactly one of ${STEP_ACTIONS.join(', ')} (got ${actions.join(', ') || 'none'})` });
   });
+
+/** What a step can do; node faults signal the node's process, so they need it on this host. */
+export const STEP_ACTIONS = ['partition', 'heal', 'crash', 'pause', 'resume', 'stop'] as const;
+export const NODE_FAULT_SIGNALS = { crash: 'SIGKILL', pause: 'SIGSTOP', resume: 'SIGCONT', stop: 'SIGTERM' } as const;
 export type Step = z.infer<typeof Step>;
 
 export const ScenarioFile = z.strictObject({
@@ -86,9 +95,15 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
   const known = new Set(nodeIds);
   parsed.data.timeline.forEach((step, i) => {
     const p = step.partition;
-    const named = [...(p?.groups?.flat() ?? []), ...(p?.from ?? []), ...(p?.to ?? []), ...(p?.node ? [p.node] : [])];
+    const named = [
+      ...(p?.groups?.flat() ?? []),
+      ...(p?.from ?? []),
+      ...(p?.to ?? []),
+      ...(p?.node ? [p.node] : []),
+      ...[step.crash, step.pause, step.resume, step.stop].filter((id): id is string => id !== undefined),
+    ];
     const unknown = named.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new ScenarioError(`${where(['timeline', i, 'partition'])}: unknown node ${unknown.join(', ')} (this run has ${nodeIds[0]}..${nodeIds.at(-1)})`);
+    if (unknown.length > 0) throw new ScenarioError(`${where(['timeline', i, p ? 'partition' : 'at'])}: unknown node ${unknown.join(', ')} (this run has ${nodeIds[0]}..${nodeIds.at(-1)})`);
   });
   return parsed.data;
 }

@@ -1,0 +1,55 @@
+/**
+ * Node faults from a scenario file, end to end with real processes: pause and resume (messages to
+ * a frozen node arrive after it resumes), crash (reported lost, messages to it accounted), and a
+ * graceful stop of one node while the run goes on.
+ */
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
+
+const startCluster = useClusters();
+
+describe('node faults', () => {
+  it('pause/resume, crash and stop act on the right processes and every message is accounted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentnet-faults-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'faults.yaml');
+    writeFileSync(
+      file,
+      `timeline:
+  - { at: 300ms, pause: n1 }
+  - { at: 1300ms, resume: n1 }
+  - { at: 1600ms, crash: n2 }
+  - { at: 2000ms, stop: n3 }
+`,
+    );
+    const run = startCluster(['--nodes', '4', '--duration', '3s', '--interval', '20:40', '--seed', '41', '--scenario', file]);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(accountingHolds(report, messages)).toBe(true);
+    expect(report.faults.map((f) => f.kind)).toEqual(['pause', 'resume', 'crash', 'stop']);
+
+    const faultAt = (kind: string) => readLogLines(run.coordinatorLog).find((l) => l.msg === 'fault' && l.kind === kind)?.time as number;
+    // While n1 was frozen, what was sent to it waited; it arrived only after the resume.
+    const toFrozen = messages.filter((m) => m.dest === 'n1' && m.sent_at > faultAt('pause') + 50 && m.sent_at < faultAt('resume') - 50);
+    expect(toFrozen.length).toBeGreaterThan(10);
+    expect(toFrozen.every((m) => m.status === 'delivered' && (m.received_at ?? 0) >= faultAt('resume') - 5)).toBe(true);
+
+    const byId = new Map(report.per_node.map((n) => [n.id, n]));
+    expect(byId.get('n2')?.status).toBe('lost');
+    expect(byId.get('n2')?.lost?.reason).toBe('crashed by the scenario (SIGKILL)');
+    // What others sent n2 after its crash was dropped, never silently lost.
+    const afterCrash = messages.filter((m) => m.dest === 'n2' && m.sent_at > faultAt('crash') + 50);
+    expect(afterCrash.length).toBeGreaterThan(5);
+    expect(afterCrash.every((m) => m.status === 'dropped')).toBe(true);
+    // n3 stopped gracefully: not lost, with its own final counters.
+    expect(byId.get('n3')?.status).toBe('ok');
+    expect(byId.get('n3')?.reported).not.toBeNull();
+    await waitUntil(() => report.per_node.every((n) => !isAlive(n.pid)), 5_000, 'every node process to be gone');
+  });
+});
