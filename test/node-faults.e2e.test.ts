@@ -3,29 +3,20 @@
  * a frozen node arrive after it resumes), crash (reported lost, messages to it accounted), and a
  * graceful stop of one node while the run goes on.
  */
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { describe, expect, it } from 'vitest';
+import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
 import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
 
 const startCluster = useClusters();
 
 describe('node faults', () => {
   it('pause/resume, crash and stop act on the right processes and every message is accounted', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'agentnet-faults-'));
-    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'faults.yaml');
-    writeFileSync(
-      file,
-      `timeline:
+    const file = scenarioFile(`timeline:
   - { at: 300ms, pause: n1 }
   - { at: 1300ms, resume: n1 }
   - { at: 1600ms, crash: n2 }
   - { at: 2000ms, stop: n3 }
-`,
-    );
+`);
     const run = startCluster(['--nodes', '4', '--duration', '3s', '--interval', '20:40', '--seed', '41', '--scenario', file]);
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);

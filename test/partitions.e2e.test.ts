@@ -3,29 +3,18 @@
  * exactly the cross-group traffic, a one-way partition cuts one direction only, and a `hold`
  * partition delivers everything it kept once it heals.
  */
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
-import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
 import { readLogLines } from './helpers/processes.js';
 
 const startCluster = useClusters();
-
-function scenario(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agentnet-partition-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'scenario.yaml');
-  writeFileSync(path, text);
-  return path;
-}
 
 const group = (id: string) => (id === 'n0' || id === 'n1' ? 'a' : 'b');
 
 describe('partitions', () => {
   it('drop loses exactly the cross-group traffic; one-way cuts one direction only', async () => {
-    const file = scenario(`timeline:
+    const file = scenarioFile(`timeline:
   - at: 0
     partition: { groups: [[n0, n1], [n2, n3]], mode: drop }
   - at: 0
@@ -53,7 +42,7 @@ describe('partitions', () => {
   });
 
   it('hold keeps cross-group traffic and delivers all of it after the heal', async () => {
-    const file = scenario(`timeline:
+    const file = scenarioFile(`timeline:
   - at: 0
     partition: { name: split, groups: [[n0, n1], [n2, n3]], mode: hold }
   - at: 1s

@@ -2,8 +2,8 @@
  * Runs `scripts/cluster.ts` as a user would (with --json and --out in a temp dir) and reads back
  * what it wrote.
  */
-import { afterEach } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { afterEach, onTestFinished } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageLine, Report } from '@agentnet/protocol';
@@ -75,4 +75,13 @@ export function accountingHolds(report: Report, messages: MessageLine[]): boolea
     t.in_flight === byStatus('in_flight') &&
     perNodeSent === t.sent
   );
+}
+
+/** Writes a scenario file for one test (removed when the test ends) and returns its path. */
+export function scenarioFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentnet-scenario-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'scenario.yaml');
+  writeFileSync(path, text);
+  return path;
 }

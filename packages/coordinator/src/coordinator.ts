@@ -10,16 +10,12 @@ import {
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
-  describeLinkModel,
-  formatDelaySpec,
-  formatIntervalSpec,
   type JournalRecord,
   type MsgIds,
   type Logger,
   type MessageLine,
   type NodeCounters,
   type NodeToCoordinator,
-  type Partition,
   type Report,
   type Typed,
 } from '@agentnet/protocol';
@@ -27,8 +23,9 @@ import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
 import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
-import { hostname } from 'node:os';
-import { NODE_FAULT_SIGNALS, partitionOf, type ScenarioFile, type Step } from './scenario.js';
+import { FaultTimeline } from './fault-timeline.js';
+import { runConfigOf } from './run-config.js';
+import type { ScenarioFile } from './scenario.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import { networkModel, type RunFlags } from './cli-options.js';
@@ -81,12 +78,25 @@ export class Coordinator {
   private url = '';
   /** Each node's peers, as sent in its init; a node is ready only with a link to every one. */
   private peerIds = new Map<string, string[]>();
-  private readonly partitions = new Map<string, Partition>();
-  private readonly faults: Report['faults'] = [];
-  private readonly timeline: NodeJS.Timeout[] = [];
-  private readonly paused = new Set<string>();
+  private readonly timeline: FaultTimeline;
 
-  constructor(private readonly options: CoordinatorOptions) {}
+  constructor(private readonly options: CoordinatorOptions) {
+    this.timeline = new FaultTimeline(
+      options.scenario,
+      () =>
+        this.entries.map((e) => ({
+          id: e.id,
+          pid: e.pid,
+          hostname: e.hostname,
+          ready: e.state === 'ready',
+          running: e.state === 'registered' || e.state === 'ready',
+          sendPartitions: (partitions) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, partitions }),
+          expectLoss: (reason) => (e.lostReason = reason),
+        })),
+      () => this.elapsed(),
+      options.log,
+    );
+  }
 
   private get log(): Logger {
     return this.options.log;
@@ -153,9 +163,7 @@ export class Coordinator {
       this.startedAtMs = performance.now();
       for (const entry of this.entries) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
       this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
-      for (const step of [...(this.options.scenario?.timeline ?? [])].sort((a, b) => a.at - b.at)) {
-        this.timeline.push(setTimeout(() => this.apply(step), step.at));
-      }
+      this.timeline.start();
       // Runs for the duration, unless interrupted or every node has already gone.
       r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
     }
@@ -168,69 +176,9 @@ export class Coordinator {
     return this.entries.find((e) => e.id === id);
   }
 
-  /** Applies one timeline step and sends every live node the new set of active partitions. */
-  private apply(step: Step): void {
-    const ids = this.entries.map((e) => e.id);
-    let kind: string;
-    let detail: string;
-    const fault = (['crash', 'pause', 'resume', 'stop'] as const).find((a) => step[a] !== undefined);
-    if (fault) {
-      kind = fault;
-      detail = this.signalNode(step[fault] as string, fault);
-      this.faults.push({ at_ms: Math.round(this.elapsed()), kind, detail });
-      this.log.info({ kind, detail }, 'fault');
-      return;
-    }
-    if (step.partition) {
-      const name = step.partition.name ?? `p${this.faults.filter((f) => f.kind === 'partition').length + 1}`;
-      const partition = partitionOf(step.partition, name, ids);
-      this.partitions.set(name, partition);
-      kind = 'partition';
-      const how = step.partition.groups ? `groups ${JSON.stringify(step.partition.groups)}` : step.partition.preset ? `preset ${step.partition.preset}${step.partition.node ? ` ${step.partition.node}` : ''}` : `one-way ${step.partition.from?.join(',')} -> ${step.partition.to?.join(',')}`;
-      detail = `${name} (${step.partition.mode}): ${how}, ${partition.cuts.length} directed links cut`;
-    } else {
-      const names = step.heal === true ? [...this.partitions.keys()] : [String(step.heal)];
-      for (const n of names) this.partitions.delete(n);
-      kind = 'heal';
-      detail = names.length > 0 ? names.join(', ') : 'nothing to heal';
-    }
-    const partitions = [...this.partitions.values()];
-    for (const e of this.entries) {
-      if (e.state === 'ready') this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, partitions });
-    }
-    this.faults.push({ at_ms: Math.round(this.elapsed()), kind, detail });
-    this.log.info({ kind, detail, active: partitions.map((p) => p.name) }, 'fault');
-  }
-
-  /**
-   * A node fault: the signal to the node's process. Only possible for a node on this host; a node
-   * elsewhere (containers) is left alone and the fault says so.
-   */
-  private signalNode(id: string, fault: keyof typeof NODE_FAULT_SIGNALS): string {
-    const entry = this.entry(id);
-    const signal = NODE_FAULT_SIGNALS[fault];
-    if (!entry || entry.state === 'lost' || entry.state === 'stopped') return `${id}: skipped, the node is not running`;
-    if (entry.hostname !== hostname()) return `${id}: skipped, the node runs on ${entry.hostname}, not on this host`;
-    try {
-      if (fault === 'crash') entry.lostReason = 'crashed by the scenario (SIGKILL)';
-      process.kill(entry.pid, signal);
-    } catch (err) {
-      return `${id}: ${signal} to pid ${entry.pid} failed: ${(err as Error).message}`;
-    }
-    if (fault === 'pause') this.paused.add(id);
-    if (fault === 'resume') this.paused.delete(id);
-    return `${id}: ${signal} to pid ${entry.pid}`;
-  }
-
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
-    for (const t of this.timeline.splice(0)) clearTimeout(t);
-    // A paused node cannot stop: let it run again first.
-    for (const id of this.paused) {
-      const entry = this.entry(id);
-      if (entry) process.kill(entry.pid, 'SIGCONT');
-    }
-    this.paused.clear();
+    this.timeline.stop();
     this.phase = 'stopping';
     const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
@@ -248,38 +196,20 @@ export class Coordinator {
     const { flags, run } = this.options;
     const lost = new Set(this.entries.filter((e) => e.state === 'lost').map((e) => e.id));
     const lines = this.ledger.lines(lost);
-    const nodes: NodeFacts[] = this.entries.map((e) => ({
-      id: e.id,
-      pid: e.pid,
-      url: e.url,
-      hostname: e.hostname,
-      lost: e.lost,
-      reported: e.counters,
-    }));
+    const nodes: NodeFacts[] = this.entries.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters }));
     const report = analyze({
       runId: run.id,
       runDir: run.path,
       startedAt: startedAt.toISOString(),
       elapsedMs: this.elapsed(),
       interrupted,
-      config: {
-        nodes: flags.nodes,
-        duration_ms: flags.duration,
-        seed: this.options.seed,
-        delay: formatDelaySpec(flags.delay),
-        interval: formatIntervalSpec(flags.interval),
-        behavior: flags.traffic,
-        message_size: flags['message-size'],
-        peer_validation: flags['peer-validation'],
-        network: describeLinkModel(networkModel(flags).default),
-        links: flags.link.map((o) => `${o.src}>${o.dest} ${describeLinkModel(o)}`),
-      },
+      config: runConfigOf(flags, this.options.seed),
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
       nodes,
       lines,
       anomalies: this.ledger.anomalies,
-      faults: this.faults,
+      faults: this.timeline.faults,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };
