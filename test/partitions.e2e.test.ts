@@ -63,4 +63,17 @@ describe('partitions', () => {
     expect(heldBack.every((m) => (m.received_at ?? 0) >= healedAt - 5)).toBe(true);
     expect(report.faults.map((f) => [f.kind, f.detail.split(':')[0]])).toEqual([['partition', 'split (hold)'], ['heal', 'split']]);
   });
+
+  it('the nemesis strikes from the seed: faults alternate with their ends and every message is accounted', async () => {
+    const run = startCluster(['--nodes', '4', '--duration', '2500ms', '--interval', '20:40', '--seed', '33', '--nemesis', 'partition,pause', '--nemesis-interval', '700ms']);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    expect(accountingHolds(report, run.messages())).toBe(true);
+    const kinds = report.faults.map((f) => f.kind);
+    expect(kinds).toHaveLength(6);
+    for (let i = 0; i < kinds.length; i += 2) expect([['partition', 'heal'], ['pause', 'resume']]).toContainEqual([kinds[i], kinds[i + 1]]);
+    expect(report.rerun).toContain('--nemesis partition,pause --nemesis-interval 700ms');
+    expect(report.per_node.every((n) => n.status === 'ok')).toBe(true);
+  });
 });

@@ -46,6 +46,7 @@ describe('RunFlags defaults', () => {
       reorder: 0,
       bandwidth: null,
       link: [],
+      'nemesis-interval': 5000,
     });
   });
 
@@ -87,6 +88,7 @@ describe('RunFlags defaults', () => {
         { src: 'n0', dest: 'n1', loss: { kind: 'bernoulli', p: 1 }, delay: { kind: 'exponential', mean: 20 } },
         { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
       ],
+      'nemesis-interval': 5000,
     });
   });
 

@@ -4,6 +4,7 @@
  * flags with the same checks.
  */
 import { z } from 'zod';
+import { NemesisText } from './nemesis.js';
 import {
   DEFAULT_DELAY,
   DEFAULT_DURATION,
@@ -48,6 +49,8 @@ export const RUN_FLAGS: FlagSpec = {
   bandwidth: { type: 'string' },
   link: { type: 'string', multiple: true },
   scenario: { type: 'string' },
+  nemesis: { type: 'string' },
+  'nemesis-interval': { type: 'string' },
   traffic: { type: 'string' },
   'message-size': { type: 'string' },
   'peer-validation': { type: 'string' },
@@ -72,6 +75,8 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--link "SRC>DEST k=v ..."', help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth); repeatable' },
   { flag: '--interval MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
   { flag: '--scenario FILE', help: 'a YAML or JSON timeline of faults (partitions, heals); see docs/scenario.schema.json' },
+  { flag: '--nemesis KINDS', help: 'random faults drawn from the seed: partition,pause (one per interval, ended half an interval later)' },
+  { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent) or flood (every link as fast as it goes) (default chatter)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
   { flag: '--peer-validation on|off', help: 'check every peer message against its schema (default on; off only to measure its cost)' },
@@ -96,6 +101,8 @@ export const RunFlags = z.object({
   bandwidth: BandwidthText.prefault('none'),
   link: z.array(LinkOverrideText).default([]),
   scenario: z.string().optional(),
+  nemesis: NemesisText.optional(),
+  'nemesis-interval': DurationText.prefault('5s'),
   traffic: TrafficKind.default('chatter'),
   'message-size': intText('message-size', 1, 65_536).prefault('100'),
   'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
@@ -142,6 +149,7 @@ export function rerunCommand(flags: RunFlags, seed: number): string {
     ...(flags.bandwidth === null ? [] : [`--bandwidth ${flags.bandwidth}`]),
     ...flags.link.map((o) => `--link '${o.src}>${o.dest} ${describeLinkModel(o)}'`),
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
+    ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.traffic === 'chatter' ? [] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');

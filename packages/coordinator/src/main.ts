@@ -9,6 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { loadScenario, type ScenarioFile } from './scenario.js';
 import { nodeIds } from './topology.js';
+import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
 
 const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
@@ -31,6 +32,10 @@ try {
   process.exit(2);
 }
 const seed = flags.seed ?? randomSeed();
+if (flags.nemesis) {
+  const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
+  scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };
+}
 const run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
 const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
 sink.open(`${run.path}/coordinator.log`);

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { NemesisText, nemesisSteps } from './nemesis.js';
+import { nodeIds } from './topology.js';
+
+const IDS = nodeIds(5);
+
+describe('nemesis', () => {
+  it('strikes once per interval within the run and ends each fault half an interval later', () => {
+    const steps = nemesisSteps(['partition', 'pause'], 1000, 4500, IDS, 7);
+    expect(steps.map((s) => s.at)).toEqual([1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500]);
+    for (let i = 0; i < steps.length; i += 2) {
+      const [start, end] = [steps[i], steps[i + 1]];
+      if (start?.partition) expect(end?.heal).toBe(start.partition.name);
+      else expect(end?.resume).toBe(start?.pause);
+    }
+  });
+
+  it('draws kinds and nodes from the seed: the same seed, the same faults; another, others', () => {
+    const a = nemesisSteps(['partition', 'pause'], 500, 20_000, IDS, 1);
+    expect(nemesisSteps(['partition', 'pause'], 500, 20_000, IDS, 1)).toEqual(a);
+    expect(nemesisSteps(['partition', 'pause'], 500, 20_000, IDS, 2)).not.toEqual(a);
+    // Both kinds occur, and isolate names a node of the run.
+    expect(a.some((s) => s.partition)).toBe(true);
+    expect(a.some((s) => s.pause)).toBe(true);
+    for (const s of a) if (s.partition?.preset === 'isolate') expect(IDS).toContain(s.partition.node);
+  });
+
+  it('accepts the available kinds and refuses the others clearly', () => {
+    expect(NemesisText.parse('partition,pause')).toEqual(['partition', 'pause']);
+    expect(NemesisText.safeParse('crash').error?.issues[0]?.message).toBe('nemesis "crash" is not available yet (available: partition, pause)');
+    expect(NemesisText.safeParse('flood').error?.issues[0]?.message).toBe('nemesis "flood" is not one of partition, pause');
+  });
+});

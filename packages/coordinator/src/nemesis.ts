@@ -1,0 +1,51 @@
+/**
+ * The random nemesis (`--nemesis partition,pause --nemesis-interval 5s`): a fault timeline drawn
+ * from the run seed. Every interval it starts one fault, of a kind and on nodes drawn from a
+ * generator keyed by (seed, 'nemesis', k), and ends it half an interval later, so the same seed
+ * gives the same faults at the same times.
+ */
+import { z } from 'zod';
+import { keyedRng } from '@agentnet/protocol';
+import type { Step } from './scenario.js';
+
+export const NEMESIS_KINDS = ['partition', 'pause'] as const;
+/** Named in the issue but not yet possible: crash needs restart, loss needs runtime model changes. */
+const NOT_YET = new Set(['crash', 'loss', 'restart']);
+
+export const NemesisText = z.string().transform((text, ctx): Array<(typeof NEMESIS_KINDS)[number]> => {
+  const kinds = text.split(',').map((k) => k.trim());
+  for (const k of kinds) {
+    if (NOT_YET.has(k)) {
+      ctx.addIssue({ code: 'custom', message: `nemesis "${k}" is not available yet (available: ${NEMESIS_KINDS.join(', ')})` });
+      return z.NEVER;
+    }
+    if (!(NEMESIS_KINDS as readonly string[]).includes(k)) {
+      ctx.addIssue({ code: 'custom', message: `nemesis "${k}" is not one of ${NEMESIS_KINDS.join(', ')}` });
+      return z.NEVER;
+    }
+  }
+  return kinds as Array<(typeof NEMESIS_KINDS)[number]>;
+});
+
+const PRESETS = ['halves', 'majority', 'isolate', 'bridge', 'ring'] as const;
+
+/** The nemesis's steps for a run of `durationMs` over `ids`, every `intervalMs` from the first. */
+export function nemesisSteps(kinds: readonly (typeof NEMESIS_KINDS)[number][], intervalMs: number, durationMs: number, ids: readonly string[], seed: number): Step[] {
+  const steps: Step[] = [];
+  for (let k = 0, at = intervalMs; at < durationMs && kinds.length > 0; k++, at += intervalMs) {
+    const rng = keyedRng(seed, 'nemesis', k);
+    const kind = kinds[rng.int(kinds.length)];
+    const node = ids[rng.int(ids.length)] as string;
+    const end = at + Math.floor(intervalMs / 2);
+    if (kind === 'partition') {
+      const preset = PRESETS[rng.int(PRESETS.length)] as (typeof PRESETS)[number];
+      const name = `nemesis-${k + 1}`;
+      steps.push({ at, partition: { name, mode: 'drop', preset, ...(preset === 'isolate' ? { node } : {}) } });
+      steps.push({ at: end, heal: name });
+    } else {
+      steps.push({ at, pause: node });
+      steps.push({ at: end, resume: node });
+    }
+  }
+  return steps;
+}
