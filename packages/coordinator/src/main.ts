@@ -7,7 +7,7 @@ import { createLogger, formatDuration, formatUsage, parseCli, randomSeed } from 
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, rerunCommand } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
-import { loadScenario, type ScenarioFile } from './scenario.js';
+import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { nodeIds } from './topology.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
@@ -32,6 +32,7 @@ try {
   process.exit(2);
 }
 const seed = flags.seed ?? randomSeed();
+if (scenario) scenario = { ...scenario, timeline: expandTimeline(scenario.timeline, flags.duration) };
 if (flags.nemesis) {
   const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
   scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario, partitionOf, scenarioJsonSchema, ScenarioError } from './scenario.js';
+import { expandTimeline, loadScenario, partitionOf, scenarioJsonSchema, ScenarioError } from './scenario.js';
 import { nodeIds } from './topology.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -62,6 +62,28 @@ describe('scenario files', () => {
 
   it('names a missing file', () => {
     expect(() => loadScenario('/nonexistent/s.yaml', IDS)).toThrow(/cannot read scenario \/nonexistent\/s\.yaml/);
+  });
+});
+
+describe('repeating steps', () => {
+  it('writes out every-steps up to the run end or their until, in time order', () => {
+    const s = loadScenario(
+      fileWith('timeline:\n  - { at: 1s, every: 3s, partition: { name: flap, preset: halves } }\n  - { at: 2s, every: 3s, until: 6s, heal: flap }\n'),
+      IDS,
+    );
+    const steps = expandTimeline(s.timeline, 10_000);
+    expect(steps.map((t) => [t.at, t.partition ? 'partition' : 'heal'])).toEqual([
+      [1000, 'partition'],
+      [2000, 'heal'],
+      [4000, 'partition'],
+      [5000, 'heal'],
+      [7000, 'partition'],
+    ]);
+    expect(steps.every((t) => t.every === undefined)).toBe(true);
+  });
+
+  it('refuses an interval under 10 ms', () => {
+    expect(errorOf('timeline:\n  - { at: 0, every: 1ms, heal: true }\n')).toMatch(/every must be at least 10ms/);
   });
 });
 

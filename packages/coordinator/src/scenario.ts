@@ -41,6 +41,8 @@ export const PartitionStep = z
 export const Step = z
   .strictObject({
     at: At.describe('time after the start of traffic'),
+    every: At.refine((ms) => ms >= 10, 'every must be at least 10ms').optional().describe('repeat the step at this interval until the run ends (or until)'),
+    until: At.optional().describe('last time a repeating step may run'),
     partition: PartitionStep.optional(),
     heal: z.union([z.literal(true), z.string()]).optional().describe('true heals every partition; a name heals that one'),
     crash: NodeId.optional().describe('kill the node (SIGKILL); it is reported lost'),
@@ -106,6 +108,24 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
     if (unknown.length > 0) throw new ScenarioError(`${where(['timeline', i, p ? 'partition' : 'at'])}: unknown node ${unknown.join(', ')} (this run has ${nodeIds[0]}..${nodeIds.at(-1)})`);
   });
   return parsed.data;
+}
+
+/**
+ * The timeline with repeating steps (`every`) written out up to `durationMs` (or their `until`):
+ * a step at 1s every 3s in a 10 s run runs at 1, 4 and 7 s.
+ */
+export function expandTimeline(timeline: readonly Step[], durationMs: number): Step[] {
+  const out: Step[] = [];
+  for (const step of timeline) {
+    const { every, until, ...once } = step;
+    if (every === undefined) {
+      out.push(step);
+      continue;
+    }
+    const last = Math.min(until ?? Infinity, durationMs - 1);
+    for (let at = step.at; at <= last; at += every) out.push({ ...once, at });
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
 
 /** The directed cuts a partition step makes among `ids`. */
