@@ -69,6 +69,7 @@ type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
 export class Coordinator {
   private phase: Phase = 'registering';
   private readonly entries: NodeEntry[] = [];
+  private readonly byId = new Map<string, NodeEntry>();
   private readonly ledger = new Ledger();
   private server: ControlServer | undefined;
   private startedAtMs = 0;
@@ -134,6 +135,7 @@ export class Coordinator {
       this.phase = 'connecting';
       const peers = fullMeshPeers(ids);
       this.peerIds = peers;
+      const network = { seed: this.options.seed, ...networkModel(flags) };
       for (const entry of this.entries) {
         const peerIds = peers.get(entry.id) ?? [];
         const peerList = peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' }));
@@ -143,7 +145,7 @@ export class Coordinator {
           node_id: entry.id,
           node_ids: ids,
           peers: peerList,
-          network: { seed: this.options.seed, ...networkModel(flags) },
+          network,
           traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
           validate_peer_messages: flags['peer-validation'],
         });
@@ -165,7 +167,7 @@ export class Coordinator {
       this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
       this.timeline.start();
       // Runs for the duration, unless interrupted or every node has already gone.
-      r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), flags.duration, signal);
+      r = await this.conditions.waitFor(() => this.allFinished(), flags.duration, signal);
     }
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
@@ -173,7 +175,12 @@ export class Coordinator {
   }
 
   private entry(id: string): NodeEntry | undefined {
-    return this.entries.find((e) => e.id === id);
+    return this.byId.get(id);
+  }
+
+  /** Every node has sent its final flush or is lost: nothing more will come. */
+  private allFinished(): boolean {
+    return this.entries.every((e) => e.state === 'stopped' || e.state === 'lost');
   }
 
   /** Sends `stop` to every live node and waits for their final flushes. */
@@ -185,7 +192,7 @@ export class Coordinator {
     this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
     const n = this.entries.length;
     const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + n * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
-    const r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'stopped' || e.state === 'lost'), windowMs);
+    const r = await this.conditions.waitFor(() => this.allFinished(), windowMs);
     if (r === 'timeout') {
       for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, `no final flush within ${windowMs} ms of stop`);
     }
@@ -256,7 +263,9 @@ export class Coordinator {
       }
       const id = `n${this.entries.length}`;
       conn.nodeId = id;
-      this.entries.push({ id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null });
+      const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null };
+      this.entries.push(entry);
+      this.byId.set(id, entry);
       server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
       this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.entries.length, of: this.options.flags.nodes }, 'register');
       return this.conditions.changed();

@@ -120,7 +120,7 @@ export class DataPath {
       this.held.delete(dest);
       for (const { msg, reorder } of list) {
         if (mode === 'drop') {
-          if (!msg.copy) this.drop({ id: msg.id, src: this.o.self, dest, sent_at: msg.sentAt, delay_ms: msg.delayMs }, 'partition');
+          this.dropShaped(msg, 'partition');
         } else {
           this.shaper.enqueue(msg, reorder, now);
         }
@@ -155,6 +155,11 @@ export class DataPath {
     this.o.hot.info({ dest: facts.dest, id: facts.id, reason }, 'drop');
   }
 
+  /** Drops a message that was already shaped; a duplicate copy is no second drop (its original accounts for the message). */
+  private dropShaped(m: ShapedMessage, reason: DropReason): void {
+    if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest: m.dest, sent_at: m.sentAt, delay_ms: m.delayMs }, reason);
+  }
+
   /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
   private transmit(dest: string, due: ShapedMessage[]): void {
     // A partition that started while these were in the shaper applies to them too.
@@ -164,13 +169,12 @@ export class DataPath {
       return;
     }
     if (cut === 'drop') {
-      for (const m of due) if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'partition');
+      for (const m of due) this.dropShaped(m, 'partition');
       return;
     }
     const link = this.o.mesh.link(dest);
     if (!link?.open) {
-      // A copy that cannot leave is not a second drop: its original accounts for the message.
-      for (const m of due) if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest, sent_at: m.sentAt, delay_ms: m.delayMs }, 'link_down');
+      for (const m of due) this.dropShaped(m, 'link_down');
       return;
     }
     let batch: string[] = [];
