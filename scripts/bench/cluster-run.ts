@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageLine, Report } from '@agentnet/protocol';
+import { readLogLines } from '../log-lines.js';
 
 const CLUSTER = fileURLToPath(new URL('../cluster.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -36,13 +37,6 @@ export function memoryOf(pid: number): ProcessMemory | undefined {
   }
 }
 
-function logLines(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 export interface ClusterResult {
   code: number | null;
@@ -77,7 +71,7 @@ export async function runCluster(args: string[], options: ClusterOptions): Promi
   void exited.then(() => (done = true));
   // Watch the coordinator's log for `start`: poll, since the file is written by another process.
   while (!done) {
-    const start = logLines(log).find((l) => l.msg === 'start');
+    const start = readLogLines(log).find((l) => l.msg === 'start');
     if (start) {
       readyMs = performance.now() - launchedAt;
       break;
@@ -85,7 +79,7 @@ export async function runCluster(args: string[], options: ClusterOptions): Promi
     await new Promise((r) => setTimeout(r, 20));
   }
   if (readyMs !== null && options.whileRunning) {
-    const lines = logLines(log);
+    const lines = readLogLines(log);
     const coordinator = Number(lines.find((l) => l.msg === 'listening')?.pid);
     const nodes = lines.filter((l) => l.msg === 'register').map((l) => Number(l.node_pid));
     await options.whileRunning({ coordinator, nodes });

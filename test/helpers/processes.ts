@@ -3,8 +3,9 @@
  * for exit or for a log line (with a timeout, never a fixed sleep), and check that PIDs are gone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { readLogLines } from '../../scripts/log-lines.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const TSX = import.meta.resolve('tsx');
@@ -66,13 +67,7 @@ export async function waitUntil<T>(check: () => T | undefined | false, timeoutMs
   }
 }
 
-export function readLogLines(path: string): Array<Record<string, unknown>> {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+export { readLogLines };
 
 /** Waits until the JSON log at `path` has a line matching `match`; returns it. */
 export function waitForLogLine(
