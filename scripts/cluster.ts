@@ -18,6 +18,8 @@ const TSX = import.meta.resolve('tsx');
 const COORDINATOR_START_TIMEOUT_MS = 30_000;
 /** What the coordinator reports over IPC once it listens (packages/coordinator/src/main.ts). */
 const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//) });
+/** The coordinator asks for a new process of a restarted node. */
+const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });
 /** Relative paths in the flags (--out, --runs-dir) mean the directory the user ran npm from. */
 const USER_CWD = process.env.INIT_CWD ?? process.cwd();
 const NODE_EXIT_TIMEOUT_MS = 5_000;
@@ -123,14 +125,21 @@ if (url === undefined) {
 // sees it disconnect and stops the run instead of running on unattended.
 
 const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
-const nodes = Array.from({ length: flags.nodes }, () => start(nodeEntry, nodeArgs, false));
-for (const node of nodes) {
+const nodes: ChildProcess[] = [];
+function startNode(args: string[]): void {
+  const node = start(nodeEntry, args, false);
+  nodes.push(node);
   node.once('exit', (code, signal) => {
     if (code !== 0 && coordinator.exitCode === null) {
       process.stderr.write(`cluster: node process ${node.pid} exited with ${signal ?? `code ${code}`}\n`);
     }
   });
 }
+for (let i = 0; i < flags.nodes; i++) startNode(nodeArgs);
+coordinator.on('message', (msg: unknown) => {
+  const spawn = SpawnNode.safeParse(msg);
+  if (spawn.success) startNode([...nodeArgs, '--node-id', spawn.data.node_id]);
+});
 
 const code = await exited(coordinator);
 const stragglers = await Promise.race([

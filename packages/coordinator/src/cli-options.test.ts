@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCli } from '@agentnet/protocol';
-import { COORDINATOR_ENV, COORDINATOR_FLAGS, CoordinatorCli, RUN_FLAGS, RUN_HELP, RunFlags, rerunCommand } from './cli-options.js';
+import { LinkOverrideText, linkModelFor, parseCli } from '@agentnet/protocol';
+import { COORDINATOR_ENV, COORDINATOR_FLAGS, CoordinatorCli, RUN_FLAGS, RUN_HELP, RunFlags, networkModel, rerunCommand, scenarioModelKeys } from './cli-options.js';
 
 function parseRun(argv: string[]) {
   return parseCli(argv, RUN_FLAGS, RunFlags);
@@ -45,6 +45,7 @@ describe('RunFlags defaults', () => {
       duplicate: 0,
       reorder: 0,
       bandwidth: null,
+      queue: 16_000_000,
       link: [],
       'nemesis-interval': 5000,
     });
@@ -61,7 +62,7 @@ describe('RunFlags defaults', () => {
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
-      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k',
+      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k',
       '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m',
     ]);
     expect(flags).toEqual({
@@ -84,6 +85,7 @@ describe('RunFlags defaults', () => {
       duplicate: 0.05,
       reorder: 0.2,
       bandwidth: 64_000,
+      queue: 64_000,
       link: [
         { src: 'n0', dest: 'n1', loss: { kind: 'bernoulli', p: 1 }, delay: { kind: 'exponential', mean: 20 } },
         { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
@@ -167,6 +169,26 @@ describe('rerunCommand', () => {
 
   it('uses the given seed, not the flag', () => {
     expect(rerunCommand(flagsOf(['--seed', '1']), 2)).toContain('--seed 2');
+  });
+});
+
+describe('networkModel', () => {
+  const scenario = {
+    network: { delay: { kind: 'constant' as const, ms: 5 }, loss: { kind: 'bernoulli' as const, p: 0.2 } },
+    links: ['n0>n1 loss=1'].map((t) => LinkOverrideText.parse(t)),
+    timeline: [],
+  };
+
+  it('takes the scenario file\'s model where the command line gave no flag, and its links before --link', () => {
+    const cli = parseCli(['--delay', 'constant:9', '--link', 'n0>n1 loss=0'], RUN_FLAGS, RunFlags);
+    if (!cli.ok) throw new Error(cli.error);
+    const model = networkModel(cli.value, scenario, cli.given);
+    expect(model.default.delay).toEqual({ kind: 'constant', ms: 9 });
+    expect(model.default.loss).toEqual({ kind: 'bernoulli', p: 0.2 });
+    expect(linkModelFor(model, 'n0', 'n1').loss).toEqual({ kind: 'none' });
+    expect(scenarioModelKeys(scenario, cli.given)).toEqual(['loss']);
+    expect(rerunCommand(cli.value, 1, new Set(scenarioModelKeys(scenario, cli.given)))).toContain('--delay constant:9');
+    expect(rerunCommand(cli.value, 1, new Set(['delay']))).not.toContain('--delay');
   });
 });
 

@@ -4,7 +4,8 @@
  * flags with the same checks.
  */
 import { z } from 'zod';
-import { NemesisText } from './nemesis.js';
+import { NEMESIS_KINDS, NemesisText } from './nemesis.js';
+import { scenarioLinks, type ScenarioFile } from './scenario.js';
 import {
   DEFAULT_DELAY,
   DEFAULT_DURATION,
@@ -21,6 +22,8 @@ import {
   SeedText,
   TrafficKind,
   BandwidthText,
+  DEFAULT_LINK_QUEUE,
+  QueueText,
   DELAY_FORMS,
   LinkOverrideText,
   LossText,
@@ -47,6 +50,7 @@ export const RUN_FLAGS: FlagSpec = {
   duplicate: { type: 'string' },
   reorder: { type: 'string' },
   bandwidth: { type: 'string' },
+  queue: { type: 'string' },
   link: { type: 'string', multiple: true },
   scenario: { type: 'string' },
   nemesis: { type: 'string' },
@@ -72,10 +76,11 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--duplicate P', help: 'probability that a message is delivered twice (default 0)' },
   { flag: '--reorder P', help: 'probability that a message may overtake the one before it on its link (default 0)' },
   { flag: '--bandwidth B', help: 'bytes per second per link: 125000, 64k, 10m (default: no limit)' },
-  { flag: '--link "SRC>DEST k=v ..."', help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth); repeatable' },
+  { flag: '--queue B', help: `bytes a link may queue at its sender before new messages drop as overflow: 64k, 16m, none (default ${DEFAULT_LINK_QUEUE})` },
+  { flag: '--link "SRC>DEST k=v ..."', help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth, queue); repeatable' },
   { flag: '--interval MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
-  { flag: '--scenario FILE', help: 'a YAML or JSON timeline of faults (partitions, heals); see docs/scenario.schema.json' },
-  { flag: '--nemesis KINDS', help: 'random faults drawn from the seed: partition,pause (one per interval, ended half an interval later)' },
+  { flag: '--scenario FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
+  { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent) or flood (every link as fast as it goes) (default chatter)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
@@ -99,6 +104,7 @@ export const RunFlags = z.object({
   duplicate: ProbabilityText.prefault('0'),
   reorder: ProbabilityText.prefault('0'),
   bandwidth: BandwidthText.prefault('none'),
+  queue: QueueText.prefault(DEFAULT_LINK_QUEUE),
   link: z.array(LinkOverrideText).default([]),
   scenario: z.string().optional(),
   nemesis: NemesisText.optional(),
@@ -126,27 +132,43 @@ export const COORDINATOR_HELP: FlagHelp[] = [
   { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
 ];
 
-/** The network model the flags describe: the default link model and the --link overrides. */
-export function networkModel(flags: RunFlags): NetworkModel {
-  return {
-    default: { delay: flags.delay, loss: flags.loss, duplicate: flags.duplicate, reorder: flags.reorder, bandwidth: flags.bandwidth },
-    links: flags.link,
-  };
+const QUEUE_DEFAULT_BYTES = QueueText.parse(DEFAULT_LINK_QUEUE);
+const MODEL_FLAGS = ['delay', 'loss', 'duplicate', 'reorder', 'bandwidth', 'queue'] as const;
+
+/** The default-model fields the scenario file sets and the command line does not. */
+export function scenarioModelKeys(scenario: ScenarioFile | undefined, given: ReadonlySet<string>): Array<(typeof MODEL_FLAGS)[number]> {
+  return MODEL_FLAGS.filter((k) => scenario?.network?.[k] !== undefined && !given.has(k));
 }
 
-/** The command line that repeats a run's decisions. */
-export function rerunCommand(flags: RunFlags, seed: number): string {
+/**
+ * The run's network model: the default link model from the flags, where the scenario file's
+ * `network` sets a field the command line did not give; the scenario's `links` overrides, then the
+ * `--link` ones (the last matching override wins).
+ */
+export function networkModel(flags: RunFlags, scenario?: ScenarioFile, given: ReadonlySet<string> = new Set(MODEL_FLAGS)): NetworkModel {
+  const fromFlags = Object.fromEntries(MODEL_FLAGS.map((k) => [k, flags[k]])) as NetworkModel['default'];
+  const fromScenario = Object.fromEntries(scenarioModelKeys(scenario, given).map((k) => [k, scenario?.network?.[k]]));
+  return { default: { ...fromFlags, ...fromScenario }, links: [...scenarioLinks(scenario), ...flags.link] };
+}
+
+/**
+ * The command line that repeats a run's decisions. `fromScenario`: model fields the scenario file
+ * sets and the command line did not, left out so the rerun takes them from the file again.
+ */
+export function rerunCommand(flags: RunFlags, seed: number, fromScenario: ReadonlySet<string> = new Set()): string {
+  const model = (k: (typeof MODEL_FLAGS)[number], text: string[]) => (fromScenario.has(k) ? [] : text);
   return [
     'npm run cluster --',
     `--nodes ${flags.nodes}`,
     `--duration ${formatDuration(flags.duration)}`,
     `--seed ${seed}`,
-    `--delay ${formatDelaySpec(flags.delay)}`,
+    ...model('delay', [`--delay ${formatDelaySpec(flags.delay)}`]),
     `--interval ${formatIntervalSpec(flags.interval)}`,
-    ...(flags.loss.kind === 'none' ? [] : [`--loss ${formatLoss(flags.loss)}`]),
-    ...(flags.duplicate > 0 ? [`--duplicate ${flags.duplicate}`] : []),
-    ...(flags.reorder > 0 ? [`--reorder ${flags.reorder}`] : []),
-    ...(flags.bandwidth === null ? [] : [`--bandwidth ${flags.bandwidth}`]),
+    ...model('loss', flags.loss.kind === 'none' ? [] : [`--loss ${formatLoss(flags.loss)}`]),
+    ...model('duplicate', flags.duplicate > 0 ? [`--duplicate ${flags.duplicate}`] : []),
+    ...model('reorder', flags.reorder > 0 ? [`--reorder ${flags.reorder}`] : []),
+    ...model('bandwidth', flags.bandwidth === null ? [] : [`--bandwidth ${flags.bandwidth}`]),
+    ...model('queue', flags.queue === QUEUE_DEFAULT_BYTES ? [] : [`--queue ${flags.queue ?? 'none'}`]),
     ...flags.link.map((o) => `--link '${o.src}>${o.dest} ${describeLinkModel(o)}'`),
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),

@@ -3,6 +3,7 @@
  * send each node its `init`, start traffic once every node has linked to all its peers, stop after
  * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
  */
+import { hostname } from 'node:os';
 import {
   COORDINATOR_ID,
   ErrorCode,
@@ -16,19 +17,21 @@ import {
   type MessageLine,
   type NodeCounters,
   type NodeToCoordinator,
+  type NetworkModel,
+  type Register,
   type Report,
   type Typed,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
 import { Ledger } from './ledger.js';
-import { SetupError } from './errors.js';
+import { FaultError, SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
 import { FaultTimeline } from './fault-timeline.js';
 import { runConfigOf } from './run-config.js';
 import type { ScenarioFile } from './scenario.js';
 import { analyze, type NodeFacts } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
-import { networkModel, type RunFlags } from './cli-options.js';
+import type { RunFlags } from './cli-options.js';
 import type { RunDir } from './run-dir.js';
 
 export interface CoordinatorOptions {
@@ -41,6 +44,10 @@ export interface CoordinatorOptions {
   rerun: string;
   /** A timeline of faults to apply once traffic starts. */
   scenario?: ScenarioFile | undefined;
+  /** The run's network model (flags and scenario file). */
+  network: NetworkModel;
+  /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */
+  spawnNode?: ((id: string) => void) | undefined;
 }
 
 export interface RunOutcome {
@@ -62,6 +69,14 @@ interface NodeEntry {
   counters: NodeCounters | null;
   /** Why the node will be lost, when the coordinator itself caused it (a scenario crash). */
   lostReason?: string;
+  /** 0 for the first process, +1 per restart. */
+  incarnation: number;
+  /** Earlier processes of this node and how each ended. */
+  restarts: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
+  /** Epoch ms of the latest rejoin: undelivered messages sent to it before then died with the old process. */
+  rejoinedAt: number;
+  /** Start a new process as soon as this one is lost (a restart of a running node). */
+  respawnOnLoss?: boolean;
 }
 
 type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
@@ -82,21 +97,21 @@ export class Coordinator {
   private readonly timeline: FaultTimeline;
 
   constructor(private readonly options: CoordinatorOptions) {
-    this.timeline = new FaultTimeline(
-      options.scenario,
-      () =>
+    this.timeline = new FaultTimeline(options.scenario, {
+      nodes: () =>
         this.entries.map((e) => ({
           id: e.id,
           pid: e.pid,
           hostname: e.hostname,
           ready: e.state === 'ready',
           running: e.state === 'registered' || e.state === 'ready',
-          sendPartitions: (partitions) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, partitions }),
+          sendFaults: (state) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, ...state }),
           expectLoss: (reason) => (e.lostReason = reason),
         })),
-      () => this.elapsed(),
-      options.log,
-    );
+      elapsedMs: () => this.elapsed(),
+      log: options.log,
+      restart: (id) => this.restart(id),
+    });
   }
 
   private get log(): Logger {
@@ -135,22 +150,7 @@ export class Coordinator {
       this.phase = 'connecting';
       const peers = fullMeshPeers(ids);
       this.peerIds = peers;
-      const network = { seed: this.options.seed, ...networkModel(flags) };
-      for (const entry of this.entries) {
-        const peerIds = peers.get(entry.id) ?? [];
-        const peerList = peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' }));
-        this.server?.send(entry.conn, {
-          type: 'init',
-          msg_id: this.msgId++,
-          node_id: entry.id,
-          node_ids: ids,
-          peers: peerList,
-          network,
-          traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
-          validate_peer_messages: flags['peer-validation'],
-        });
-        this.log.info({ node_id: entry.id, peers: peerIds }, 'init');
-      }
+      for (const entry of this.entries) this.sendInit(entry);
       r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
       if (r === 'timeout') {
         const late = this.entries.filter((e) => e.state !== 'ready').map((e) => e.id);
@@ -172,6 +172,83 @@ export class Coordinator {
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
     return { ...this.finish(startedAt, interrupted), exitCode: interrupted ? 130 : 0 };
+  }
+
+  private sendInit(entry: NodeEntry): void {
+    const { flags } = this.options;
+    const peerIds = this.peerIds.get(entry.id) ?? [];
+    const down = peerIds.filter((id) => !this.running(this.entry(id)));
+    this.server?.send(entry.conn, {
+      type: 'init',
+      msg_id: this.msgId++,
+      node_id: entry.id,
+      node_ids: nodeIds(flags.nodes),
+      peers: peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' })),
+      network: { seed: this.options.seed, ...this.options.network },
+      traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
+      validate_peer_messages: flags['peer-validation'],
+      incarnation: entry.incarnation,
+      down,
+    });
+    this.log.info({ node_id: entry.id, peers: peerIds.length, incarnation: entry.incarnation, down }, 'init');
+  }
+
+  private running(entry: NodeEntry | undefined): boolean {
+    return entry?.state === 'registered' || entry?.state === 'ready';
+  }
+
+  /**
+   * A restart: a running node is killed first and started again once its loss is seen; a lost one
+   * is started now. The new process registers with the node's id and rejoins (`rejoin`).
+   */
+  private restart(id: string): string {
+    const entry = this.entry(id);
+    if (!entry) throw new FaultError(`unknown node ${id}`);
+    if (this.phase !== 'running') throw new FaultError(`nodes restart only while the run is running (it is ${this.phase})`);
+    const how = this.options.spawnNode ? 'starting it again' : 'waiting for it to register again (no launcher here starts processes)';
+    if (this.running(entry)) {
+      if (entry.hostname !== hostname()) throw new FaultError(`${id} runs on ${entry.hostname}, not on this host, so it cannot be killed`);
+      entry.lostReason = 'killed for a restart (SIGKILL)';
+      entry.respawnOnLoss = true;
+      try {
+        process.kill(entry.pid, 'SIGKILL');
+      } catch (err) {
+        throw new FaultError(`SIGKILL to ${id} (pid ${entry.pid}) failed: ${(err as Error).message}`);
+      }
+      return `${id}: SIGKILL to pid ${entry.pid}, then ${how}`;
+    }
+    if (entry.state === 'lost' || entry.state === 'stopped') this.options.spawnNode?.(id);
+    return `${id}: ${how}`;
+  }
+
+  /**
+   * A node registering while the run is running takes the place of a lost node (the one it names,
+   * or the first lost): same id, next incarnation. Its peers get `peer_restarted` and link to it
+   * again; it gets init, and start once it is ready.
+   */
+  private rejoin(conn: ControlConnection, body: Register, seen: { src: string; type: string; msg_id?: number }): void {
+    const server = this.server;
+    if (!server) return;
+    const gone = (e: NodeEntry) => e.state === 'lost' || e.state === 'stopped';
+    const entry = body.node_id === undefined ? this.entries.find(gone) : this.entry(body.node_id);
+    if (!entry || !gone(entry)) {
+      const why = body.node_id === undefined ? 'no node is lost' : !entry ? `there is no node ${body.node_id}` : `${body.node_id} is still running`;
+      return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${why}`, seen);
+    }
+    const previous = { pid: entry.pid, lost: entry.lost?.reason ?? 'stopped' };
+    conn.nodeId = entry.id;
+    Object.assign(entry, { conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: entry.incarnation + 1, rejoinedAt: Date.now() });
+    entry.restarts.push({ at_ms: Math.round(this.elapsed()), pid: body.pid, previous_pid: previous.pid, previous_lost: previous.lost });
+    delete entry.lostReason;
+    delete entry.respawnOnLoss;
+    server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.options.run.id, run_dir: this.options.run.path });
+    this.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previous.pid, incarnation: entry.incarnation }, 'rejoin');
+    for (const peerId of this.peerIds.get(entry.id) ?? []) {
+      const peer = this.entry(peerId);
+      if (peer && this.running(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.msgId++, peer: { id: entry.id, url: body.url } });
+    }
+    this.sendInit(entry);
+    this.conditions.changed();
   }
 
   private entry(id: string): NodeEntry | undefined {
@@ -202,15 +279,15 @@ export class Coordinator {
     this.phase = 'done';
     const { flags, run } = this.options;
     const lost = new Set(this.entries.filter((e) => e.state === 'lost').map((e) => e.id));
-    const lines = this.ledger.lines(lost);
-    const nodes: NodeFacts[] = this.entries.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters }));
+    const lines = this.ledger.lines(lost, new Map(this.entries.filter((e) => e.incarnation > 0).map((e) => [e.id, e.rejoinedAt])));
+    const nodes: NodeFacts[] = this.entries.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters, restarts: e.restarts }));
     const report = analyze({
       runId: run.id,
       runDir: run.path,
       startedAt: startedAt.toISOString(),
       elapsedMs: this.elapsed(),
       interrupted,
-      config: runConfigOf(flags, this.options.seed),
+      config: runConfigOf(flags, this.options.seed, this.options.network),
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
       nodes,
@@ -236,12 +313,17 @@ export class Coordinator {
     if (this.phase === 'registering' || this.phase === 'connecting') {
       this.setupFailure ??= `${entry.id} (pid ${entry.pid}) was lost before the run started: ${reason}`;
     }
+    if (entry.respawnOnLoss && this.phase === 'running') {
+      delete entry.respawnOnLoss;
+      this.options.spawnNode?.(entry.id);
+    }
     this.conditions.changed();
   }
 
   private onClose(conn: ControlConnection, code: number): void {
     const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
-    if (!entry || entry.state === 'stopped' || entry.state === 'lost') return;
+    // A connection of an earlier process of a restarted node says nothing about the new one.
+    if (!entry || entry.conn !== conn || entry.state === 'stopped' || entry.state === 'lost') return;
     this.markLost(entry, entry.lostReason ?? `control connection closed (code ${code}) without a final flush`);
   }
 
@@ -255,6 +337,10 @@ export class Coordinator {
     }
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
+      if (this.phase === 'running') return this.rejoin(conn, body, seen);
+      if (body.node_id !== undefined) {
+        return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.phase}`, seen);
+      }
       if (this.entries.length >= this.options.flags.nodes) {
         return server.reject(conn, ErrorCode.cluster_full, `the run already has its ${this.options.flags.nodes} nodes`, seen);
       }
@@ -263,7 +349,7 @@ export class Coordinator {
       }
       const id = `n${this.entries.length}`;
       conn.nodeId = id;
-      const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null };
+      const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
       this.entries.push(entry);
       this.byId.set(id, entry);
       server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
@@ -272,21 +358,27 @@ export class Coordinator {
     }
     const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
     if (!entry) return server.reject(conn, ErrorCode.unexpected_message, `${body.type} before register`, seen);
+    if (entry.conn !== conn) return server.reject(conn, ErrorCode.unexpected_message, `this connection belongs to an earlier process of ${entry.id}`, seen);
     if (msg.src !== entry.id) return server.reject(conn, ErrorCode.unknown_peer, `this connection is ${entry.id}, not ${msg.src}`, seen);
     switch (body.type) {
-      case 'ready':
-        if (this.phase !== 'connecting' || entry.state !== 'registered') {
+      case 'ready': {
+        const rejoining = this.phase === 'running' && entry.incarnation > 0;
+        if ((this.phase !== 'connecting' && !rejoining) || entry.state !== 'registered') {
           return server.reject(conn, ErrorCode.unexpected_message, `ready is not expected while ${this.phase}`, seen);
         }
-        {
-          const missing = (this.peerIds.get(entry.id) ?? []).filter((p) => !body.peers.includes(p));
-          if (missing.length > 0) {
-            return server.reject(conn, ErrorCode.malformed_request, `ready without links to ${missing.join(', ')}`, seen);
-          }
+        const missing = (this.peerIds.get(entry.id) ?? []).filter((p) => !body.peers.includes(p) && (!rejoining || this.entry(p)?.state === 'ready'));
+        if (missing.length > 0) {
+          return server.reject(conn, ErrorCode.malformed_request, `ready without links to ${missing.join(', ')}`, seen);
         }
         entry.state = 'ready';
-        this.log.info({ node_id: entry.id, peers: body.peers.length }, 'ready');
+        this.log.info({ node_id: entry.id, peers: body.peers.length, incarnation: entry.incarnation }, 'ready');
+        if (rejoining) {
+          // The node learns the faults in force before its traffic starts.
+          server.send(conn, { type: 'faults', msg_id: this.msgId++, ...this.timeline.state() });
+          server.send(conn, { type: 'start', msg_id: this.msgId++ });
+        }
         return this.conditions.changed();
+      }
       case 'records':
         return this.onRecords(conn, entry, body.records, body.msg_id);
       case 'stopped':

@@ -7,3 +7,11 @@ export class SetupError extends Error {
     this.name = 'SetupError';
   }
 }
+
+/** A fault that cannot be applied as asked (unknown node or name, a node not running); nothing changed. */
+export class FaultError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FaultError';
+  }
+}

@@ -1,103 +1,215 @@
 /**
- * Runs a scenario's timeline against the live cluster: partitions and heals become the complete
- * set of active partitions sent to every ready node; node faults become signals to the node's
- * process. Every step lands in the report's `faults[]`.
+ * The faults of a running cluster, from the scenario's timeline, the nemesis and the control API:
+ * partitions, link faults and paused nodes become the complete fault state sent to every ready
+ * node; crash, pause, resume and stop become signals to the node's process; restart asks the
+ * coordinator to start the node again. Every applied fault lands in the report's `faults[]`, with
+ * `name` on a record that starts a fault period and `ends` on one that ends periods.
  */
 import { hostname } from 'node:os';
-import type { Logger, Partition, Report } from '@agentnet/protocol';
-import { NODE_FAULT_SIGNALS, partitionOf, type ScenarioFile, type Step } from './scenario.js';
+import type { LinkFault, Logger, Partition, PausedNode, PauseMode, Report } from '@agentnet/protocol';
+import { NODE_FAULT_SIGNALS, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
+import { FaultError } from './errors.js';
+
+/** The faults every node must know of: what its links do. */
+export interface FaultState {
+  partitions: Partition[];
+  links: LinkFault[];
+  paused: PausedNode[];
+}
 
 /** What the timeline needs to know of a node and to do with it. */
 export interface TimelineNode {
   id: string;
   pid: number;
   hostname: string;
-  /** Whether the node is up and linked (it then gets partition updates). */
+  /** Whether the node is up and linked (it then gets fault updates). */
   ready: boolean;
   running: boolean;
-  /** Sends the node its new set of active partitions. */
-  sendPartitions(partitions: Partition[]): void;
+  sendFaults(state: FaultState): void;
   /** Remembers why the node will be lost when the timeline itself kills it. */
   expectLoss(reason: string): void;
 }
 
+export interface FaultHost {
+  nodes(): TimelineNode[];
+  elapsedMs(): number;
+  log: Logger;
+  /** Starts the node again under its id (killing it first if it runs); returns what was done. */
+  restart(id: string): string;
+}
+
+export type FaultRecord = Report['faults'][number];
+
 export class FaultTimeline {
-  readonly faults: Report['faults'] = [];
+  readonly faults: FaultRecord[] = [];
   private readonly partitions = new Map<string, Partition>();
+  private readonly links = new Map<string, LinkFault[]>();
+  private readonly paused = new Map<string, { pid: number; mode: PauseMode }>();
+  /** Node fault periods under way (`crash n2`, `stop n2`), ended by a restart. */
+  private readonly down = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly paused = new Set<TimelineNode>();
+  private counter = { partition: 0, link: 0 };
 
   constructor(
     private readonly scenario: ScenarioFile | undefined,
-    private readonly nodes: () => TimelineNode[],
-    private readonly elapsedMs: () => number,
-    private readonly log: Logger,
+    private readonly host: FaultHost,
   ) {}
 
   /** Schedules every step relative to now (the start of traffic). */
   start(): void {
     for (const step of [...(this.scenario?.timeline ?? [])].sort((a, b) => a.at - b.at)) {
-      this.timers.push(setTimeout(() => this.apply(step), step.at));
+      this.timers.push(setTimeout(() => this.scheduled(step), step.at));
     }
   }
 
   /** Cancels the steps not yet due and lets paused nodes run again, so they can stop. */
   stop(): void {
     for (const t of this.timers.splice(0)) clearTimeout(t);
-    for (const node of this.paused) {
-      try {
-        process.kill(node.pid, 'SIGCONT');
-      } catch {
-        // Already gone.
-      }
-    }
+    for (const { pid } of this.paused.values()) kill(pid, 'SIGCONT');
     this.paused.clear();
   }
 
-  private apply(step: Step): void {
-    const fault = (['crash', 'pause', 'resume', 'stop'] as const).find((a) => step[a] !== undefined);
-    if (fault) return this.record(fault, this.signal(step[fault] as string, fault));
-    const ids = this.nodes().map((n) => n.id);
-    let detail: string;
-    if (step.partition) {
-      const p = step.partition;
-      const name = p.name ?? `p${this.faults.filter((f) => f.kind === 'partition').length + 1}`;
+  /** The fault state every ready node holds. */
+  state(): FaultState {
+    return {
+      partitions: [...this.partitions.values()],
+      links: [...this.links.values()].flat(),
+      paused: [...this.paused].map(([node, p]) => ({ node, mode: p.mode })),
+    };
+  }
+
+  /** Names of the partitions and link faults in force, for `heal`. */
+  get healable(): string[] {
+    return [...this.partitions.keys(), ...this.links.keys()];
+  }
+
+  private scheduled(step: Step): void {
+    try {
+      this.apply(step);
+    } catch (err) {
+      if (!(err instanceof FaultError)) throw err;
+      const kind = (Object.keys(step) as Array<keyof Step>).find((k) => k !== 'at' && step[k] !== undefined) ?? 'step';
+      this.record(kind, `skipped: ${err.message}`);
+    }
+  }
+
+  /** Applies one fault now; throws FaultError, having changed nothing, when it cannot. */
+  apply(action: Action): FaultRecord {
+    const ids = this.host.nodes().map((n) => n.id);
+    const unknown = nodesNamed(action).filter((id) => !ids.includes(id));
+    if (unknown.length > 0) throw new FaultError(`unknown node ${unknown.join(', ')} (this run has ${ids[0]}..${ids.at(-1)})`);
+    if (action.partition) {
+      const p = action.partition;
+      const name = p.name ?? `p${++this.counter.partition}`;
+      if (this.links.has(name)) throw new FaultError(`"${name}" already names a link fault`);
       const partition = partitionOf(p, name, ids);
       this.partitions.set(name, partition);
       const how = p.groups ? `groups ${JSON.stringify(p.groups)}` : p.preset ? `preset ${p.preset}${p.node ? ` ${p.node}` : ''}` : `one-way ${p.from?.join(',')} -> ${p.to?.join(',')}`;
-      detail = `${name} (${p.mode}): ${how}, ${partition.cuts.length} directed links cut`;
-    } else {
-      const names = step.heal === true ? [...this.partitions.keys()] : [String(step.heal)];
-      for (const n of names) this.partitions.delete(n);
-      detail = names.length > 0 ? names.join(', ') : 'nothing to heal';
+      return this.changed('partition', `${name} (${p.mode}): ${how}, ${partition.cuts.length} directed links cut`, { name });
     }
-    const active = [...this.partitions.values()];
-    for (const node of this.nodes()) if (node.ready) node.sendPartitions(active);
-    this.record(step.partition ? 'partition' : 'heal', detail, { active: active.map((p) => p.name) });
+    if (action.link) {
+      const name = action.link.name ?? `l${++this.counter.link}`;
+      if (this.partitions.has(name)) throw new FaultError(`"${name}" already names a partition`);
+      const faults = linkOverridesOf(action.link).map((o) => ({ ...o, name }));
+      if (faults.length === 0) throw new FaultError('the link step names no link between two different nodes');
+      this.links.set(name, faults);
+      const { name: _n, from, to, both, ...model } = action.link;
+      const what = Object.entries(model).filter(([, v]) => v !== undefined).map(([k]) => k).join(', ');
+      return this.changed('link', `${name}: ${from.join(',')} ${both ? '<->' : '->'} ${to.join(',')}, ${what} changed on ${faults.length} directed links`, { name });
+    }
+    if (action.heal !== undefined) {
+      const names = action.heal === true ? this.healable : [action.heal];
+      const missing = names.filter((n) => !this.partitions.has(n) && !this.links.has(n));
+      if (missing.length > 0) throw new FaultError(`nothing named ${missing.join(', ')} to heal (in force: ${this.healable.join(', ') || 'none'})`);
+      for (const n of names) this.partitions.delete(n) || this.links.delete(n);
+      return this.changed('heal', names.length > 0 ? names.join(', ') : 'nothing to heal', { ends: names });
+    }
+    if (action.restart !== undefined) {
+      const id = action.restart;
+      const ends = [`crash ${id}`, `stop ${id}`].filter((n) => this.down.delete(n));
+      this.dropPaused(id);
+      return this.record('restart', this.host.restart(id), { ends });
+    }
+    return this.nodeFault(action);
   }
 
-  private record(kind: string, detail: string, extra: Record<string, unknown> = {}): void {
-    this.faults.push({ at_ms: Math.round(this.elapsedMs()), kind, detail });
-    this.log.info({ kind, detail, ...extra }, 'fault');
+  /** Ends every fault: heals all partitions and link faults, resumes paused nodes, restarts crashed ones. */
+  reset(): FaultRecord {
+    const ends = [...this.healable, ...[...this.paused.keys()].map((id) => `pause ${id}`), ...this.down];
+    for (const [, { pid }] of this.paused) kill(pid, 'SIGCONT');
+    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
+    this.partitions.clear();
+    this.links.clear();
+    this.paused.clear();
+    this.down.clear();
+    const details = restarted.map((id) => this.host.restart(id));
+    this.broadcast();
+    return this.record('reset', ends.length > 0 ? `ended ${ends.join(', ')}${details.length > 0 ? `; ${details.join('; ')}` : ''}` : 'no fault in force', { ends });
+  }
+
+  private changed(kind: string, detail: string, extra: { name?: string; ends?: string[] }): FaultRecord {
+    this.broadcast();
+    return this.record(kind, detail, extra);
+  }
+
+  private broadcast(): void {
+    const state = this.state();
+    for (const node of this.host.nodes()) if (node.ready) node.sendFaults(state);
+  }
+
+  private record(kind: string, detail: string, extra: { name?: string; ends?: string[] } = {}): FaultRecord {
+    const ends = extra.ends && extra.ends.length > 0 ? { ends: extra.ends } : {};
+    const record: FaultRecord = { at_ms: Math.round(this.host.elapsedMs()), kind, detail, ...(extra.name ? { name: extra.name } : {}), ...ends };
+    this.faults.push(record);
+    this.host.log.info({ kind, detail, ...extra, in_force: this.healable }, 'fault');
+    return record;
+  }
+
+  private dropPaused(id: string): void {
+    const p = this.paused.get(id);
+    if (!p) return;
+    kill(p.pid, 'SIGCONT');
+    this.paused.delete(id);
+    this.broadcast();
   }
 
   /**
-   * A node fault is a signal to the node's process: possible only for a node on this host; a node
-   * elsewhere (containers) is left alone and the fault says so.
+   * crash, pause, resume and stop are signals to the node's process: possible only for a node on
+   * this host that runs.
    */
-  private signal(id: string, fault: keyof typeof NODE_FAULT_SIGNALS): string {
-    const node = this.nodes().find((n) => n.id === id);
+  private nodeFault(action: Action): FaultRecord {
+    const fault = (['crash', 'pause', 'resume', 'stop'] as const).find((a) => action[a] !== undefined);
+    if (!fault) throw new FaultError('the step does nothing');
+    const pause = typeof action.pause === 'object' ? action.pause : undefined;
+    const id = pause?.node ?? (action[fault] as string);
+    const mode: PauseMode = pause?.mode ?? 'hold';
+    const node = this.host.nodes().find((n) => n.id === id);
     const signal = NODE_FAULT_SIGNALS[fault];
-    if (!node?.running) return `${id}: skipped, the node is not running`;
-    if (node.hostname !== hostname()) return `${id}: skipped, the node runs on ${node.hostname}, not on this host`;
-    try {
-      if (fault === 'crash') node.expectLoss('crashed by the scenario (SIGKILL)');
-      process.kill(node.pid, signal);
-    } catch (err) {
-      return `${id}: ${signal} to pid ${node.pid} failed: ${(err as Error).message}`;
+    if (!node?.running) throw new FaultError(`${id} is not running`);
+    if (node.hostname !== hostname()) throw new FaultError(`${id} runs on ${node.hostname}, not on this host, so it cannot be signalled`);
+    if (fault === 'pause' && this.paused.has(id)) throw new FaultError(`${id} is already paused`);
+    if (fault === 'resume' && !this.paused.has(id)) throw new FaultError(`${id} is not paused`);
+    if (fault === 'crash') node.expectLoss('crashed by a fault (SIGKILL)');
+    if (!kill(node.pid, signal)) throw new FaultError(`${signal} to ${id} (pid ${node.pid}) failed`);
+    const detail = `${id}: ${signal} to pid ${node.pid}${fault === 'pause' ? ` (${mode})` : ''}`;
+    if (fault === 'pause') {
+      this.paused.set(id, { pid: node.pid, mode });
+      return this.changed('pause', detail, { name: `pause ${id}` });
     }
-    if (fault === 'pause') this.paused.add(node);
-    if (fault === 'resume') this.paused.delete(node);
-    return `${id}: ${signal} to pid ${node.pid}`;
+    const wasPaused = this.paused.has(id);
+    // A stopped process only acts on its SIGTERM once it runs again.
+    if (wasPaused) this.dropPaused(id);
+    if (fault === 'resume') return this.record('resume', detail, { ends: [`pause ${id}`] });
+    this.down.add(`${fault} ${id}`);
+    return this.record(fault, detail, { name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) });
+  }
+}
+
+function kill(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -67,15 +67,17 @@ export class Ledger {
 
   /**
    * One line per message, in send order. Undelivered messages to a node that was lost count as
-   * dropped with reason `crash` (its receipt, if there was one, died with its last batch); other
-   * undelivered, undropped messages were in flight at stop.
+   * dropped with reason `crash` (its receipt, if there was one, died with its last batch), and so
+   * do those sent to a restarted node before its latest process joined (`rejoinedAt`, epoch ms);
+   * other undelivered, undropped messages were in flight at stop.
    */
-  lines(lostNodes: ReadonlySet<string>): MessageLine[] {
+  lines(lostNodes: ReadonlySet<string>, rejoinedAt: ReadonlyMap<string, number> = new Map()): MessageLine[] {
     const out: MessageLine[] = [];
     for (const e of this.entries.values()) {
       const receivedAt = e.received_at ?? e.copy_received_at;
       const delivered = receivedAt !== null;
-      const reason: DropReason | null = delivered ? null : (e.drop_reason ?? (lostNodes.has(e.dest) ? 'crash' : null));
+      const diedWithDest = lostNodes.has(e.dest) || e.sent_at < (rejoinedAt.get(e.dest) ?? -Infinity);
+      const reason: DropReason | null = delivered ? null : (e.drop_reason ?? (diedWithDest ? 'crash' : null));
       out.push({
         id: e.id,
         src: e.src,

@@ -4,7 +4,7 @@
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
 import { createLogger, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
-import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, rerunCommand } from './cli-options.js';
+import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
@@ -44,7 +44,11 @@ sink.open(`${run.path}/coordinator.log`);
 // With --json, stdout carries report.json only; everything for people goes to stderr.
 const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
 
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun: rerunCommand(flags, seed), scenario });
+const network = networkModel(flags, scenario, cli.given);
+const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
+// Started by the launcher: it starts the processes of restarted nodes.
+const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network, spawnNode });
 let url: string;
 try {
   url = await coordinator.listen();

@@ -1,24 +1,20 @@
 /**
- * The random nemesis (`--nemesis partition,pause --nemesis-interval 5s`): a fault timeline drawn
- * from the run seed. Every interval it starts one fault, of a kind and on nodes drawn from a
- * generator keyed by (seed, 'nemesis', k), and ends it half an interval later, so the same seed
- * gives the same faults at the same times.
+ * The random nemesis (`--nemesis partition,crash,loss --nemesis-interval 5s`): a fault timeline
+ * drawn from the run seed. Every interval it starts one fault, of a kind and on nodes drawn from a
+ * generator keyed by (seed, 'nemesis', k), and ends it half an interval later (heal, resume,
+ * restart), so the same seed gives the same faults at the same times.
  */
 import { z } from 'zod';
 import { keyedRng } from '@agentnet/protocol';
 import type { Step } from './scenario.js';
 
-export const NEMESIS_KINDS = ['partition', 'pause'] as const;
-/** Named in the issue but not yet possible: crash needs restart, loss needs runtime model changes. */
-const NOT_YET = new Set(['crash', 'loss', 'restart']);
+export const NEMESIS_KINDS = ['partition', 'pause', 'crash', 'loss'] as const;
+/** Loss probabilities the loss nemesis draws from for all links of one node. */
+const LOSS_LEVELS = [0.1, 0.3, 0.5, 0.9] as const;
 
 export const NemesisText = z.string().transform((text, ctx): Array<(typeof NEMESIS_KINDS)[number]> => {
   const kinds = text.split(',').map((k) => k.trim());
   for (const k of kinds) {
-    if (NOT_YET.has(k)) {
-      ctx.addIssue({ code: 'custom', message: `nemesis "${k}" is not available yet (available: ${NEMESIS_KINDS.join(', ')})` });
-      return z.NEVER;
-    }
     if (!(NEMESIS_KINDS as readonly string[]).includes(k)) {
       ctx.addIssue({ code: 'custom', message: `nemesis "${k}" is not one of ${NEMESIS_KINDS.join(', ')}` });
       return z.NEVER;
@@ -37,9 +33,15 @@ export function nemesisSteps(kinds: readonly (typeof NEMESIS_KINDS)[number][], i
     const kind = kinds[rng.int(kinds.length)];
     const node = ids[rng.int(ids.length)] as string;
     const end = at + Math.floor(intervalMs / 2);
-    if (kind === 'partition') {
+    const name = `nemesis-${k + 1}`;
+    if (kind === 'crash') {
+      steps.push({ at, crash: node }, { at: end, restart: node });
+    } else if (kind === 'loss') {
+      const loss = LOSS_LEVELS[rng.int(LOSS_LEVELS.length)] as number;
+      const others = ids.filter((id) => id !== node);
+      steps.push({ at, link: { name, from: [node], to: others, both: true, loss: { kind: 'bernoulli', p: loss } } }, { at: end, heal: name });
+    } else if (kind === 'partition') {
       const preset = PRESETS[rng.int(PRESETS.length)] as (typeof PRESETS)[number];
-      const name = `nemesis-${k + 1}`;
       steps.push({ at, partition: { name, mode: 'drop', preset, ...(preset === 'isolate' ? { node } : {}) } });
       steps.push({ at: end, heal: name });
     } else {

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expandTimeline, loadScenario, partitionOf, scenarioJsonSchema, ScenarioError } from './scenario.js';
+import { expandTimeline, loadScenario, partitionOf, scenarioJsonSchema, scenarioLinks, ScenarioError } from './scenario.js';
 import { nodeIds } from './topology.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -41,6 +41,30 @@ describe('scenario files', () => {
     expect(loadScenario(join(ROOT, 'scenarios', name), IDS).timeline.length).toBeGreaterThan(0);
   });
 
+  it('reads the network model, link overrides in both forms, link steps, pause modes and restarts', () => {
+    const s = loadScenario(
+      fileWith(
+        [
+          'network: { delay: "constant:5", loss: 0.1, queue: 64k }',
+          'links:',
+          '  - "n0>n1 loss=1"',
+          '  - { from: [n2], to: [n3, n4], both: true, delay: "uniform:1:2" }',
+          'timeline:',
+          '  - { at: 1s, link: { name: slow, from: [n0], to: [n1], delay: "constant:300" } }',
+          '  - { at: 2s, pause: { node: n1, mode: drop } }',
+          '  - { at: 3s, crash: n2 }',
+          '  - { at: 4s, restart: n2 }',
+        ].join('\n'),
+      ),
+      IDS,
+    );
+    expect(s.network).toEqual({ delay: { kind: 'constant', ms: 5 }, loss: { kind: 'bernoulli', p: 0.1 }, queue: 64_000 });
+    expect(scenarioLinks(s).map((l) => `${l.src}>${l.dest}`)).toEqual(['n0>n1', 'n2>n3', 'n2>n4', 'n3>n2', 'n4>n2']);
+    expect(s.timeline[0]?.link).toMatchObject({ name: 'slow', both: false, delay: { kind: 'constant', ms: 300 } });
+    expect(s.timeline[1]?.pause).toEqual({ node: 'n1', mode: 'drop' });
+    expect(s.timeline[3]?.restart).toBe('n2');
+  });
+
   it('reads JSON too, with times as numbers of ms or text', () => {
     const s = loadScenario(fileWith('{"timeline":[{"at":500,"partition":{"preset":"halves"}},{"at":"2s","heal":true}]}', 'json'), IDS);
     expect(s.timeline.map((t) => t.at)).toEqual([500, 2000]);
@@ -54,8 +78,13 @@ describe('scenario files', () => {
     ['timeline:\n  - at: 1s\n    partition: { preset: isolate }\n', /preset isolate needs node/],
     ['timeline:\n  - at: 1s\n    partition: { from: [n0] }\n', /needs both from and to/],
     ['timeline:\n  - at: 1s\n    partition: { groups: [[n0]], preset: halves }\n', /exactly one of groups, preset, from\/to/],
-    ['timeline:\n  - at: 1s\n    restart: n1\n', /Unrecognized key/],
+    ['timeline:\n  - at: 1s\n    reboot: n1\n', /Unrecognized key/],
     ['timeline: [\n', /:\d+: /],
+    ['network: { loss: 2 }\ntimeline: []\n', /:1 \(network\.loss\): loss "2" is not P/],
+    ['links: ["n0>n9 loss=1"]\n', /:1 \(links\.0\): unknown node n9/],
+    ['links: [{ from: [n0], to: [n1] }]\n', /a link needs at least one of delay, loss/],
+    ['timeline:\n  - at: 1s\n    link: { from: [n0], to: [n7], loss: 0.5 }\n', /:3 \(timeline\.0\.link\): unknown node n7/],
+    ['timeline:\n  - at: 1s\n    pause: { node: n1, mode: later }\n', /:3 \(timeline\.0\.pause/],
   ])('rejects a bad file with its line and path: %j', (text, message) => {
     expect(errorOf(text)).toMatch(message);
   });

@@ -6,7 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { NodeId, PartitionMode, cutsBetweenGroups, type Partition } from '@agentnet/protocol';
+import {
+  BandwidthText,
+  DelaySpecText,
+  LinkOverrideText,
+  LossText,
+  NodeId,
+  PartitionMode,
+  PauseMode,
+  ProbabilityText,
+  QueueText,
+  cutsBetweenGroups,
+  type LinkOverride,
+  type Partition,
+} from '@agentnet/protocol';
 
 /** `2s`, `500ms`, `1.5s` or a number of milliseconds; 0 is allowed (at the start). */
 const At = z.union([
@@ -38,33 +51,109 @@ export const PartitionStep = z
     if (p.preset === 'isolate' && !p.node) ctx.addIssue({ code: 'custom', message: 'preset isolate needs node' });
   });
 
+/** YAML gives `loss: 0.1` as a number; the model's parsers take the flag text. */
+function asText<T extends z.ZodType<unknown, string>>(schema: T) {
+  return z.union([z.number(), z.string()]).transform(String).pipe(schema);
+}
+
+/** The link model's fields in their flag forms (`--delay`, `--loss`, ...). */
+const LINK_FIELDS = {
+  delay: asText(DelaySpecText).optional().describe('delay distribution, as --delay: constant:MS, uniform:MIN:MAX, normal:MEAN:SD, ...'),
+  loss: asText(LossText).optional().describe('P or ge:P:R:LOSS_GOOD:LOSS_BAD, as --loss'),
+  duplicate: asText(ProbabilityText).optional().describe('probability of a second delivery'),
+  reorder: asText(ProbabilityText).optional().describe('probability that a message may overtake its predecessor'),
+  bandwidth: asText(BandwidthText).optional().describe('bytes per second: 125000, 64k, 10m, none'),
+  queue: asText(QueueText).optional().describe('bytes a link may queue at its sender before overflow drops: 16m, 64k, none'),
+};
+const MODEL_KEYS = Object.keys(LINK_FIELDS) as Array<keyof typeof LINK_FIELDS>;
+
+/** Links from every node of `from` to every node of `to` (and back with `both`) get these fields. */
+export const LinkStep = z
+  .strictObject({
+    name: z.string().min(1).optional().describe('name for a later `heal: NAME`; default l1, l2, ...'),
+    from: z.array(NodeId).min(1).describe('senders'),
+    to: z.array(NodeId).min(1).describe('receivers'),
+    both: z.boolean().default(false).describe('also the links from `to` back to `from`'),
+    ...LINK_FIELDS,
+  })
+  .refine((l) => MODEL_KEYS.some((k) => l[k] !== undefined), `a link needs at least one of ${MODEL_KEYS.join(', ')}`);
+export type LinkStep = z.infer<typeof LinkStep>;
+
+/** The directed links a link step or `links:` entry covers, each with the step's model fields. */
+export function linkOverridesOf(step: LinkStep): LinkOverride[] {
+  const fields = Object.fromEntries(MODEL_KEYS.filter((k) => step[k] !== undefined).map((k) => [k, step[k]]));
+  const pairs = step.from.flatMap((a) => step.to.map((b): [string, string] => [a, b]));
+  const all = step.both ? [...pairs, ...pairs.map(([a, b]): [string, string] => [b, a])] : pairs;
+  const seen = new Set<string>();
+  return all.filter(([a, b]) => a !== b && !seen.has(`${a}>${b}`) && seen.add(`${a}>${b}`)).map(([src, dest]) => ({ src, dest, ...fields }));
+}
+
+export const PauseStep = z.union([NodeId, z.strictObject({ node: NodeId, mode: PauseMode.default('hold') })]);
+
+/** What a step (or a control API request) does: exactly one of these. */
+const ACTIONS = {
+  partition: PartitionStep.optional(),
+  heal: z.union([z.literal(true), z.string()]).optional().describe('true heals every partition and link fault; a name heals that one'),
+  link: LinkStep.optional().describe('change the model of some links until healed'),
+  crash: NodeId.optional().describe('kill the node (SIGKILL); it is lost until a restart'),
+  restart: NodeId.optional().describe('start the node again under the same id (killing it first if it runs); it gets init again and its peers link to it'),
+  pause: PauseStep.optional().describe('freeze the node (SIGSTOP) until resume; mode hold (default): messages to it wait in the sockets; drop: senders drop them (reason paused)'),
+  resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
+  stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
+};
+/** What a step can do; node faults signal the node's process, so they need it on this host. */
+export const STEP_ACTIONS = Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>;
+
+function exactlyOneAction(s: Partial<Record<(typeof STEP_ACTIONS)[number], unknown>>, ctx: z.RefinementCtx): void {
+  const actions = STEP_ACTIONS.filter((a) => s[a] !== undefined);
+  if (actions.length !== 1) ctx.addIssue({ code: 'custom', message: `a step needs exactly one of ${STEP_ACTIONS.join(', ')} (got ${actions.join(', ') || 'none'})` });
+}
+
+/** One fault to apply now (the control API's body). */
+export const Action = z.strictObject(ACTIONS).superRefine(exactlyOneAction);
+export type Action = z.infer<typeof Action>;
+
 export const Step = z
   .strictObject({
     at: At.describe('time after the start of traffic'),
     every: At.refine((ms) => ms >= 10, 'every must be at least 10ms').optional().describe('repeat the step at this interval until the run ends (or until)'),
     until: At.optional().describe('last time a repeating step may run'),
-    partition: PartitionStep.optional(),
-    heal: z.union([z.literal(true), z.string()]).optional().describe('true heals every partition; a name heals that one'),
-    crash: NodeId.optional().describe('kill the node (SIGKILL); it is reported lost'),
-    pause: NodeId.optional().describe('freeze the node (SIGSTOP) until resume; messages to it wait in the sockets'),
-    resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
-    stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
+    ...ACTIONS,
   })
-  .superRefine((s, ctx) => {
-    const actions = STEP_ACTIONS.filter((a) => s[a] !== undefined);
-    if (actions.length !== 1) ctx.addIssue({ code: 'custom', message: `a step needs exactly one of ${STEP_ACTIONS.join(', ')} (got ${actions.join(', ') || 'none'})` });
-  });
+  .superRefine(exactlyOneAction);
 
-/** What a step can do; node faults signal the node's process, so they need it on this host. */
-export const STEP_ACTIONS = ['partition', 'heal', 'crash', 'pause', 'resume', 'stop'] as const;
 export const NODE_FAULT_SIGNALS = { crash: 'SIGKILL', pause: 'SIGSTOP', resume: 'SIGCONT', stop: 'SIGTERM' } as const;
 export type Step = z.infer<typeof Step>;
 
 export const ScenarioFile = z.strictObject({
   description: z.string().optional(),
-  timeline: z.array(Step).describe('steps, applied in time order'),
+  network: z.strictObject(LINK_FIELDS).optional().describe('the default link model; flags given on the command line win'),
+  links: z
+    .array(z.union([LinkOverrideText, LinkStep]))
+    .optional()
+    .describe('per-link overrides: "SRC>DEST key=value ..." as --link, or {from, to, both, delay, loss, ...}'),
+  timeline: z.array(Step).default([]).describe('steps, applied in time order'),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFile>;
+
+/** The scenario's per-link overrides, one per directed link. */
+export function scenarioLinks(scenario: ScenarioFile | undefined): LinkOverride[] {
+  return (scenario?.links ?? []).flatMap((l) => ('src' in l ? [l] : linkOverridesOf(l)));
+}
+
+/** Every node id an action names, to check against the run's nodes. */
+export function nodesNamed(a: Action | Step): string[] {
+  const p = a.partition;
+  return [
+    ...(p?.groups?.flat() ?? []),
+    ...(p?.from ?? []),
+    ...(p?.to ?? []),
+    ...(p?.node ? [p.node] : []),
+    ...(a.link ? [...a.link.from, ...a.link.to] : []),
+    ...(a.pause === undefined ? [] : [typeof a.pause === 'string' ? a.pause : a.pause.node]),
+    ...[a.crash, a.restart, a.resume, a.stop].filter((id): id is string => id !== undefined),
+  ];
+}
 
 export class ScenarioError extends Error {
   constructor(message: string) {
@@ -95,18 +184,12 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
   const parsed = ScenarioFile.safeParse(doc.toJS());
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => `${where(i.path)}: ${i.message}`).join('\n'));
   const known = new Set(nodeIds);
-  parsed.data.timeline.forEach((step, i) => {
-    const p = step.partition;
-    const named = [
-      ...(p?.groups?.flat() ?? []),
-      ...(p?.from ?? []),
-      ...(p?.to ?? []),
-      ...(p?.node ? [p.node] : []),
-      ...[step.crash, step.pause, step.resume, step.stop].filter((id): id is string => id !== undefined),
-    ];
+  const check = (named: string[], at: PropertyKey[]) => {
     const unknown = named.filter((id) => !known.has(id));
-    if (unknown.length > 0) throw new ScenarioError(`${where(['timeline', i, p ? 'partition' : 'at'])}: unknown node ${unknown.join(', ')} (this run has ${nodeIds[0]}..${nodeIds.at(-1)})`);
-  });
+    if (unknown.length > 0) throw new ScenarioError(`${where(at)}: unknown node ${unknown.join(', ')} (this run has ${nodeIds[0]}..${nodeIds.at(-1)})`);
+  };
+  (parsed.data.links ?? []).forEach((l, i) => check('src' in l ? [l.src, l.dest] : [...l.from, ...l.to], ['links', i]));
+  parsed.data.timeline.forEach((step, i) => check(nodesNamed(step), ['timeline', i, STEP_ACTIONS.find((a) => step[a] !== undefined) ?? 'at']));
   return parsed.data;
 }
 

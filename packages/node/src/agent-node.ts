@@ -49,6 +49,8 @@ export interface AgentNodeOptions {
   logDir?: string;
   logLevel: LevelWithSilent;
   pretty: boolean;
+  /** Rejoin a running cluster as this node (a restarted node); absent for a new node. */
+  nodeId?: string;
 }
 
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
@@ -111,7 +113,8 @@ export class AgentNode {
       void this.shutdown('coordinator unavailable', 1);
       return this.exited;
     }
-    this.control.send({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname() });
+    const rejoin = this.options.nodeId === undefined ? {} : { node_id: this.options.nodeId };
+    this.control.send({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname(), ...rejoin });
     return this.exited;
   }
 
@@ -170,8 +173,20 @@ export class AgentNode {
         return;
       case 'faults':
         if (!this.data) return this.unexpected(msg);
-        this.data.applyPartitions(body.partitions);
-        this.log.info({ partitions: body.partitions.map((p) => ({ name: p.name, mode: p.mode, cuts: p.cuts.length })) }, 'faults');
+        this.data.applyFaults(body);
+        this.log.info(
+          {
+            partitions: body.partitions.map((p) => ({ name: p.name, mode: p.mode, cuts: p.cuts.length })),
+            links: body.links.filter((l) => l.src === this.id).map((l) => `${l.name}:${l.dest}`),
+            paused: body.paused,
+          },
+          'faults',
+        );
+        return;
+      case 'peer_restarted':
+        if (!this.init) return this.unexpected(msg);
+        this.log.info({ peer: body.peer.id, url: body.peer.url }, 'peer_restarted');
+        this.mesh.relink(body.peer);
         return;
       case 'stop':
         void this.shutdown(`coordinator: ${body.reason}`, 0, body.msg_id);
@@ -190,12 +205,13 @@ export class AgentNode {
     this.init = init;
     this.state = 'connecting';
     const { seed } = init.network;
-    this.log.info({ peers: init.peers.map((p) => p.id), seed, network: init.network, traffic: init.traffic }, 'init');
+    this.log.info({ peers: init.peers.map((p) => p.id), seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
     const peers = init.peers.map((p) => p.id);
     const data = new DataPath({
       self: init.node_id,
       peers,
       network: init.network,
+      incarnation: init.incarnation,
       mesh: this.mesh,
       journal: this.journal,
       hot: this.hot,
@@ -211,7 +227,7 @@ export class AgentNode {
     };
     this.behavior =
       init.traffic.behavior === 'flood' ? createFlood(handle, init.traffic.message_size) : createChatter(handle, init.traffic.interval);
-    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages).then(
+    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down).then(
       () => {
         if (this.state !== 'connecting') return;
         this.state = 'ready';

@@ -3,7 +3,7 @@
  * entry point and the checks on docker-compose.yml read the same definition.
  */
 import { z } from 'zod';
-import { LogLevelText, PortText, type FlagHelp, type FlagSpec } from '@agentnet/protocol';
+import { LogLevelText, NodeId, PortText, type FlagHelp, type FlagSpec } from '@agentnet/protocol';
 
 export const NODE_FLAGS: FlagSpec = {
   coordinator: { type: 'string' },
@@ -13,6 +13,7 @@ export const NODE_FLAGS: FlagSpec = {
   'log-dir': { type: 'string' },
   'log-level': { type: 'string' },
   pretty: { type: 'boolean' },
+  'node-id': { type: 'string' },
 };
 
 export const NODE_ENV: Record<string, string> = {
@@ -22,6 +23,7 @@ export const NODE_ENV: Record<string, string> = {
   'advertise-host': 'ADVERTISE_HOST',
   'log-dir': 'LOG_DIR',
   'log-level': 'LOG_LEVEL',
+  'node-id': 'NODE_ID',
 };
 
 export const NODE_HELP: FlagHelp[] = [
@@ -32,6 +34,7 @@ export const NODE_HELP: FlagHelp[] = [
   { flag: '--log-dir DIR', help: "directory for this node's log (env LOG_DIR; default the run directory the coordinator names)" },
   { flag: '--log-level L', help: 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL; default info)' },
   { flag: '--pretty', help: 'also print readable logs on stderr' },
+  { flag: '--node-id ID', help: 'rejoin a running cluster as this (restarted) node (env NODE_ID; default: a new node, or the first lost one while the run is running)' },
 ];
 
 export const NodeCli = z.object({
@@ -42,6 +45,7 @@ export const NodeCli = z.object({
   'log-dir': z.string().optional(),
   'log-level': LogLevelText.default('info'),
   pretty: z.boolean().default(false),
+  'node-id': NodeId.optional(),
 });
 
 export const WILDCARDS = new Set(['0.0.0.0', '::', '']);

@@ -10,9 +10,11 @@ import {
   linkModelFor,
   wallClockMs,
   type DropReason,
+  type LinkFault,
   type NetworkPolicy,
   type Partition,
   type PartitionMode,
+  type PausedNode,
 } from '@agentnet/protocol';
 import type { HotLog } from './hot-log.js';
 import type { Journal } from './journal.js';
@@ -24,6 +26,8 @@ export interface DataPathOptions {
   self: string;
   peers: readonly string[];
   network: NetworkPolicy;
+  /** This process's incarnation of the node (0, then +1 per restart): message ids stay unique. */
+  incarnation: number;
   mesh: PeerMesh;
   journal: Journal;
   hot: HotLog;
@@ -47,13 +51,20 @@ export class DataPath {
   private cut = new Map<string, PartitionMode>();
   /** Messages a `hold` partition keeps, per destination, in send order (copies included). */
   private readonly held = new Map<string, Array<{ msg: ShapedMessage; reorder: boolean }>>();
+  private readonly heldBytes = new Map<string, number>();
+  /** Link faults in force, laid over the run's network model. */
+  private linkFaults: LinkFault[] = [];
+  /** Destinations paused in `drop` mode. */
+  private pausedDrop = new Set<string>();
+  private readonly idPrefix: string;
 
   constructor(private readonly o: DataPathOptions) {
     this.peers = new Set(o.peers);
+    this.idPrefix = o.incarnation === 0 ? `${o.self}-` : `${o.self}.${o.incarnation}-`;
     this.shaper = new LinkShaper({
       self: o.self,
       seed: o.network.seed,
-      model: (dest) => linkModelFor(o.network, o.self, dest),
+      model: (dest) => linkModelFor({ default: o.network.default, links: [...o.network.links, ...this.linkFaults] }, o.self, dest),
       now: wallClockMs,
       transmit: (dest, due) => this.transmit(dest, due),
     });
@@ -63,7 +74,7 @@ export class DataPath {
   send(dest: string, body: { type: string; [key: string]: unknown }): string {
     if (!this.peers.has(dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
-    const id = `${this.o.self}-${msgId}`;
+    const id = `${this.idPrefix}${msgId}`;
     const sentAt = wallClockMs();
     const d = this.shaper.draw(dest);
     const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d.delayMs };
@@ -77,8 +88,17 @@ export class DataPath {
       this.drop(facts, 'loss');
       return id;
     }
+    if (this.pausedDrop.has(dest)) {
+      this.drop(facts, 'paused');
+      return id;
+    }
     if (!this.o.mesh.link(dest)?.open || !this.o.isRunning()) {
       this.drop(facts, 'link_down');
+      return id;
+    }
+    const queue = this.shaper.model(dest).queue;
+    if (queue !== null && this.backlog(dest) >= queue) {
+      this.drop(facts, 'overflow');
       return id;
     }
     const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, body: { ...body, msg_id: msgId } };
@@ -99,13 +119,22 @@ export class DataPath {
     let list = this.held.get(msg.dest);
     if (!list) this.held.set(msg.dest, (list = []));
     list.push({ msg, reorder });
+    this.heldBytes.set(msg.dest, (this.heldBytes.get(msg.dest) ?? 0) + msg.frame.length);
+  }
+
+  /** Applies the complete fault state: partitions, link faults and paused destinations. */
+  applyFaults(state: { partitions: readonly Partition[]; links: readonly LinkFault[]; paused: readonly PausedNode[] }): void {
+    this.linkFaults = state.links.filter((l) => l.src === this.o.self);
+    this.shaper.remodel();
+    this.pausedDrop = new Set(state.paused.filter((p) => p.mode === 'drop').map((p) => p.node));
+    this.applyPartitions(state.partitions);
   }
 
   /**
    * Applies the complete set of active partitions. Links no longer cut release what a `hold`
    * partition kept: each message then takes its drawn delay from now.
    */
-  applyPartitions(partitions: readonly Partition[]): void {
+  private applyPartitions(partitions: readonly Partition[]): void {
     const cut = new Map<string, PartitionMode>();
     for (const p of partitions) {
       for (const [src, dest] of p.cuts) {
@@ -118,6 +147,7 @@ export class DataPath {
       const mode = cut.get(dest);
       if (mode === 'hold') continue;
       this.held.delete(dest);
+      this.heldBytes.delete(dest);
       for (const { msg, reorder } of list) {
         if (mode === 'drop') {
           this.dropShaped(msg, 'partition');
@@ -128,9 +158,9 @@ export class DataPath {
     }
   }
 
-  /** Bytes waiting for `dest`: held by the shaper plus buffered in the socket. */
+  /** Bytes waiting for `dest`: held by the shaper or a partition, plus buffered in the socket. */
   backlog(dest: string): number {
-    return this.shaper.heldBytes(dest) + (this.o.mesh.link(dest)?.socket.bufferedAmount ?? 0);
+    return this.shaper.heldBytes(dest) + (this.heldBytes.get(dest) ?? 0) + (this.o.mesh.link(dest)?.socket.bufferedAmount ?? 0);
   }
 
   /** Journals a data message that arrived (one with the journal fields). */
@@ -147,6 +177,7 @@ export class DataPath {
     let held = 0;
     for (const list of this.held.values()) held += list.filter((h) => !h.msg.copy).length;
     this.held.clear();
+    this.heldBytes.clear();
     return held + this.shaper.close().filter((m) => !m.copy).length;
   }
 
@@ -170,6 +201,10 @@ export class DataPath {
     }
     if (cut === 'drop') {
       for (const m of due) this.dropShaped(m, 'partition');
+      return;
+    }
+    if (this.pausedDrop.has(dest)) {
+      for (const m of due) this.dropShaped(m, 'paused');
       return;
     }
     const link = this.o.mesh.link(dest);

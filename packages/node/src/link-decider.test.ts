@@ -8,7 +8,7 @@ import { LossText, type LinkModel } from '@agentnet/protocol';
 import { LinkDecider, type Decision } from './link-decider.js';
 
 function model(over: Partial<LinkModel> = {}): LinkModel {
-  return { delay: { kind: 'constant', ms: 10 }, loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null, ...over };
+  return { delay: { kind: 'constant', ms: 10 }, loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null, queue: null, ...over };
 }
 
 function run(m: LinkModel, n: number, seed = 1): Decision[] {

@@ -26,8 +26,21 @@ export class LinkDecider {
     private readonly seed: number,
     private readonly src: string,
     private readonly dest: string,
-    readonly model: LinkModel,
+    private current: LinkModel,
   ) {}
+
+  get model(): LinkModel {
+    return this.current;
+  }
+
+  /**
+   * A fault changed the link's model mid-run; the sequence goes on, so later messages keep their
+   * keys. A new loss model starts in its good state.
+   */
+  setModel(model: LinkModel): void {
+    if (model.loss !== this.current.loss) this.bad = false;
+    this.current = model;
+  }
 
   private rng(decision: string, seq: number) {
     return keyedRng(this.seed, decision, this.src, this.dest, seq);

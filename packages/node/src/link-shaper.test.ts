@@ -4,7 +4,7 @@ import { LinkShaper, type ShapedMessage } from './link-shaper.js';
 
 /** A link with only a delay: no loss, duplication, reordering or bandwidth limit. */
 function plainModel(delay: DelaySpec): LinkModel {
-  return { delay, loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null };
+  return { delay, loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null, queue: null };
 }
 
 const T0 = 1_700_000_000_000;

@@ -63,6 +63,16 @@ export class LinkShaper {
     return q;
   }
 
+  /** The model of the link to `dest` now. */
+  model(dest: string): LinkModel {
+    return this.queue(dest).decider.model;
+  }
+
+  /** Reads every link's model again (the fault state changed); queued messages keep their times. */
+  remodel(): void {
+    for (const [dest, q] of this.links) q.decider.setModel(this.options.model(dest));
+  }
+
   /** Draws the next message's decisions on the link to `dest` without queueing anything. */
   draw(dest: string): Decision {
     return this.queue(dest).decider.next();

@@ -26,6 +26,7 @@ const node = new AgentNode({
   ...(flags['log-dir'] === undefined ? {} : { logDir: flags['log-dir'] }),
   logLevel: flags['log-level'],
   pretty: flags.pretty,
+  ...(flags['node-id'] === undefined ? {} : { nodeId: flags['node-id'] }),
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -87,6 +87,8 @@ export class PeerMesh {
   private indexOf = new Map<string, number>();
   /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
   private validate = true;
+  /** Peers that were not running at init (this node rejoined while they were down): not waited for. */
+  private down = new Set<string>();
 
   constructor(private readonly options: PeerMeshOptions) {}
 
@@ -116,8 +118,9 @@ export class PeerMesh {
    * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
    * peer is up.
    */
-  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true): Promise<void> {
+  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = []): Promise<void> {
     this.self = self;
+    this.down = new Set(down);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.validate = validate;
     this.peers = new Map(peers.map((p) => [p.id, p]));
@@ -126,7 +129,7 @@ export class PeerMesh {
     });
     for (const { socket, msg } of this.early.splice(0)) this.onHello(socket, msg);
     const selfIndex = nodeIds.indexOf(self);
-    const toDial = peers.filter((p) => nodeIds.indexOf(p.id) > selfIndex);
+    const toDial = peers.filter((p) => nodeIds.indexOf(p.id) > selfIndex && !this.down.has(p.id));
     await Promise.all(toDial.map((p) => this.dialPeer(p)));
     this.checkAllLinked();
     await allLinked;
@@ -158,7 +161,7 @@ export class PeerMesh {
   }
 
   private checkAllLinked(): void {
-    if (this.onAllLinked && [...this.peers.keys()].every((p) => this.links.has(p))) {
+    if (this.onAllLinked && [...this.peers.keys()].every((p) => this.links.get(p)?.open || this.down.has(p))) {
       const done = this.onAllLinked;
       this.onAllLinked = undefined;
       done();
@@ -237,7 +240,7 @@ export class PeerMesh {
     if (!this.peers.has(msg.src)) {
       return this.reject(socket, ErrorCode.unknown_peer, `${msg.src} is not a peer of ${this.self}`, seen);
     }
-    if (this.links.has(msg.src)) {
+    if (this.links.get(msg.src)?.open) {
       return this.reject(socket, ErrorCode.unexpected_message, `a link to ${msg.src} is already open`, seen);
     }
     if ((this.indexOf.get(msg.src) ?? Infinity) > (this.indexOf.get(this.self ?? '') ?? -1)) {
@@ -260,6 +263,24 @@ export class PeerMesh {
       this.options.log.warn({ peer: link.peer, code }, 'disconnect');
       this.options.onLinkDown(link.peer);
     }
+  }
+
+  /**
+   * A peer restarted at `peer.url`: its old link is cut, and this node dials it again when it is
+   * the one that dials (the smaller index); otherwise the peer's hello comes to this node's server.
+   */
+  relink(peer: Peer): void {
+    this.peers.set(peer.id, peer);
+    this.down.delete(peer.id);
+    const old = this.links.get(peer.id);
+    if (old) {
+      this.links.delete(peer.id);
+      this.bySocket.delete(old.socket);
+      old.settle();
+      old.socket.terminate();
+    }
+    if (this.stopping || (this.indexOf.get(peer.id) ?? -1) < (this.indexOf.get(this.self ?? '') ?? Infinity)) return;
+    this.dialPeer(peer).catch((err: unknown) => this.options.log.warn({ err, peer: peer.id }, 'relink_failed'));
   }
 
   /**

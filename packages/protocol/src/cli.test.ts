@@ -38,6 +38,7 @@ describe('parseCli', () => {
     expect(ok([])).toEqual({
       ok: true,
       help: false,
+      given: new Set(),
       value: { nodes: 5, duration: 10_000, host: '127.0.0.1', port: 0, pretty: false },
     });
   });
@@ -73,6 +74,11 @@ describe('parseCli', () => {
 
   it('falls back to the environment for unset flags', () => {
     expect(ok([], { HOST: '0.0.0.0', PORT: '7000' }).value).toMatchObject({ host: '0.0.0.0', port: 7000 });
+  });
+
+  it('names the flags that were given, from argv or the environment, not the defaulted ones', () => {
+    const res = parseCli(['--nodes', '3'], FLAGS, Schema, ENV, { PORT: '7000' });
+    expect(res.ok && [...res.given].sort()).toEqual(['nodes', 'port']);
   });
 
   it('prefers the flag over the environment', () => {

@@ -14,7 +14,8 @@ export interface FlagHelp {
   help: string;
 }
 
-export type CliResult<T> = { ok: true; value: T; help: boolean } | { ok: false; error: string };
+/** `given`: the flags set on the command line or from the environment (not defaulted). */
+export type CliResult<T> = { ok: true; value: T; help: boolean; given: ReadonlySet<string> } | { ok: false; error: string };
 
 /**
  * Parses `argv` against `flags`, fills unset flags from `env` (flag name -> variable name), and
@@ -33,14 +34,14 @@ export function parseCli<S extends z.ZodType>(
   } catch (err) {
     return { ok: false, error: (err as Error).message };
   }
-  if (values.help) return { ok: true, value: undefined as z.infer<S>, help: true };
+  if (values.help) return { ok: true, value: undefined as z.infer<S>, help: true, given: new Set() };
   for (const [flag, variable] of Object.entries(env)) {
     const fromEnv = environment[variable];
     if (values[flag] === undefined && fromEnv !== undefined && fromEnv !== '') values[flag] = fromEnv;
   }
   const parsed = schema.safeParse(values);
   if (!parsed.success) return { ok: false, error: describeIssues(parsed.error) };
-  return { ok: true, value: parsed.data, help: false };
+  return { ok: true, value: parsed.data, help: false, given: new Set(Object.keys(values).filter((k) => values[k] !== undefined)) };
 }
 
 export function formatUsage(command: string, summary: string, help: FlagHelp[]): string {

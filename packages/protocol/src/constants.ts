@@ -57,3 +57,6 @@ export const CONTROL_DIAL_ATTEMPTS = 100;
 
 export const DEFAULT_RUNS_DIR = 'runs';
 export const LATEST_LINK = 'latest';
+
+/** Bytes a link may queue at its sender before new messages are dropped as `overflow` (`--queue`). */
+export const DEFAULT_LINK_QUEUE = '16m';

@@ -16,6 +16,11 @@ export const Register = z.object({
   url: z.string().regex(/^wss?:\/\/.+/, 'url must be a ws:// or wss:// URL'),
   pid: z.number().int().nonnegative(),
   hostname: z.string().max(255),
+  /**
+   * Asks to rejoin a running cluster as this node (a restarted node). Without it, a node that
+   * registers during a run takes the place of the first lost node.
+   */
+  node_id: NodeId.optional(),
 });
 export type Register = z.infer<typeof Register>;
 
@@ -58,6 +63,10 @@ export const Init = z.object({
   traffic: TrafficSettings,
   /** Whether peer messages are checked against their schemas (off only to measure what it costs). */
   validate_peer_messages: z.boolean(),
+  /** 0 for the first process of this node id, then +1 per restart; keeps message ids unique. */
+  incarnation: z.number().int().nonnegative().default(0),
+  /** Peers not running now (a node rejoining while others are down): not waited for. */
+  down: z.array(NodeId).default([]),
 });
 export type Init = z.infer<typeof Init>;
 
@@ -68,6 +77,10 @@ export const Ready = z.object({
   peers: z.array(NodeId),
 });
 export type Ready = z.infer<typeof Ready>;
+
+/** A peer came back under its id at a new address: drop the old link and link again. */
+export const PeerRestarted = z.object({ type: z.literal('peer_restarted'), msg_id: MsgId, peer: Peer });
+export type PeerRestarted = z.infer<typeof PeerRestarted>;
 
 export const Start = z.object({ type: z.literal('start'), msg_id: MsgId });
 export type Start = z.infer<typeof Start>;
@@ -118,6 +131,7 @@ export const COORDINATOR_TO_NODE = {
   init: Init,
   start: Start,
   faults: Faults,
+  peer_restarted: PeerRestarted,
   stop: Stop,
   error: ErrorBody,
 };

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { NodeId } from './envelope.js';
+import { LinkModel } from './link-model.js';
 
 export const PartitionMode = z.enum(['drop', 'hold']);
 export type PartitionMode = z.infer<typeof PartitionMode>;
@@ -19,10 +20,30 @@ export const Partition = z.object({
 });
 export type Partition = z.infer<typeof Partition>;
 
+/**
+ * A change of one directed link's model while the run goes on (a scenario `link` step, the control
+ * API, the loss nemesis), laid over the run's network model until it is healed.
+ */
+export const LinkFault = LinkModel.partial().extend({ name: z.string(), src: NodeId, dest: NodeId });
+export type LinkFault = z.infer<typeof LinkFault>;
+
+/**
+ * What happens to messages sent to a paused (SIGSTOPped) node: `hold` leaves them to the sockets,
+ * as TCP would, so they arrive after the resume (or overflow the sender's queue); `drop` loses
+ * them at the sender with reason `paused`, like a receiver that does not read.
+ */
+export const PauseMode = z.enum(['hold', 'drop']);
+export type PauseMode = z.infer<typeof PauseMode>;
+
+export const PausedNode = z.object({ node: NodeId, mode: PauseMode });
+export type PausedNode = z.infer<typeof PausedNode>;
+
 export const Faults = z.object({
   type: z.literal('faults'),
   msg_id: z.number().int().nonnegative(),
   partitions: z.array(Partition),
+  links: z.array(LinkFault).default([]),
+  paused: z.array(PausedNode).default([]),
 });
 export type Faults = z.infer<typeof Faults>;
 

@@ -31,6 +31,11 @@ export const LinkModel = z.object({
   reorder: Probability,
   /** Bytes per second the link carries, or null for no limit. */
   bandwidth: z.number().positive().nullable(),
+  /**
+   * Bytes the link may hold at its sender (shaper queue, messages a partition holds, socket buffer)
+   * before new messages are dropped with reason `overflow`; null for no limit.
+   */
+  queue: z.number().positive().nullable(),
 });
 export type LinkModel = z.infer<typeof LinkModel>;
 
@@ -74,14 +79,21 @@ export const LossText = z.string().transform((text, ctx): LossModel => {
   return z.NEVER;
 });
 
-/** Bytes per second: `125000`, `64k`, `10m` (k = 1,000, m = 1,000,000); `0` or `none` for no limit. */
-export const BandwidthText = z.string().transform((text, ctx): number | null => {
-  const match = /^(\d+(?:\.\d+)?)([km]?)$/.exec(text);
-  if (text === 'none' || text === '0') return null;
-  if (match) return Number(match[1]) * (match[2] === 'k' ? 1e3 : match[2] === 'm' ? 1e6 : 1);
-  ctx.addIssue({ code: 'custom', message: `bandwidth "${text}" is not bytes per second like 125000, 64k or 10m` });
-  return z.NEVER;
-});
+/** A byte count: `125000`, `64k`, `10m` (k = 1,000, m = 1,000,000); `0` or `none` for no limit. */
+function bytesText(what: string, example: string) {
+  return z.string().transform((text, ctx): number | null => {
+    const match = /^(\d+(?:\.\d+)?)([km]?)$/.exec(text);
+    if (text === 'none' || text === '0') return null;
+    if (match) return Number(match[1]) * (match[2] === 'k' ? 1e3 : match[2] === 'm' ? 1e6 : 1);
+    ctx.addIssue({ code: 'custom', message: `${what} "${text}" is not ${example} like 125000, 64k or 10m` });
+    return z.NEVER;
+  });
+}
+
+/** Bytes per second: `125000`, `64k`, `10m`; `0` or `none` for no limit. */
+export const BandwidthText = bytesText('bandwidth', 'bytes per second');
+/** Bytes a link may queue at its sender: `16m`, `64k`; `0` or `none` for no limit. */
+export const QueueText = bytesText('queue', 'a number of bytes');
 
 const OVERRIDE_FIELDS = {
   delay: DelaySpecText,
@@ -89,6 +101,7 @@ const OVERRIDE_FIELDS = {
   duplicate: ProbabilityText,
   reorder: ProbabilityText,
   bandwidth: BandwidthText,
+  queue: QueueText,
 } as const;
 
 /** `SRC>DEST key=value ...` with keys delay, loss, duplicate, reorder, bandwidth (`--link`). */
@@ -128,6 +141,7 @@ export function describeLinkModel(m: Partial<LinkModel>): string {
     m.duplicate !== undefined && `duplicate=${m.duplicate}`,
     m.reorder !== undefined && `reorder=${m.reorder}`,
     m.bandwidth !== undefined && `bandwidth=${m.bandwidth ?? 'none'}`,
+    m.queue !== undefined && `queue=${m.queue ?? 'none'}`,
   ]
     .filter(Boolean)
     .join(' ');

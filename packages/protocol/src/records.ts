@@ -25,6 +25,10 @@ export const DropReason = z.enum([
   'loss',
   /** A `drop` partition cut its link. */
   'partition',
+  /** Sent to a node paused in `drop` mode. */
+  'paused',
+  /** The link's queue at the sender (shaper, held messages, socket buffer) was over its `queue` limit. */
+  'overflow',
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
