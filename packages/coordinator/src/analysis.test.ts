@@ -199,3 +199,40 @@ describe('analyze: warnings', () => {
     expect(r.warnings).toEqual(['1 messages arrived sooner than their injected delay (clock trouble?)']);
   });
 });
+
+describe('analyze: fault periods', () => {
+  // Fault times count from started_at; sent_at is epoch ms.
+  const t0 = Date.parse('2024-01-01T00:00:00.000Z');
+  const lines = [
+    line('a', 'n0', 'n1', 'delivered', { sent_at: t0 + 500 }),
+    line('b', 'n0', 'n1', 'dropped', { sent_at: t0 + 1500, drop_reason: 'partition' }),
+    line('c', 'n1', 'n0', 'delivered', { sent_at: t0 + 1600, delay_ms: 300 }),
+    line('d', 'n1', 'n0', 'delivered', { sent_at: t0 + 9000 }),
+  ];
+  const faults = [
+    { at_ms: 1000, kind: 'partition', detail: 'p1 (drop): preset halves, 4 directed links cut', name: 'p1' },
+    { at_ms: 2000, kind: 'heal', detail: 'p1', ends: ['p1'] },
+    { at_ms: 8000, kind: 'crash', detail: 'n2: SIGKILL to pid 1', name: 'crash n2' },
+  ];
+  const report = analyze(input([node('n0'), node('n1')], lines, { faults }));
+
+  it('splits the traffic by the periods the faults start and end', () => {
+    expect(Report.safeParse(report).success).toBe(true);
+    expect(report.fault_periods.map((p) => [p.name, p.start_ms, p.end_ms, p.sent, p.delivery_ratio])).toEqual([
+      ['p1', 1000, 2000, 2, 0.5],
+      // Never ended: lasts until the end of the run (elapsed_ms, rounded like the report's).
+      ['crash n2', 8000, 10_123, 1, 1],
+    ]);
+    expect(report.fault_periods[0]).toMatchObject({ kind: 'partition', dropped_by_reason: { partition: 1 }, delay_ms: { p50: 300 }, overhead_ms: { p50: 2 } });
+    expect(report.inside_faults).toMatchObject({ sent: 3, delivered: 2, dropped: 1 });
+    expect(report.outside_faults).toMatchObject({ sent: 1, delivered: 1, delivery_ratio: 1 });
+    expect(report.faults).toEqual(faults);
+  });
+
+  it('puts everything outside when the run had no faults', () => {
+    const r = analyze(input([node('n0'), node('n1')], lines));
+    expect(r.fault_periods).toEqual([]);
+    expect(r.inside_faults).toMatchObject({ sent: 0, delivery_ratio: null });
+    expect(r.outside_faults).toMatchObject({ sent: 4, delivered: 3, dropped: 1, in_flight: 0, delivery_ratio: 0.75 });
+  });
+});

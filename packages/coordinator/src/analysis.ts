@@ -1,36 +1,25 @@
 /**
  * The final analysis: from the joined message lines and what is known of each node, the report
- * with the notebook's summary, exact accounting, per-node counts and latency percentiles.
+ * with the notebook's summary, exact accounting, per-node counts, latency percentiles, and the
+ * traffic inside and outside fault periods.
  */
 import {
   type DropReason,
+  type FaultRecord,
   type MessageLine,
   type NodeCounters,
   type NodeReport,
-  type Percentiles,
   type Report,
   type RunConfig,
 } from '@agentnet/protocol';
+import { faultPeriods } from './fault-periods.js';
+import { percentiles } from './percentiles.js';
+
+export { percentiles };
 
 /** n2 before n10: node ids compare by their number. */
 function idOrder(a: string, b: string): number {
   return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** Nearest-rank percentiles (the value below which q of the samples fall), plus max and mean. */
-export function percentiles(samples: number[]): Percentiles {
-  if (samples.length === 0) return { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] as number;
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return {
-    count: sorted.length,
-    p50: round(at(0.5)),
-    p95: round(at(0.95)),
-    p99: round(at(0.99)),
-    max: round(sorted[sorted.length - 1] as number),
-    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length),
-  };
 }
 
 export interface NodeFacts {
@@ -54,7 +43,7 @@ export interface AnalysisInput {
   nodes: NodeFacts[];
   lines: MessageLine[];
   anomalies: string[];
-  faults: Report['faults'];
+  faults: FaultRecord[];
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -145,6 +134,7 @@ export function analyze(input: AnalysisInput): Report {
     delay_ms: percentiles(delivered.map((m) => m.delay_ms)),
     overhead_ms: percentiles(delivered.map((m) => (m.latency_ms as number) - m.delay_ms)),
     faults: input.faults,
+    ...faultPeriods({ faults: input.faults, startedAtMs: Date.parse(input.startedAt), elapsedMs: Math.round(input.elapsedMs), lines }),
     warnings,
   };
 }

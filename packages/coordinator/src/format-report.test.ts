@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Percentiles, Report } from '@agentnet/protocol';
+import type { FaultPeriod, PeriodStats, Percentiles, Report } from '@agentnet/protocol';
 import { formatReport } from './format-report.js';
 
 const NO_SAMPLES: Percentiles = { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
+
+function stats(sent: number, delivered: number, latency: Percentiles = NO_SAMPLES, delay: Percentiles = NO_SAMPLES, overhead: Percentiles = NO_SAMPLES): PeriodStats {
+  return { sent, delivered, dropped: sent - delivered, in_flight: 0, delivery_ratio: sent === 0 ? null : delivered / sent, dropped_by_reason: {}, latency_ms: latency, delay_ms: delay, overhead_ms: overhead };
+}
+const pct = (p50: number, p99: number, count = 10): Percentiles => ({ count, p50, p95: p99, p99, max: p99, mean: p50 });
 
 function report(overrides: Partial<Report> = {}): Report {
   const base: Report = {
@@ -29,6 +34,9 @@ function report(overrides: Partial<Report> = {}): Report {
     delay_ms: { count: 14, p50: 100, p95: 147, p99: 148, max: 148, mean: 99 },
     overhead_ms: { count: 14, p50: 1.25, p95: 1.5, p99: 1.9, max: 1.9, mean: 1.3 },
     faults: [],
+    fault_periods: [],
+    inside_faults: stats(0, 0),
+    outside_faults: stats(17, 14),
     warnings: [],
   };
   return { ...base, ...overrides };
@@ -123,5 +131,67 @@ describe('formatReport: interruptions and warnings', () => {
     const r = report();
     r.per_node[1] = { ...r.per_node[1]!, status: 'lost', lost: { at_ms: 10, reason: 'x' } };
     expect(linesOf(r).find((l) => l.startsWith('n1'))?.split(/\s+/).at(-1)).toBe('lost');
+  });
+});
+
+describe('formatReport: fault periods', () => {
+  const period = (name: string, kind: string, start_ms: number, end_ms: number, s: PeriodStats): FaultPeriod => ({ name, kind, detail: `${name}: ...`, start_ms, end_ms, ...s });
+  const withFaults = report({
+    faults: [
+      { at_ms: 1000, kind: 'partition', detail: 'p1 (drop)', name: 'p1' },
+      { at_ms: 3000, kind: 'heal', detail: 'p1', ends: ['p1'] },
+      { at_ms: 5000, kind: 'pause', detail: 'n2: SIGSTOP to pid 103', name: 'pause n2' },
+    ],
+    fault_periods: [
+      period('p1', 'partition', 1000, 3000, stats(8, 2, pct(101.25, 148.5), pct(99, 147), pct(2.25, 3))),
+      period('pause n2', 'pause', 5000, 10_250, stats(6, 0)),
+    ],
+    inside_faults: stats(14, 2, pct(101.25, 148.5), pct(99, 147), pct(2.25, 3)),
+    outside_faults: stats(3, 3, pct(90, 120), pct(88, 118), pct(1.5, 2)),
+  });
+
+  it('prints nothing about fault periods for a run without faults', () => {
+    const text = formatReport(report());
+    expect(text).not.toContain('fault periods');
+    expect(text).not.toContain('inside faults');
+  });
+
+  it('prints a row per period and one each for inside and outside faults', () => {
+    const lines = linesOf(withFaults);
+    const header = lines.findIndex((l) => l.startsWith('fault periods'));
+    expect(header).toBeGreaterThan(0);
+    expect(lines[header - 1]).toBe('');
+    const rows = lines.slice(header, header + 5);
+    // Cells hold spaces (`pause n2`, `p50/p99`), so split on the gaps of two or more.
+    const cells = rows.map((r) => r.split(/ {2,}/));
+    expect(cells).toEqual([
+      ['fault periods', 'kind', 'from-to s', 'sent', 'delivered', 'latency p50/p99', 'injected p50', 'overhead p50'],
+      ['p1', 'partition', '1.00-3.00', '8', '25.0%', '101.3/148.5', '99.0', '2.3'],
+      ['pause n2', 'pause', '5.00-10.25', '6', '0.0%', '-', '-', '-'],
+      ['inside faults', '14', '14.3%', '101.3/148.5', '99.0', '2.3'],
+      ['outside faults', '3', '100.0%', '90.0/120.0', '88.0', '1.5'],
+    ]);
+    expect(lines[header + 5]).not.toMatch(/^(inside|outside)/);
+  });
+
+  it('aligns every column of the table', () => {
+    const lines = linesOf(withFaults);
+    const header = lines.findIndex((l) => l.startsWith('fault periods'));
+    const rows = lines.slice(header, header + 5);
+    // Where each cell starts: after the line start or a gap of two spaces (`pause n2` is one cell).
+    const starts = rows.map((r) => [...r.matchAll(/(?<=^| {2})\S/g)].map((m) => m.index));
+    expect(starts[0]).toHaveLength(8);
+    expect(starts[1]).toEqual(starts[0]);
+    expect(starts[2]).toEqual(starts[0]);
+    // Inside and outside leave kind and from-to empty; their numbers sit under the same headers.
+    const without = (xs: (number | undefined)[] | undefined) => xs?.filter((_, i) => i !== 1 && i !== 2);
+    expect(starts[3]).toEqual(without(starts[0]));
+    expect(starts[4]).toEqual(without(starts[0]));
+  });
+
+  it('shows "-" for a delivery ratio of nothing sent', () => {
+    const r = report({ ...withFaults, inside_faults: stats(0, 0) });
+    const inside = linesOf(r).find((l) => l.startsWith('inside faults'));
+    expect(inside?.split(/ {2,}/)).toEqual(['inside faults', '0', '-', '-', '-', '-']);
   });
 });

@@ -1,15 +1,38 @@
 /** The report as a person reads it at the end of a run. */
-import type { Percentiles, Report } from '@agentnet/protocol';
+import type { PeriodStats, Percentiles, Report } from '@agentnet/protocol';
+
+const one = (x: number | null) => (x === null ? '-' : x.toFixed(1));
+const secs = (at_ms: number) => (at_ms / 1000).toFixed(2);
 
 function ms(p: Percentiles): string {
   if (p.count === 0) return 'no samples';
-  const f = (x: number | null) => (x === null ? '-' : x.toFixed(1));
-  return `p50 ${f(p.p50)}  p95 ${f(p.p95)}  p99 ${f(p.p99)}  max ${f(p.max)}  (n=${p.count})`;
+  return `p50 ${one(p.p50)}  p95 ${one(p.p95)}  p99 ${one(p.p99)}  max ${one(p.max)}  (n=${p.count})`;
 }
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
+}
+
+/** The columns after name, kind and time of one row of the fault-period table. */
+function periodCells(s: PeriodStats): string[] {
+  const delivery = s.delivery_ratio === null ? '-' : `${(s.delivery_ratio * 100).toFixed(1)}%`;
+  const latency = s.latency_ms.count === 0 ? '-' : `${one(s.latency_ms.p50)}/${one(s.latency_ms.p99)}`;
+  return [String(s.sent), delivery, latency, one(s.delay_ms.p50), one(s.overhead_ms.p50)];
+}
+
+/** Traffic by fault period, then inside versus outside all of them; nothing for a run without faults. */
+function faultTable(report: Report): string[] {
+  if (report.fault_periods.length === 0) return [];
+  return [
+    '',
+    ...table([
+      ['fault periods', 'kind', 'from-to s', 'sent', 'delivered', 'latency p50/p99', 'injected p50', 'overhead p50'],
+      ...report.fault_periods.map((p) => [p.name, p.kind, `${secs(p.start_ms)}-${secs(p.end_ms)}`, ...periodCells(p)]),
+      ['inside faults', '', '', ...periodCells(report.inside_faults)],
+      ['outside faults', '', '', ...periodCells(report.outside_faults)],
+    ]),
+  ];
 }
 
 export function formatReport(report: Report): string {
@@ -33,7 +56,8 @@ export function formatReport(report: Report): string {
     `injected delay ms:      ${ms(report.delay_ms)}`,
     `overhead ms:            ${ms(report.overhead_ms)}`,
   ];
-  for (const f of report.faults) lines.push(`fault at ${(f.at_ms / 1000).toFixed(2)} s: ${f.kind} ${f.detail}`);
+  for (const f of report.faults) lines.push(`fault at ${secs(f.at_ms)} s: ${f.kind} ${f.detail}`);
+  lines.push(...faultTable(report));
   if (report.interrupted) lines.push('', 'INTERRUPTED: this is a partial report of what was collected before the stop.');
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(

@@ -15,6 +15,52 @@ export const Percentiles = z.object({
 });
 export type Percentiles = z.infer<typeof Percentiles>;
 
+/**
+ * Traffic of the messages sent within some stretch of the run, counted by the time they were sent
+ * (a message sent during a partition and dropped or delivered after its heal belongs to it).
+ */
+export const PeriodStats = z.object({
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  dropped: z.number().int(),
+  in_flight: z.number().int(),
+  /** delivered / sent, rounded to 0.0001; null when nothing was sent. */
+  delivery_ratio: z.number().nullable(),
+  dropped_by_reason: z.partialRecord(DropReason, z.number().int()),
+  /** Observed latency of the delivered ones. */
+  latency_ms: Percentiles,
+  /** Injected delay of the same delivered messages. */
+  delay_ms: Percentiles,
+  /** latency - injected delay, per message. */
+  overhead_ms: Percentiles,
+});
+export type PeriodStats = z.infer<typeof PeriodStats>;
+
+/** One step of the fault timeline as the report lists it. */
+export const FaultRecord = z.object({
+  /** ms since start. */
+  at_ms: z.number(),
+  /** partition, link, pause, crash, stop start periods; heal, resume, restart, reset end them. */
+  kind: z.string(),
+  detail: z.string(),
+  /** Set when the step starts a fault period: the period's name, e.g. `p1`, `pause n2`. */
+  name: z.string().optional(),
+  /** Set when the step ends fault periods: the names of those it ends. */
+  ends: z.array(z.string()).optional(),
+});
+export type FaultRecord = z.infer<typeof FaultRecord>;
+
+/** A fault from the step that started it to the one that ended it (or the end of the run). */
+export const FaultPeriod = PeriodStats.extend({
+  name: z.string(),
+  kind: z.string(),
+  detail: z.string(),
+  /** ms since start; the period holds the messages sent in [start_ms, end_ms). */
+  start_ms: z.number(),
+  end_ms: z.number(),
+});
+export type FaultPeriod = z.infer<typeof FaultPeriod>;
+
 export const NodeStatus = z.enum(['ok', 'lost']);
 
 export const NodeReport = z.object({
@@ -102,8 +148,14 @@ export const Report = z.object({
   delay_ms: Percentiles,
   /** latency - injected delay: what sockets and processes add, plus any FIFO hold behind a slower predecessor. */
   overhead_ms: Percentiles,
-  /** Faults applied during the run, in order: ms since start, kind (partition, heal), what. */
-  faults: z.array(z.object({ at_ms: z.number(), kind: z.string(), detail: z.string() })),
+  /** Faults applied during the run, in order. */
+  faults: z.array(FaultRecord),
+  /** Per fault period, in the order they started: the traffic sent while it was active. */
+  fault_periods: z.array(FaultPeriod),
+  /** Traffic sent while at least one fault period was active (each message once). */
+  inside_faults: PeriodStats,
+  /** Traffic sent while no fault period was active. */
+  outside_faults: PeriodStats,
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
 });
