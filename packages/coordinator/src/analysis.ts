@@ -29,6 +29,11 @@ export interface NodeFacts {
   hostname: string;
   lost: { at_ms: number; reason: string } | null;
   reported: NodeCounters | null;
+  /** Earlier processes of a restarted node. */
+  restarts?: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
+  /** The last process's incarnation, and when it joined (epoch ms): its own counters cover only what came after. */
+  incarnation?: number;
+  rejoinedAt?: number;
 }
 
 export interface AnalysisInput {
@@ -53,6 +58,12 @@ export function analyze(input: AnalysisInput): Report {
   for (const m of lines) if (m.drop_reason) droppedByReason[m.drop_reason] = (droppedByReason[m.drop_reason] ?? 0) + 1;
 
   const delivered = lines.filter((m) => m.status === 'delivered');
+  // A restarted node's counters are its last process's: compare them with that process's messages.
+  const ownSent = (n: NodeFacts) => {
+    const prefix = `${n.id}.${n.incarnation}-`;
+    return (m: MessageLine) => m.src === n.id && (!n.incarnation || m.id.startsWith(prefix));
+  };
+  const ownReceived = (n: NodeFacts) => (m: MessageLine) => m.dest === n.id && m.status === 'delivered' && (m.received_at as number) >= (n.rejoinedAt ?? 0);
   const perNode: NodeReport[] = nodes.map((n) => ({
     id: n.id,
     pid: n.pid,
@@ -64,8 +75,11 @@ export function analyze(input: AnalysisInput): Report {
     received: count((m) => m.dest === n.id && m.status === 'delivered'),
     dropped: count((m) => m.src === n.id && m.status === 'dropped'),
     in_flight: count((m) => m.src === n.id && m.status === 'in_flight'),
+    incarnation: n.incarnation ?? 0,
+    restarts: n.restarts ?? [],
     reported: n.reported,
   }));
+  const facts = new Map(nodes.map((n) => [n.id, n]));
 
   const links = new Map<string, MessageLine[]>();
   for (const m of lines) {
@@ -89,11 +103,14 @@ export function analyze(input: AnalysisInput): Report {
   const warnings = [...input.anomalies];
   for (const n of perNode) {
     if (n.lost) warnings.push(`${n.id} was lost at ${Math.round(n.lost.at_ms)} ms: ${n.lost.reason}`);
-    if (n.reported && n.reported.sent !== n.sent) {
-      warnings.push(`${n.id} reported ${n.reported.sent} sent, the journal holds ${n.sent}`);
+    const f = facts.get(n.id) as NodeFacts;
+    const [sent, received] = n.incarnation === 0 ? [n.sent, n.received] : [count(ownSent(f)), count(ownReceived(f))];
+    const which = n.incarnation === 0 ? '' : ` (its process since the last restart)`;
+    if (n.reported && n.reported.sent !== sent) {
+      warnings.push(`${n.id} reported ${n.reported.sent} sent, the journal holds ${sent}${which}`);
     }
-    if (n.reported && n.reported.received !== n.received) {
-      warnings.push(`${n.id} reported ${n.reported.received} received, the journal holds ${n.received}`);
+    if (n.reported && n.reported.received !== received) {
+      warnings.push(`${n.id} reported ${n.reported.received} received, the journal holds ${received}${which}`);
     }
   }
   // The shaper never releases a message early, so only a clock step between processes shows here.

@@ -15,7 +15,6 @@ import {
   type MsgIds,
   type Logger,
   type MessageLine,
-  type NodeCounters,
   type NodeToCoordinator,
   type NetworkModel,
   type Register,
@@ -23,13 +22,14 @@ import {
   type Typed,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
+import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
 import { Ledger } from './ledger.js';
 import { FaultError, SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
 import { FaultTimeline } from './fault-timeline.js';
 import { runConfigOf } from './run-config.js';
 import type { ScenarioFile } from './scenario.js';
-import { analyze, type NodeFacts } from './analysis.js';
+import { analyze } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import type { RunFlags } from './cli-options.js';
 import type { RunDir } from './run-dir.js';
@@ -58,33 +58,11 @@ export interface RunOutcome {
   error?: string;
 }
 
-interface NodeEntry {
-  id: string;
-  conn: ControlConnection;
-  url: string;
-  pid: number;
-  hostname: string;
-  state: 'registered' | 'ready' | 'stopped' | 'lost';
-  lost: { at_ms: number; reason: string } | null;
-  counters: NodeCounters | null;
-  /** Why the node will be lost, when the coordinator itself caused it (a scenario crash). */
-  lostReason?: string;
-  /** 0 for the first process, +1 per restart. */
-  incarnation: number;
-  /** Earlier processes of this node and how each ended. */
-  restarts: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
-  /** Epoch ms of the latest rejoin: undelivered messages sent to it before then died with the old process. */
-  rejoinedAt: number;
-  /** Start a new process as soon as this one is lost (a restart of a running node). */
-  respawnOnLoss?: boolean;
-}
-
 type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
 
 export class Coordinator {
   private phase: Phase = 'registering';
-  private readonly entries: NodeEntry[] = [];
-  private readonly byId = new Map<string, NodeEntry>();
+  private readonly nodes = new NodeTable();
   private readonly ledger = new Ledger();
   private server: ControlServer | undefined;
   private startedAtMs = 0;
@@ -99,7 +77,7 @@ export class Coordinator {
   constructor(private readonly options: CoordinatorOptions) {
     this.timeline = new FaultTimeline(options.scenario, {
       nodes: () =>
-        this.entries.map((e) => ({
+        this.nodes.all.map((e) => ({
           id: e.id,
           pid: e.pid,
           hostname: e.hostname,
@@ -140,9 +118,9 @@ export class Coordinator {
     const { flags } = this.options;
     const ids = nodeIds(flags.nodes);
 
-    let r = await this.conditions.waitFor(() => this.entries.length === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
+    let r = await this.conditions.waitFor(() => this.nodes.size === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
     if (r === 'timeout') {
-      return this.fail(`only ${this.entries.length} of ${flags.nodes} nodes registered within ${flags['register-timeout']} ms (coordinator at ${url})`);
+      return this.fail(`only ${this.nodes.size} of ${flags.nodes} nodes registered within ${flags['register-timeout']} ms (coordinator at ${url})`);
     }
     if (this.setupFailure) return this.fail(this.setupFailure);
 
@@ -150,10 +128,10 @@ export class Coordinator {
       this.phase = 'connecting';
       const peers = fullMeshPeers(ids);
       this.peerIds = peers;
-      for (const entry of this.entries) this.sendInit(entry);
-      r = await this.conditions.waitFor(() => this.entries.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
+      for (const entry of this.nodes.all) this.sendInit(entry);
+      r = await this.conditions.waitFor(() => this.nodes.all.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
       if (r === 'timeout') {
-        const late = this.entries.filter((e) => e.state !== 'ready').map((e) => e.id);
+        const late = this.nodes.all.filter((e) => e.state !== 'ready').map((e) => e.id);
         return this.fail(`${late.join(', ')} did not link to all their peers within ${flags['ready-timeout']} ms`);
       }
       if (this.setupFailure) return this.fail(this.setupFailure);
@@ -163,11 +141,11 @@ export class Coordinator {
     if (r === 'ok') {
       this.phase = 'running';
       this.startedAtMs = performance.now();
-      for (const entry of this.entries) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
-      this.log.info({ nodes: this.entries.length, duration_ms: flags.duration }, 'start');
+      for (const entry of this.nodes.all) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
+      this.log.info({ nodes: this.nodes.size, duration_ms: flags.duration }, 'start');
       this.timeline.start();
       // Runs for the duration, unless interrupted or every node has already gone.
-      r = await this.conditions.waitFor(() => this.allFinished(), flags.duration, signal);
+      r = await this.conditions.waitFor(() => this.nodes.allFinished(), flags.duration, signal);
     }
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
@@ -177,7 +155,7 @@ export class Coordinator {
   private sendInit(entry: NodeEntry): void {
     const { flags } = this.options;
     const peerIds = this.peerIds.get(entry.id) ?? [];
-    const down = peerIds.filter((id) => !this.running(this.entry(id)));
+    const down = peerIds.filter((id) => !isRunning(this.entry(id)));
     this.server?.send(entry.conn, {
       type: 'init',
       msg_id: this.msgId++,
@@ -193,10 +171,6 @@ export class Coordinator {
     this.log.info({ node_id: entry.id, peers: peerIds.length, incarnation: entry.incarnation, down }, 'init');
   }
 
-  private running(entry: NodeEntry | undefined): boolean {
-    return entry?.state === 'registered' || entry?.state === 'ready';
-  }
-
   /**
    * A restart: a running node is killed first and started again once its loss is seen; a lost one
    * is started now. The new process registers with the node's id and rejoins (`rejoin`).
@@ -206,7 +180,7 @@ export class Coordinator {
     if (!entry) throw new FaultError(`unknown node ${id}`);
     if (this.phase !== 'running') throw new FaultError(`nodes restart only while the run is running (it is ${this.phase})`);
     const how = this.options.spawnNode ? 'starting it again' : 'waiting for it to register again (no launcher here starts processes)';
-    if (this.running(entry)) {
+    if (isRunning(entry)) {
       if (entry.hostname !== hostname()) throw new FaultError(`${id} runs on ${entry.hostname}, not on this host, so it cannot be killed`);
       entry.lostReason = 'killed for a restart (SIGKILL)';
       entry.respawnOnLoss = true;
@@ -229,58 +203,44 @@ export class Coordinator {
   private rejoin(conn: ControlConnection, body: Register, seen: { src: string; type: string; msg_id?: number }): void {
     const server = this.server;
     if (!server) return;
-    const gone = (e: NodeEntry) => e.state === 'lost' || e.state === 'stopped';
-    const entry = body.node_id === undefined ? this.entries.find(gone) : this.entry(body.node_id);
-    if (!entry || !gone(entry)) {
-      const why = body.node_id === undefined ? 'no node is lost' : !entry ? `there is no node ${body.node_id}` : `${body.node_id} is still running`;
-      return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${why}`, seen);
-    }
-    const previous = { pid: entry.pid, lost: entry.lost?.reason ?? 'stopped' };
-    conn.nodeId = entry.id;
-    Object.assign(entry, { conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: entry.incarnation + 1, rejoinedAt: Date.now() });
-    entry.restarts.push({ at_ms: Math.round(this.elapsed()), pid: body.pid, previous_pid: previous.pid, previous_lost: previous.lost });
-    delete entry.lostReason;
-    delete entry.respawnOnLoss;
+    const target = this.nodes.rejoinTarget(body.node_id);
+    if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen);
+    const { entry } = target;
+    const previousPid = this.nodes.replaceProcess(entry, conn, body, Math.round(this.elapsed()));
     server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.options.run.id, run_dir: this.options.run.path });
-    this.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previous.pid, incarnation: entry.incarnation }, 'rejoin');
+    this.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
     for (const peerId of this.peerIds.get(entry.id) ?? []) {
       const peer = this.entry(peerId);
-      if (peer && this.running(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.msgId++, peer: { id: entry.id, url: body.url } });
+      if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.msgId++, peer: { id: entry.id, url: body.url } });
     }
     this.sendInit(entry);
     this.conditions.changed();
   }
 
   private entry(id: string): NodeEntry | undefined {
-    return this.byId.get(id);
-  }
-
-  /** Every node has sent its final flush or is lost: nothing more will come. */
-  private allFinished(): boolean {
-    return this.entries.every((e) => e.state === 'stopped' || e.state === 'lost');
+    return this.nodes.get(id);
   }
 
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
     this.timeline.stop();
     this.phase = 'stopping';
-    const live = this.entries.filter((e) => e.state === 'registered' || e.state === 'ready');
+    const live = this.nodes.live();
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
     this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
-    const n = this.entries.length;
+    const n = this.nodes.size;
     const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + n * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
-    const r = await this.conditions.waitFor(() => this.allFinished(), windowMs);
+    const r = await this.conditions.waitFor(() => this.nodes.allFinished(), windowMs);
     if (r === 'timeout') {
-      for (const e of this.entries) if (e.state !== 'stopped' && e.state !== 'lost') this.markLost(e, `no final flush within ${windowMs} ms of stop`);
+      for (const e of this.nodes.live()) this.markLost(e, `no final flush within ${windowMs} ms of stop`);
     }
   }
 
   private finish(startedAt: Date, interrupted: boolean): Omit<RunOutcome, 'exitCode'> {
     this.phase = 'done';
     const { flags, run } = this.options;
-    const lost = new Set(this.entries.filter((e) => e.state === 'lost').map((e) => e.id));
-    const lines = this.ledger.lines(lost, new Map(this.entries.filter((e) => e.incarnation > 0).map((e) => [e.id, e.rejoinedAt])));
-    const nodes: NodeFacts[] = this.entries.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters, restarts: e.restarts }));
+    const lines = this.ledger.lines(this.nodes.lostIds(), this.nodes.rejoinTimes());
+    const nodes = this.nodes.facts();
     const report = analyze({
       runId: run.id,
       runDir: run.path,
@@ -301,7 +261,7 @@ export class Coordinator {
 
   private fail(error: string): RunOutcome {
     this.log.error({ err: new SetupError(error) }, 'setup_failed');
-    for (const e of this.entries) if (e.state !== 'lost') this.server?.send(e.conn, { type: 'stop', msg_id: this.msgId++, reason: error });
+    for (const e of this.nodes.all) if (e.state !== 'lost') this.server?.send(e.conn, { type: 'stop', msg_id: this.msgId++, reason: error });
     this.phase = 'done';
     return { exitCode: 1, error };
   }
@@ -341,19 +301,16 @@ export class Coordinator {
       if (body.node_id !== undefined) {
         return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.phase}`, seen);
       }
-      if (this.entries.length >= this.options.flags.nodes) {
+      if (this.nodes.size >= this.options.flags.nodes) {
         return server.reject(conn, ErrorCode.cluster_full, `the run already has its ${this.options.flags.nodes} nodes`, seen);
       }
       if (this.phase !== 'registering') {
         return server.reject(conn, ErrorCode.unexpected_message, `registration is closed: the run is ${this.phase}`, seen);
       }
-      const id = `n${this.entries.length}`;
+      const { id } = this.nodes.add(conn, body);
       conn.nodeId = id;
-      const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
-      this.entries.push(entry);
-      this.byId.set(id, entry);
       server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
-      this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.entries.length, of: this.options.flags.nodes }, 'register');
+      this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.nodes.size, of: this.options.flags.nodes }, 'register');
       return this.conditions.changed();
     }
     const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);

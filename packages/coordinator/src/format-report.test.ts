@@ -26,9 +26,9 @@ function report(overrides: Partial<Report> = {}): Report {
     links: [],
     summary: { total_exchanged: 14, average_per_node: 4.67, most_received: { id: 'n2', count: 6 } },
     per_node: [
-      { id: 'n0', pid: 101, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 3, dropped: 0, in_flight: 1, reported: null },
-      { id: 'n1', pid: 102, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 5, received: 5, dropped: 0, in_flight: 1, reported: null },
-      { id: 'n2', pid: 10333, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 6, dropped: 0, in_flight: 1, reported: null },
+      { id: 'n0', pid: 101, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 3, dropped: 0, in_flight: 1, incarnation: 0, restarts: [], reported: null },
+      { id: 'n1', pid: 102, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 5, received: 5, dropped: 0, in_flight: 1, incarnation: 0, restarts: [], reported: null },
+      { id: 'n2', pid: 10333, url: 'ws://x', hostname: 'h', status: 'ok', lost: null, sent: 6, received: 6, dropped: 0, in_flight: 1, incarnation: 0, restarts: [], reported: null },
     ],
     latency_ms: { count: 14, p50: 101.25, p95: 148.5, p99: 149.9, max: 149.9, mean: 100 },
     delay_ms: { count: 14, p50: 100, p95: 147, p99: 148, max: 148, mean: 99 },
@@ -131,6 +131,12 @@ describe('formatReport: interruptions and warnings', () => {
     const r = report();
     r.per_node[1] = { ...r.per_node[1]!, status: 'lost', lost: { at_ms: 10, reason: 'x' } };
     expect(linesOf(r).find((l) => l.startsWith('n1'))?.split(/\s+/).at(-1)).toBe('lost');
+  });
+
+  it('says how often a node was restarted', () => {
+    const r = report();
+    r.per_node[2] = { ...r.per_node[2]!, incarnation: 2, restarts: [1, 2].map((i) => ({ at_ms: i * 1000, pid: 200 + i, previous_pid: 199 + i, previous_lost: 'x' })) };
+    expect(linesOf(r).find((l) => l.startsWith('n2'))).toMatch(/ok, restarted 2x$/);
   });
 });
 

@@ -46,7 +46,7 @@ export function formatReport(report: Report): string {
     '',
     ...table([
       ['node', 'pid', 'sent', 'received', 'dropped', 'in_flight', 'status'],
-      ...report.per_node.map((n) => [n.id, String(n.pid), String(n.sent), String(n.received), String(n.dropped), String(n.in_flight), n.status]),
+      ...report.per_node.map((n) => [n.id, String(n.pid), String(n.sent), String(n.received), String(n.dropped), String(n.in_flight), n.restarts.length > 0 ? `${n.status}, restarted ${n.restarts.length}x` : n.status]),
     ]),
     '',
     `accounting: sent ${t.sent} = delivered ${t.delivered} + dropped ${t.dropped} + in flight ${t.in_flight}` +

@@ -76,7 +76,11 @@ export const NodeReport = z.object({
   received: z.number().int(),
   dropped: z.number().int(),
   in_flight: z.number().int(),
-  /** The node's own final counters, null when it never sent its final flush (lost). */
+  /** Processes this node has had: 0 for the first, +1 per restart. */
+  incarnation: z.number().int().nonnegative(),
+  /** Each restart: when (ms since start) the new process joined, its pid, and how the old one ended. */
+  restarts: z.array(z.object({ at_ms: z.number(), pid: z.number().int(), previous_pid: z.number().int(), previous_lost: z.string() })),
+  /** The node's own final counters (of its last process), null when it never sent its final flush (lost). */
   reported: z
     .object({ sent: z.number(), received: z.number(), dropped: z.number(), in_flight: z.number() })
     .nullable(),
