@@ -33,7 +33,7 @@ describe('node faults', () => {
 
     const byId = new Map(report.per_node.map((n) => [n.id, n]));
     expect(byId.get('n2')?.status).toBe('lost');
-    expect(byId.get('n2')?.lost?.reason).toBe('crashed by the scenario (SIGKILL)');
+    expect(byId.get('n2')?.lost?.reason).toBe('crashed by a fault (SIGKILL)');
     // What others sent n2 after its crash was dropped, never silently lost.
     const afterCrash = messages.filter((m) => m.dest === 'n2' && m.sent_at > faultAt('crash') + 50);
     expect(afterCrash.length).toBeGreaterThan(5);

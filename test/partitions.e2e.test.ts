@@ -76,4 +76,31 @@ describe('partitions', () => {
     expect(report.rerun).toContain('--nemesis partition,pause --nemesis-interval 700ms');
     expect(report.per_node.every((n) => n.status === 'ok')).toBe(true);
   });
+
+  it('the nemesis crashes and restarts nodes and makes links lossy, each for half an interval', async () => {
+    // Seed 33 draws: crash n0 at 800 ms (restart at 1200), loss on n2's links at 1600 ms (healed
+    // at 2000), loss on n0's links at 2400 ms (healed at 2800).
+    const run = startCluster(['--nodes', '4', '--duration', '3500ms', '--interval', '10:20', '--seed', '33', '--nemesis', 'crash,loss', '--nemesis-interval', '800ms']);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(accountingHolds(report, messages)).toBe(true);
+    expect(report.warnings).toEqual([]);
+    expect(report.faults.map((f) => f.kind)).toEqual(['crash', 'restart', 'link', 'heal', 'link', 'heal']);
+    const n0 = report.per_node.find((n) => n.id === 'n0');
+    expect([n0?.status, n0?.incarnation]).toEqual(['ok', 1]);
+
+    const faults = readLogLines(run.coordinatorLog).filter((l) => l.msg === 'fault');
+    const timeOf = (kind: string, nth: number) => faults.filter((l) => l.kind === kind)[nth]?.time as number;
+    const lossy = [
+      { node: 'n2', from: timeOf('link', 0), to: timeOf('heal', 0) },
+      { node: 'n0', from: timeOf('link', 1), to: timeOf('heal', 1) },
+    ];
+    const lost = messages.filter((m) => m.drop_reason === 'loss');
+    expect(lost.length).toBeGreaterThan(5);
+    // Loss only on the drawn node's links, only during its period.
+    const explained = (m: (typeof messages)[number]) => lossy.some((p) => (m.src === p.node || m.dest === p.node) && m.sent_at >= p.from - 5 && m.sent_at <= p.to + 5);
+    expect(lost.filter((m) => !explained(m))).toEqual([]);
+  });
 });

@@ -36,7 +36,7 @@ export function startCluster(args: string[]): ClusterRun {
     pids: () => {
       const lines = readLogLines(coordinatorLog);
       const coordinator = lines.find((l) => l.msg === 'listening')?.pid as number | undefined;
-      const nodes = lines.filter((l) => l.msg === 'register').map((l) => l.node_pid as number);
+      const nodes = lines.filter((l) => l.msg === 'register' || l.msg === 'rejoin').map((l) => l.node_pid as number);
       return coordinator === undefined ? nodes : [coordinator, ...nodes];
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),

@@ -25,10 +25,12 @@ export const NemesisText = z.string().transform((text, ctx): Array<(typeof NEMES
 
 const PRESETS = ['halves', 'majority', 'isolate', 'bridge', 'ring'] as const;
 
-/** The nemesis's steps for a run of `durationMs` over `ids`, every `intervalMs` from the first. */
+/** The nemesis's steps for a run of `durationMs` over `ids`, every `intervalMs` from the first, each ended before the run ends. */
 export function nemesisSteps(kinds: readonly (typeof NEMESIS_KINDS)[number][], intervalMs: number, durationMs: number, ids: readonly string[], seed: number): Step[] {
   const steps: Step[] = [];
-  for (let k = 0, at = intervalMs; at < durationMs && kinds.length > 0; k++, at += intervalMs) {
+  // A fault is drawn only when its end still falls inside the run: a crash with no restart, or a
+  // partition nobody heals, would outlast the run's own measurements.
+  for (let k = 0, at = intervalMs; at + Math.floor(intervalMs / 2) < durationMs && kinds.length > 0; k++, at += intervalMs) {
     const rng = keyedRng(seed, 'nemesis', k);
     const kind = kinds[rng.int(kinds.length)];
     const node = ids[rng.int(ids.length)] as string;

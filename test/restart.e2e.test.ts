@@ -1,0 +1,65 @@
+/**
+ * Restart, end to end with real processes: a crashed node comes back under its id (a new process,
+ * init again, its peers link to it), a running node restarted is killed and comes back, the run
+ * completes, and every message is accounted across the processes of a node.
+ */
+import { describe, expect, it } from 'vitest';
+import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
+
+const startCluster = useClusters();
+
+describe('restart', () => {
+  it('brings a crashed node and a running node back under their ids, and they rejoin the traffic', async () => {
+    const file = scenarioFile(`timeline:
+  - { at: 600ms, crash: n2 }
+  - { at: 1400ms, restart: n2 }
+  - { at: 2200ms, restart: n1 }
+`);
+    const run = startCluster(['--nodes', '4', '--duration', '4s', '--interval', '20:40', '--seed', '43', '--scenario', file]);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(accountingHolds(report, messages)).toBe(true);
+    expect(report.warnings).toEqual([]);
+    expect(report.faults.map((f) => [f.kind, f.name ?? null, f.ends ?? null])).toEqual([
+      ['crash', 'crash n2', null],
+      ['restart', null, ['crash n2']],
+      ['restart', null, null],
+    ]);
+
+    const log = readLogLines(run.coordinatorLog);
+    const firstPid = (id: string) => log.find((l) => l.msg === 'register' && l.node_id === id)?.node_pid;
+    const byId = new Map(report.per_node.map((n) => [n.id, n]));
+    for (const id of ['n1', 'n2']) {
+      const node = byId.get(id);
+      expect(node?.status, id).toBe('ok');
+      expect(node?.incarnation, id).toBe(1);
+      expect(node?.restarts[0]?.previous_pid, id).toBe(firstPid(id));
+      expect(node?.pid, id).not.toBe(firstPid(id));
+      // The new process sent its own final flush.
+      expect(node?.reported, id).not.toBeNull();
+    }
+    expect(byId.get('n2')?.restarts[0]?.previous_lost).toBe('crashed by a fault (SIGKILL)');
+    expect(byId.get('n1')?.restarts[0]?.previous_lost).toBe('killed for a restart (SIGKILL)');
+
+    // Once the new n2 is ready, messages to it are delivered again and it sends under new ids.
+    const readyAgain = log.find((l) => l.msg === 'ready' && l.node_id === 'n2' && l.incarnation === 1)?.time as number;
+    const crashAt = log.find((l) => l.msg === 'fault' && l.kind === 'crash')?.time as number;
+    expect(readyAgain).toBeGreaterThan(crashAt);
+    const toNew = messages.filter((m) => m.dest === 'n2' && m.sent_at > readyAgain + 50 && m.sent_at < readyAgain + 600);
+    expect(toNew.length).toBeGreaterThan(10);
+    expect(toNew.every((m) => m.status === 'delivered')).toBe(true);
+    const fromNew = messages.filter((m) => m.id.startsWith('n2.1-'));
+    expect(fromNew.length).toBeGreaterThan(10);
+    expect(fromNew.filter((m) => m.status === 'delivered').length).toBeGreaterThan(0.9 * fromNew.length);
+    // While n2 was down, what was sent to it was dropped, never silently lost.
+    const whileDown = messages.filter((m) => m.dest === 'n2' && m.sent_at > crashAt + 50 && m.sent_at < readyAgain - 50);
+    expect(whileDown.length).toBeGreaterThan(5);
+    expect(whileDown.every((m) => m.status === 'dropped' && (m.drop_reason === 'link_down' || m.drop_reason === 'crash'))).toBe(true);
+
+    const pids = report.per_node.map((n) => n.pid).concat(report.per_node.flatMap((n) => n.restarts.map((r) => r.previous_pid)));
+    await waitUntil(() => pids.every((pid) => !isAlive(pid)), 5_000, 'every node process to be gone');
+  });
+});
