@@ -26,6 +26,9 @@ import {
   type Peer,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
+import { PeerLink } from './peer-link.js';
+
+export { PeerLink };
 
 export type PeerMessage = Typed<BodyOf<typeof PEER_BODIES> & MsgIds>;
 
@@ -37,31 +40,6 @@ import { PeerUnavailableError } from './errors.js';
 
 /** Body types a node accepts from peers. */
 export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, error: ErrorBody };
-
-export class PeerLink {
-  byeReceived = false;
-  private waiters: Array<() => void> = [];
-
-  constructor(
-    readonly peer: string,
-    readonly socket: WebSocket,
-    readonly dialed: boolean,
-  ) {}
-
-  get open(): boolean {
-    return this.socket.readyState === this.socket.OPEN;
-  }
-
-  /** Resolves once the peer's `link_bye` arrived or the link closed. */
-  drained(): Promise<void> {
-    if (this.byeReceived || !this.open) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  settle(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
-}
 
 export interface PeerMeshOptions {
   log: Logger;

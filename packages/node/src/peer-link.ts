@@ -1,0 +1,30 @@
+/**
+ * One link to a peer: the WebSocket both directions share, who dialed it, and whether the peer's
+ * `link_bye` arrived (everything it sent before stopping is then in), for the drain at stop.
+ */
+import type { WebSocket } from 'ws';
+
+export class PeerLink {
+  byeReceived = false;
+  private waiters: Array<() => void> = [];
+
+  constructor(
+    readonly peer: string,
+    readonly socket: WebSocket,
+    readonly dialed: boolean,
+  ) {}
+
+  get open(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Resolves once the peer's `link_bye` arrived or the link closed. */
+  drained(): Promise<void> {
+    if (this.byeReceived || !this.open) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  settle(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+}
