@@ -48,6 +48,7 @@ describe('RunFlags defaults', () => {
       queue: 16_000_000,
       link: [],
       'nemesis-interval': 5000,
+      'api-port': 0,
     });
   });
 
@@ -63,7 +64,7 @@ describe('RunFlags defaults', () => {
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
       '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k',
-      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m',
+      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070',
     ]);
     expect(flags).toEqual({
       nodes: 8,
@@ -91,6 +92,7 @@ describe('RunFlags defaults', () => {
         { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
       ],
       'nemesis-interval': 5000,
+      'api-port': 7070,
     });
   });
 
@@ -108,6 +110,7 @@ describe('RunFlags rejects bad values, naming the flag', () => {
     [['--nodes', '10001'], 'nodes'],
     [['--duration', '10'], 'duration'],
     [['--seed', 'abc'], 'seed'],
+    [['--api-port', '70000'], 'api-port'],
     [['--seed=-1'], 'seed'],
     [['--delay', 'uniform:150:50'], 'delay'],
     [['--delay', 'gaussian:10'], 'delay'],

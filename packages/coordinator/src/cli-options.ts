@@ -65,6 +65,7 @@ export const RUN_FLAGS: FlagSpec = {
   'log-level': { type: 'string' },
   pretty: { type: 'boolean' },
   json: { type: 'boolean' },
+  'api-port': { type: 'string' },
 };
 
 export const RUN_HELP: FlagHelp[] = [
@@ -92,6 +93,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--log-level L', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   { flag: '--pretty', help: 'also print readable logs on stderr' },
   { flag: '--json', help: 'print report.json on stdout instead of the table' },
+  { flag: '--api-port N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
 ];
 
 export const RunFlags = z.object({
@@ -119,6 +121,7 @@ export const RunFlags = z.object({
   'log-level': LogLevelText.default('info'),
   pretty: z.boolean().default(false),
   json: z.boolean().default(false),
+  'api-port': PortText.default(0),
 });
 export type RunFlags = z.infer<typeof RunFlags>;
 

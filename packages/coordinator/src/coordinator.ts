@@ -22,6 +22,8 @@ import {
   type Typed,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
+import { ControlApi, type ControlApiHost } from './control-api.js';
+import { apiLinks, apiState } from './control-api-state.js';
 import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
 import { Ledger } from './ledger.js';
 import { FaultError, SetupError } from './errors.js';
@@ -32,7 +34,7 @@ import type { ScenarioFile } from './scenario.js';
 import { analyze } from './analysis.js';
 import { fullMeshPeers, nodeIds } from './topology.js';
 import type { RunFlags } from './cli-options.js';
-import type { RunDir } from './run-dir.js';
+import { writeControlFile, type RunDir } from './run-dir.js';
 
 export interface CoordinatorOptions {
   flags: RunFlags;
@@ -65,6 +67,7 @@ export class Coordinator {
   private readonly nodes = new NodeTable();
   private readonly ledger = new Ledger();
   private server: ControlServer | undefined;
+  private api: ControlApi | undefined;
   private startedAtMs = 0;
   private setupFailure: string | undefined;
   private readonly conditions = new Conditions();
@@ -106,7 +109,37 @@ export class Coordinator {
     const url = `ws://${host}:${this.server.port}`;
     this.url = url;
     this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
+    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), this.log);
+    writeControlFile(this.options.run, { url: this.api.url, pid: process.pid, run_id: this.options.run.id });
     return url;
+  }
+
+  /** The control API's URL (`http://127.0.0.1:PORT`), once listening. */
+  get apiUrl(): string {
+    return this.api?.url ?? '';
+  }
+
+  private apiHost(): ControlApiHost {
+    return {
+      state: () =>
+        apiState({
+          runId: this.options.run.id,
+          seed: this.options.seed,
+          phase: this.phase,
+          elapsedMs: this.elapsed(),
+          coordinator: { pid: process.pid, url: this.url },
+          nodes: this.nodes.all,
+          faults: this.timeline.state(),
+          names: this.timeline.healable,
+          history: this.timeline.faults,
+        }),
+      links: (filter) => {
+        const links = [...this.peerIds].flatMap(([src, peers]) => peers.map((dest) => [src, dest] as const));
+        return apiLinks({ links, network: this.options.network, faults: this.timeline.state(), counts: (s, d) => this.ledger.linkCounts(s, d) }, filter);
+      },
+      apply: (action) => this.timeline.apply(action),
+      reset: () => this.timeline.reset(),
+    };
   }
 
   private elapsed(): number {
@@ -370,6 +403,6 @@ export class Coordinator {
   }
 
   async close(): Promise<void> {
-    await this.server?.close();
+    await Promise.all([this.server?.close(), this.api?.close()]);
   }
 }

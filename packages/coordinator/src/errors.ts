@@ -15,3 +15,19 @@ export class FaultError extends Error {
     this.name = 'FaultError';
   }
 }
+
+/**
+ * A control API request refused with an HTTP status and a wire error code; nothing changed.
+ * `allow` lists the methods a path takes (the Allow header of a 405).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number,
+    message: string,
+    readonly allow?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}

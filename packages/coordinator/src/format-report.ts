@@ -9,7 +9,7 @@ function ms(p: Percentiles): string {
   return `p50 ${one(p.p50)}  p95 ${one(p.p95)}  p99 ${one(p.p99)}  max ${one(p.max)}  (n=${p.count})`;
 }
 
-function table(rows: string[][]): string[] {
+export function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd());
 }

@@ -174,3 +174,41 @@ describe('Ledger with duplicate copies', () => {
     expect(ledger.lines(new Set())[0]).toMatchObject({ status: 'delivered', received_at: 1006, duplicates: 1 });
   });
 });
+
+describe('Ledger live link counts', () => {
+  it('counts each message once per link and moves it between in flight, delivered and dropped as records arrive', () => {
+    const a = msg('n0-1', 'n0', 'n1', 1000);
+    const b = msg('n0-2', 'n0', 'n1', 1001);
+    const c = msg('n0-3', 'n0', 'n1', 1002);
+    const back = msg('n1-1', 'n1', 'n0', 1003);
+    const ledger = ledgerOf([sendOf(a), sendOf(b), sendOf(c), recvOf(back, 1100)]);
+    expect(ledger.linkCounts('n0', 'n1')).toEqual({ sent: 3, delivered: 0, dropped: 0, in_flight: 3 });
+    // A receipt that arrives before the sender's own record counts the message as sent too.
+    expect(ledger.linkCounts('n1', 'n0')).toEqual({ sent: 1, delivered: 1, dropped: 0, in_flight: 0 });
+    ledger.add(recvOf(a, 1080));
+    ledger.add(dropOf(b));
+    ledger.add(recvOf(a, 1090)); // a second receipt: an anomaly, not a second delivery
+    expect(ledger.linkCounts('n0', 'n1')).toEqual({ sent: 3, delivered: 1, dropped: 1, in_flight: 1 });
+    // A duplicate copy that arrives counts as the delivery of a message whose original was dropped.
+    ledger.add({ t: 'dup', ...b, received_at: 1200 });
+    expect(ledger.linkCounts('n0', 'n1')).toEqual({ sent: 3, delivered: 2, dropped: 0, in_flight: 1 });
+    expect(ledger.linkCounts('n2', 'n3')).toEqual({ sent: 0, delivered: 0, dropped: 0, in_flight: 0 });
+  });
+
+  it('agrees with the joined lines', () => {
+    const records: JournalRecord[] = [];
+    for (let i = 0; i < 50; i++) {
+      const m = msg(`n${i % 3}-${i}`, `n${i % 3}`, `n${(i + 1) % 3}`, 1000 + i);
+      records.push(sendOf(m));
+      if (i % 4 === 0) records.push(recvOf(m, 1100 + i));
+      else if (i % 4 === 1) records.push(dropOf(m));
+    }
+    const ledger = ledgerOf(records);
+    const lines = ledger.lines(NONE);
+    for (const [src, dest] of [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n0']] as const) {
+      const on = lines.filter((l) => l.src === src && l.dest === dest);
+      const count = (s: string) => on.filter((l) => l.status === s).length;
+      expect(ledger.linkCounts(src, dest)).toEqual({ sent: on.length, delivered: count('delivered'), dropped: count('dropped'), in_flight: count('in_flight') });
+    }
+  });
+});

@@ -4,6 +4,7 @@
  * even when the sender crashed before shipping its own record.
  */
 import type { DropReason, JournalRecord, MessageLine } from '@agentnet/protocol';
+import type { LinkCounts } from './control-api-schema.js';
 
 interface Entry {
   id: string;
@@ -19,28 +20,69 @@ interface Entry {
   copy_received_at: number | null;
 }
 
+type Status = 'delivered' | 'dropped' | 'in_flight';
+
+function statusOf(e: Entry): Status {
+  if (e.received_at !== null || e.copy_received_at !== null) return 'delivered';
+  return e.drop_reason === null ? 'in_flight' : 'dropped';
+}
+
 export class Ledger {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Per directed link (`src>dest`), kept up to date record by record so the control API can read
+   * live counts without walking every message.
+   */
+  private readonly perLink = new Map<string, LinkCounts>();
   /** Records that contradict one another (e.g. two receipts of one message), for the report. */
   readonly anomalies: string[] = [];
 
   add(record: JournalRecord): void {
-    let entry = this.entries.get(record.id);
-    if (!entry) {
-      entry = {
-        id: record.id,
-        src: record.src,
-        dest: record.dest,
-        sent_at: record.sent_at,
-        delay_ms: record.delay_ms,
-        sendRecorded: false,
-        received_at: null,
-        drop_reason: null,
-        duplicates: 0,
-        copy_received_at: null,
-      };
-      this.entries.set(record.id, entry);
+    const known = this.entries.get(record.id);
+    const entry = known ?? this.create(record);
+    const before = known === undefined ? undefined : statusOf(known);
+    this.join(entry, record);
+    const after = statusOf(entry);
+    if (before === after) return;
+    const counts = this.countsOf(entry.src, entry.dest);
+    if (before === undefined) counts.sent++;
+    else counts[before]--;
+    counts[after]++;
+  }
+
+  /** What the ledger holds so far of the link src -> dest. */
+  linkCounts(src: string, dest: string): LinkCounts {
+    return { ...(this.perLink.get(`${src}>${dest}`) ?? { sent: 0, delivered: 0, dropped: 0, in_flight: 0 }) };
+  }
+
+  private countsOf(src: string, dest: string): LinkCounts {
+    const key = `${src}>${dest}`;
+    let counts = this.perLink.get(key);
+    if (!counts) {
+      counts = { sent: 0, delivered: 0, dropped: 0, in_flight: 0 };
+      this.perLink.set(key, counts);
     }
+    return counts;
+  }
+
+  private create(record: JournalRecord): Entry {
+    const entry: Entry = {
+      id: record.id,
+      src: record.src,
+      dest: record.dest,
+      sent_at: record.sent_at,
+      delay_ms: record.delay_ms,
+      sendRecorded: false,
+      received_at: null,
+      drop_reason: null,
+      duplicates: 0,
+      copy_received_at: null,
+    };
+    this.entries.set(record.id, entry);
+    return entry;
+  }
+
+  private join(entry: Entry, record: JournalRecord): void {
     // A duplicate copy carries its own delay; the message's delay is the original's.
     if (record.t !== 'dup') entry.delay_ms = record.delay_ms;
     switch (record.t) {

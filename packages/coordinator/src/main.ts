@@ -58,8 +58,11 @@ try {
   process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${(err as Error).message}\n`);
   process.exit(1);
 }
-say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}\n`);
-process.send?.({ type: 'listening', url, run_id: run.id, run_dir: run.path, seed });
+const apiUrl = coordinator.apiUrl;
+say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
+process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed });
+// runs/latest names the run from its start, so `npm run ctl` finds the one that is running.
+if (flags.out === undefined) linkLatest(run);
 
 const interrupt = new AbortController();
 // Started by the launcher: if it goes away, nobody is left to stop this run, so stop it now.
@@ -85,7 +88,6 @@ const outcome = await coordinator.run(interrupt.signal);
 if (outcome.report && outcome.lines) {
   await writeMessages(run, outcome.lines);
   await writeReport(run, outcome.report);
-  if (flags.out === undefined) linkLatest(run);
   if (flags.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
   else say(formatReport(outcome.report));
 }

@@ -1,12 +1,13 @@
 /**
- * The run directory: `runs/<run-id>/` (or `--out DIR`) with the logs, `messages.jsonl` and
- * `report.json`, and the `runs/latest` link to the newest run.
+ * The run directory: `runs/<run-id>/` (or `--out DIR`) with the logs, `control.json`,
+ * `messages.jsonl` and `report.json`, and the `runs/latest` link to the newest run.
  */
-import { mkdirSync, renameSync, symlinkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { LATEST_LINK, type MessageLine, type Report } from '@agentnet/protocol';
+import { CONTROL_FILE, type ControlFile } from './control-api-schema.js';
 
 export interface RunDir {
   id: string;
@@ -66,4 +67,9 @@ export async function writeReport(run: RunDir, report: Report): Promise<void> {
   } finally {
     await file.close();
   }
+}
+
+/** Where `npm run ctl` finds the run's control API. */
+export function writeControlFile(run: RunDir, control: ControlFile): void {
+  writeFileSync(join(run.path, CONTROL_FILE), `${JSON.stringify(control)}\n`);
 }
