@@ -18,12 +18,16 @@ function line(id: string, src: string, dest: string, status: MessageLine['status
     received_at,
     latency_ms: received_at === null ? null : received_at - sent_at,
     drop_reason: status === 'dropped' ? (opts.drop_reason ?? 'link_down') : null,
+    hops: status === 'delivered' ? (opts.hops ?? 1) : null,
+    dropped_by: null,
   };
 }
 
 function node(id: string, opts: Partial<NodeFacts> = {}): NodeFacts {
   return { id, pid: 100 + Number(id.slice(1)), url: `ws://127.0.0.1:${7000 + Number(id.slice(1))}`, hostname: 'h', lost: null, reported: null, ...opts };
 }
+
+const GRAPH: AnalysisInput['graph'] = { topology: 'mesh', nodes: 3, edges: 3, connected: true, diameter: 1, degree: { min: 2, max: 2, mean: 2, histogram: { '2': 3 } }, average_shortest_path: 1, edge_list: [['n0', 'n1'], ['n0', 'n2'], ['n1', 'n2']], svg: 'graph.svg' };
 
 function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<AnalysisInput> = {}): AnalysisInput {
   return {
@@ -32,13 +36,15 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     startedAt: '2024-01-01T00:00:00.000Z',
     elapsedMs: 10_123.4,
     interrupted: false,
-    config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [] },
+    config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null },
     rerun: 'npm run cluster -- --seed 42',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
     nodes,
     lines,
     anomalies: [],
     faults: [],
+    graph: GRAPH,
+    routing: null,
     ...extra,
   };
 }

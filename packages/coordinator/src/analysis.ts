@@ -5,6 +5,8 @@
  */
 import {
   type DropReason,
+  type GraphReport,
+  type RoutingReport,
   type FaultRecord,
   type MessageLine,
   type NodeCounters,
@@ -49,6 +51,8 @@ export interface AnalysisInput {
   lines: MessageLine[];
   anomalies: string[];
   faults: FaultRecord[];
+  graph: GraphReport;
+  routing: RoutingReport | null;
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -152,6 +156,8 @@ export function analyze(input: AnalysisInput): Report {
     overhead_ms: percentiles(delivered.map((m) => (m.latency_ms as number) - m.delay_ms)),
     faults: input.faults,
     ...faultPeriods({ faults: input.faults, startedAtMs: Date.parse(input.startedAt), elapsedMs: Math.round(input.elapsedMs), lines }),
+    graph: input.graph,
+    routing: input.routing,
     warnings,
   };
 }

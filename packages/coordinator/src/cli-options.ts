@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { NEMESIS_KINDS, NemesisText } from './nemesis.js';
 import { scenarioLinks, type ScenarioFile } from './scenario.js';
+import { TOPOLOGY_FORMS, TopologyText, formatTopology } from './topology.js';
 import {
   DEFAULT_DELAY,
   DEFAULT_DURATION,
@@ -23,6 +24,9 @@ import {
   TrafficKind,
   BandwidthText,
   DEFAULT_LINK_QUEUE,
+  DEFAULT_ROUTING_INTERVAL_MS,
+  DEFAULT_TTL,
+  RoutingProtocolName,
   QueueText,
   DELAY_FORMS,
   LinkOverrideText,
@@ -66,6 +70,10 @@ export const RUN_FLAGS: FlagSpec = {
   pretty: { type: 'boolean' },
   json: { type: 'boolean' },
   'api-port': { type: 'string' },
+  topology: { type: 'string' },
+  routing: { type: 'string' },
+  'routing-interval': { type: 'string' },
+  ttl: { type: 'string' },
 };
 
 export const RUN_HELP: FlagHelp[] = [
@@ -93,6 +101,10 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--log-level L', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
   { flag: '--pretty', help: 'also print readable logs on stderr' },
   { flag: '--json', help: 'print report.json on stdout instead of the table' },
+  { flag: '--topology T', help: `who links to whom: ${TOPOLOGY_FORMS.join(', ')} (default mesh)` },
+  { flag: '--routing P', help: 'multi-hop routing: distance-vector or link-state (default: none, messages go to neighbours only)' },
+  { flag: '--routing-interval T', help: `period of routing updates / hellos (default ${DEFAULT_ROUTING_INTERVAL_MS}ms)` },
+  { flag: '--ttl N', help: `hops a routed message may take (default ${DEFAULT_TTL})` },
   { flag: '--api-port N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
 ];
 
@@ -122,6 +134,10 @@ export const RunFlags = z.object({
   pretty: z.boolean().default(false),
   json: z.boolean().default(false),
   'api-port': PortText.default(0),
+  topology: TopologyText.optional(),
+  routing: RoutingProtocolName.optional(),
+  'routing-interval': DurationText.prefault(`${DEFAULT_ROUTING_INTERVAL_MS}ms`).refine((ms) => ms >= 10 && ms <= 60_000, 'routing-interval must be between 10ms and 60s'),
+  ttl: intText('ttl', 1, 10_000).prefault(String(DEFAULT_TTL)),
 });
 export type RunFlags = z.infer<typeof RunFlags>;
 
@@ -173,6 +189,8 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...model('bandwidth', flags.bandwidth === null ? [] : [`--bandwidth ${flags.bandwidth}`]),
     ...model('queue', flags.queue === QUEUE_DEFAULT_BYTES ? [] : [`--queue ${flags.queue ?? 'none'}`]),
     ...flags.link.map((o) => `--link '${o.src}>${o.dest} ${describeLinkModel(o)}'`),
+    ...(flags.topology === undefined ? [] : [`--topology ${formatTopology(flags.topology)}`]),
+    ...(flags.routing === undefined ? [] : [`--routing ${flags.routing}`, `--routing-interval ${formatDuration(flags['routing-interval'])}`, `--ttl ${flags.ttl}`]),
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.traffic === 'chatter' ? [] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),

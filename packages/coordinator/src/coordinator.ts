@@ -18,6 +18,7 @@ import {
   type NodeToCoordinator,
   type NetworkModel,
   type Register,
+  type RoutingSettings,
   type Report,
   type Typed,
 } from '@agentnet/protocol';
@@ -32,9 +33,12 @@ import { FaultTimeline } from './fault-timeline.js';
 import { runConfigOf } from './run-config.js';
 import type { ScenarioFile } from './scenario.js';
 import { analyze } from './analysis.js';
-import { fullMeshPeers, nodeIds } from './topology.js';
+import { neighbours, nodeIds, type Graph, type TopologySpec } from './topology.js';
+import { RoutingChecker, type LiveState } from './routing-checker.js';
+import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
+import { graphSvg } from './graph-svg.js';
 import type { RunFlags } from './cli-options.js';
-import { writeControlFile, type RunDir } from './run-dir.js';
+import { writeControlFile, writeGraphSvg, type RunDir } from './run-dir.js';
 
 export interface CoordinatorOptions {
   flags: RunFlags;
@@ -50,6 +54,10 @@ export interface CoordinatorOptions {
   network: NetworkModel;
   /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */
   spawnNode?: ((id: string) => void) | undefined;
+  /** Who links to whom, its spec, and its name in `--topology` form. */
+  topology: { graph: Graph; name: string; spec?: TopologySpec | undefined };
+  /** Multi-hop routing, or null: messages go to neighbours only. */
+  routing: RoutingSettings | null;
 }
 
 export interface RunOutcome {
@@ -76,8 +84,15 @@ export class Coordinator {
   /** Each node's peers, as sent in its init; a node is ready only with a link to every one. */
   private peerIds = new Map<string, string[]>();
   private readonly timeline: FaultTimeline;
+  private readonly checker: RoutingChecker | undefined;
+  /** The first wrong route when the run stopped (judged before the nodes stop), if any. */
+  private mismatchAtStop: string | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
+    this.peerIds = neighbours(options.topology.graph);
+    if (options.routing) {
+      this.checker = new RoutingChecker(options.topology.graph, options.routing, () => this.liveState(), () => this.elapsed(), options.log);
+    }
     this.timeline = new FaultTimeline(options.scenario, {
       nodes: () =>
         this.nodes.all.map((e) => ({
@@ -92,7 +107,15 @@ export class Coordinator {
       elapsedMs: () => this.elapsed(),
       log: options.log,
       restart: (id) => this.restart(id),
+      recorded: (r) => this.checker?.changed(`${r.kind} ${r.detail}`),
     });
+  }
+
+  /** What is out of the topology now: nodes not running or paused, and cut links. */
+  private liveState(): LiveState {
+    const down = new Set([...this.nodes.all.filter((e) => !isRunning(e)).map((e) => e.id), ...this.timeline.pausedNodes]);
+    const cuts = new Set(this.timeline.state().partitions.flatMap((p) => p.cuts.map(([a, b]) => `${a}>${b}`)));
+    return { down, cuts };
   }
 
   private get log(): Logger {
@@ -149,7 +172,6 @@ export class Coordinator {
   async run(signal: AbortSignal): Promise<RunOutcome> {
     const url = this.url;
     const { flags } = this.options;
-    const ids = nodeIds(flags.nodes);
 
     let r = await this.conditions.waitFor(() => this.nodes.size === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
     if (r === 'timeout') {
@@ -159,8 +181,6 @@ export class Coordinator {
 
     if (r === 'ok') {
       this.phase = 'connecting';
-      const peers = fullMeshPeers(ids);
-      this.peerIds = peers;
       for (const entry of this.nodes.all) this.sendInit(entry);
       r = await this.conditions.waitFor(() => this.nodes.all.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
       if (r === 'timeout') {
@@ -176,6 +196,7 @@ export class Coordinator {
       this.startedAtMs = performance.now();
       for (const entry of this.nodes.all) this.server?.send(entry.conn, { type: 'start', msg_id: this.msgId++ });
       this.log.info({ nodes: this.nodes.size, duration_ms: flags.duration }, 'start');
+      this.checker?.start();
       this.timeline.start();
       // Runs for the duration, unless interrupted or every node has already gone.
       r = await this.conditions.waitFor(() => this.nodes.allFinished(), flags.duration, signal);
@@ -200,6 +221,7 @@ export class Coordinator {
       validate_peer_messages: flags['peer-validation'],
       incarnation: entry.incarnation,
       down,
+      routing: this.options.routing,
     });
     this.log.info({ node_id: entry.id, peers: peerIds.length, incarnation: entry.incarnation, down }, 'init');
   }
@@ -256,6 +278,8 @@ export class Coordinator {
 
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
+    if (this.phase === 'running') this.mismatchAtStop = this.checker?.firstMismatch();
+    this.checker?.freeze();
     this.timeline.stop();
     this.phase = 'stopping';
     const live = this.nodes.live();
@@ -274,19 +298,26 @@ export class Coordinator {
     const { flags, run } = this.options;
     const lines = this.ledger.lines(this.nodes.lostIds(), this.nodes.rejoinTimes());
     const nodes = this.nodes.facts();
+    const { topology } = this.options;
+    const graph = topology.graph;
+
+    // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
+    const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
     const report = analyze({
       runId: run.id,
       runDir: run.path,
       startedAt: startedAt.toISOString(),
       elapsedMs: this.elapsed(),
       interrupted,
-      config: runConfigOf(flags, this.options.seed, this.options.network),
+      config: runConfigOf(flags, this.options.seed, this.options.network, topology.name),
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
       nodes,
       lines,
       anomalies: this.ledger.anomalies,
       faults: this.timeline.faults,
+      graph: graphReport(graph, topology.name, svg),
+      routing: this.checker ? routingReport(this.checker, lines, this.mismatchAtStop) : null,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };
@@ -303,6 +334,7 @@ export class Coordinator {
     entry.state = 'lost';
     entry.lost = { at_ms: Math.round(this.elapsed()), reason };
     this.log.warn({ node_id: entry.id, node_pid: entry.pid, reason, phase: this.phase }, 'lost');
+    if (this.phase === 'running') this.checker?.changed(`lost ${entry.id}`);
     if (this.phase === 'registering' || this.phase === 'connecting') {
       this.setupFailure ??= `${entry.id} (pid ${entry.pid}) was lost before the run started: ${reason}`;
     }
@@ -366,9 +398,13 @@ export class Coordinator {
           // The node learns the faults in force before its traffic starts.
           server.send(conn, { type: 'faults', msg_id: this.msgId++, ...this.timeline.state() });
           server.send(conn, { type: 'start', msg_id: this.msgId++ });
+          this.checker?.changed(`rejoined ${entry.id}`);
         }
         return this.conditions.changed();
       }
+      case 'routes':
+        this.checker?.onRoutes(entry.id, body.routes, body.control, body.data);
+        return;
       case 'records':
         return this.onRecords(conn, entry, body.records, body.msg_id);
       case 'stopped':
@@ -392,7 +428,8 @@ export class Coordinator {
     let refused = 0;
     for (const record of records) {
       // A node reports only what it sent (send, drop) or received (recv) itself.
-      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : record.src === entry.id;
+      // A router on the way reports the drops it made (`by`).
+      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : record.t === 'drop' && record.by !== undefined ? record.by === entry.id : record.src === entry.id;
       if (own) this.ledger.add(record);
       else refused++;
     }

@@ -18,6 +18,8 @@ function msg(id: string, t: number, status: MessageLine['status'] = 'delivered',
     received_at: latency === null ? null : START + t + latency,
     latency_ms: latency,
     drop_reason: status === 'dropped' ? (opts.reason ?? 'partition') : null,
+    hops: latency === null ? null : 1,
+    dropped_by: null,
     duplicates: 0,
   };
 }

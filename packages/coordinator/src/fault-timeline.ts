@@ -36,6 +36,8 @@ export interface FaultHost {
   log: Logger;
   /** Starts the node again under its id (killing it first if it runs); returns what was done. */
   restart(id: string): string;
+  /** A fault was applied (or skipped). */
+  recorded?: (record: FaultRecord) => void;
 }
 
 export type FaultRecord = Report['faults'][number];
@@ -67,6 +69,11 @@ export class FaultTimeline {
     for (const t of this.timers.splice(0)) clearTimeout(t);
     for (const { pid } of this.paused.values()) kill(pid, 'SIGCONT');
     this.paused.clear();
+  }
+
+  /** Nodes paused now. */
+  get pausedNodes(): string[] {
+    return [...this.paused.keys()];
   }
 
   /** The fault state every ready node holds. */
@@ -104,7 +111,7 @@ export class FaultTimeline {
       if (this.links.has(name)) throw new FaultError(`"${name}" already names a link fault`);
       const partition = partitionOf(p, name, ids);
       this.partitions.set(name, partition);
-      const how = p.groups ? `groups ${JSON.stringify(p.groups)}` : p.preset ? `preset ${p.preset}${p.node ? ` ${p.node}` : ''}` : `one-way ${p.from?.join(',')} -> ${p.to?.join(',')}`;
+      const how = p.groups ? `groups ${JSON.stringify(p.groups)}` : p.preset ? `preset ${p.preset}${p.node ? ` ${p.node}` : ''}` : `${p.both ? 'both ways' : 'one-way'} ${p.from?.join(',')} ${p.both ? '<->' : '->'} ${p.to?.join(',')}`;
       return this.changed('partition', `${name} (${p.mode}): ${how}, ${partition.cuts.length} directed links cut`, { name });
     }
     if (action.link) {
@@ -162,6 +169,7 @@ export class FaultTimeline {
     const record: FaultRecord = { at_ms: Math.round(this.host.elapsedMs()), kind, detail, ...(extra.name ? { name: extra.name } : {}), ...ends };
     this.faults.push(record);
     this.host.log.info({ kind, detail, ...extra, in_force: this.healable }, 'fault');
+    this.host.recorded?.(record);
     return record;
   }
 

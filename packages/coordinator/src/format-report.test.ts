@@ -19,7 +19,7 @@ function report(overrides: Partial<Report> = {}): Report {
     elapsed_ms: 10_250,
     started_at: '2024-01-01T00:00:00.000Z',
     interrupted: false,
-    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [] },
+    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null },
     rerun: 'npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
     totals: { sent: 17, delivered: 14, dropped: 0, in_flight: 3, dropped_by_reason: {}, duplicated: 0 },
@@ -37,6 +37,8 @@ function report(overrides: Partial<Report> = {}): Report {
     fault_periods: [],
     inside_faults: stats(0, 0),
     outside_faults: stats(17, 14),
+    graph: { topology: 'mesh', nodes: 3, edges: 3, connected: true, diameter: 1, degree: { min: 2, max: 2, mean: 2, histogram: { '2': 3 } }, average_shortest_path: 1, edge_list: [['n0', 'n1'], ['n0', 'n2'], ['n1', 'n2']], svg: 'graph.svg' },
+    routing: null,
     warnings: [],
   };
   return { ...base, ...overrides };

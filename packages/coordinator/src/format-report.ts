@@ -35,6 +35,24 @@ function faultTable(report: Report): string[] {
   ];
 }
 
+/** The graph in one line, and for routed runs convergence, paths and what routing cost. */
+function topologyLines(report: Report): string[] {
+  const g = report.graph;
+  const degrees = Object.entries(g.degree.histogram).map(([d, n]) => `${d}:${n}`).join(' ');
+  const lines = [`graph: ${g.topology}, ${g.nodes} nodes, ${g.edges} links, diameter ${g.diameter}, degree ${g.degree.min}-${g.degree.max} (mean ${g.degree.mean}; ${degrees})${g.svg ? `, drawn in ${g.svg}` : ''}`];
+  const r = report.routing;
+  if (!r) return lines;
+  const conv = (ms: number | null) => (ms === null ? 'never' : `${ms} ms`);
+  lines.push(
+    `routing: ${r.protocol} (every ${r.interval_ms} ms, ttl ${r.ttl}), converged ${conv(r.converged_ms)} after start`,
+    ...r.convergence.filter((c) => c.cause !== 'start').map((c) => `  after ${c.cause} at ${secs(c.at_ms)} s: converged ${conv(c.converged_ms)}`),
+    `hops:                   ${ms(r.hops)}`,
+    `stretch:                ${ms(r.stretch)}`,
+    `control plane: ${r.control_messages.sent} messages, ${r.control_messages.bytes} bytes; data plane: ${r.data_messages.sent} hop messages, ${r.data_messages.bytes} bytes; dropped no_route ${r.dropped.no_route}, ttl ${r.dropped.ttl} (after convergence ${r.ttl_after_convergence})`,
+  );
+  return lines;
+}
+
 export function formatReport(report: Report): string {
   const t = report.totals;
   const most = report.summary.most_received;
@@ -56,6 +74,7 @@ export function formatReport(report: Report): string {
     `injected delay ms:      ${ms(report.delay_ms)}`,
     `overhead ms:            ${ms(report.overhead_ms)}`,
   ];
+  lines.push(...topologyLines(report));
   for (const f of report.faults) lines.push(`fault at ${secs(f.at_ms)} s: ${f.kind} ${f.detail}`);
   lines.push(...faultTable(report));
   if (report.interrupted) lines.push('', 'INTERRUPTED: this is a partial report of what was collected before the stop.');

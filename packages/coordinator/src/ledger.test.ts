@@ -33,6 +33,8 @@ describe('Ledger join', () => {
       latency_ms: 85.25,
       drop_reason: null,
       duplicates: 0,
+      hops: 1,
+      dropped_by: null,
     });
     expect(MessageLine.safeParse(line).success).toBe(true);
   });

@@ -18,6 +18,10 @@ interface Entry {
   duplicates: number;
   /** Arrival of a duplicate copy, which counts as the delivery when the original never came. */
   copy_received_at: number | null;
+  /** Links the delivered message (or its copy) took. */
+  hops: number | null;
+  /** The router on the way that dropped it, when not its sender. */
+  dropped_by: string | null;
 }
 
 type Status = 'delivered' | 'dropped' | 'in_flight';
@@ -77,6 +81,8 @@ export class Ledger {
       drop_reason: null,
       duplicates: 0,
       copy_received_at: null,
+      hops: null,
+      dropped_by: null,
     };
     this.entries.set(record.id, entry);
     return entry;
@@ -92,13 +98,16 @@ export class Ledger {
       case 'recv':
         if (entry.received_at !== null) this.anomalies.push(`message ${record.id} was received twice`);
         entry.received_at = record.received_at;
+        entry.hops = record.hops ?? 1;
         return;
       case 'drop':
         entry.drop_reason = record.reason;
+        entry.dropped_by = record.by ?? null;
         return;
       case 'dup':
         entry.duplicates++;
         entry.copy_received_at ??= record.received_at;
+        entry.hops ??= record.hops ?? 1;
         return;
     }
   }
@@ -131,6 +140,8 @@ export class Ledger {
         status: delivered ? 'delivered' : reason !== null ? 'dropped' : 'in_flight',
         drop_reason: reason,
         duplicates: e.duplicates,
+        hops: delivered ? e.hops : null,
+        dropped_by: reason === null ? null : e.dropped_by,
       });
     }
     return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));

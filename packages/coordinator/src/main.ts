@@ -8,7 +8,8 @@ import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, n
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
-import { nodeIds } from './topology.js';
+import { TopologyError, nodeIds } from './topology.js';
+import { runRouting, runTopology, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
 
@@ -44,11 +45,19 @@ sink.open(`${run.path}/coordinator.log`);
 // With --json, stdout carries report.json only; everything for people goes to stderr.
 const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
 
-const network = networkModel(flags, scenario, cli.given);
+let plan: RunTopology;
+try {
+  plan = runTopology(flags, scenario, nodeIds(flags.nodes), seed, networkModel(flags, scenario, cli.given));
+} catch (err) {
+  if (!(err instanceof TopologyError)) throw err;
+  process.stderr.write(`error: ${err.message}\n`);
+  process.exit(2);
+}
+const routing = runRouting(flags, scenario, cli.given);
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network, spawnNode });
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, topology: plan, routing });
 let url: string;
 try {
   url = await coordinator.listen();
@@ -88,8 +97,9 @@ const outcome = await coordinator.run(interrupt.signal);
 if (outcome.report && outcome.lines) {
   await writeMessages(run, outcome.lines);
   await writeReport(run, outcome.report);
-  if (flags.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
-  else say(formatReport(outcome.report));
+  // A pipe takes large writes asynchronously: wait for them, or process.exit cuts the report short.
+  const text = flags.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : formatReport(outcome.report);
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();

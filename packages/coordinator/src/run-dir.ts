@@ -73,3 +73,9 @@ export async function writeReport(run: RunDir, report: Report): Promise<void> {
 export function writeControlFile(run: RunDir, control: ControlFile): void {
   writeFileSync(join(run.path, CONTROL_FILE), `${JSON.stringify(control)}\n`);
 }
+
+/** Writes the topology's drawing into the run directory; returns its file name. */
+export function writeGraphSvg(run: RunDir, svg: string): string {
+  writeFileSync(join(run.path, 'graph.svg'), svg);
+  return 'graph.svg';
+}

@@ -16,10 +16,14 @@ import {
   PauseMode,
   ProbabilityText,
   QueueText,
+  RoutingProtocolName,
   cutsBetweenGroups,
+  flagText,
   type LinkOverride,
   type Partition,
 } from '@agentnet/protocol';
+import { TopologyEdges } from './topology-file.js';
+import { TopologyText } from './topology-spec.js';
 
 /** `2s`, `500ms`, `1.5s` or a number of milliseconds; 0 is allowed (at the start). */
 const At = z.union([
@@ -43,6 +47,7 @@ export const PartitionStep = z
     node: NodeId.optional().describe('the node `isolate` cuts off'),
     from: z.array(NodeId).min(1).optional().describe('one-way: cut from these nodes...'),
     to: z.array(NodeId).min(1).optional().describe('...to these nodes, the other direction stays open'),
+    both: z.boolean().optional().describe('with from/to: cut the other direction too (the links between two sets of nodes)'),
   })
   .superRefine((p, ctx) => {
     const kinds = [p.groups && 'groups', p.preset && 'preset', (p.from || p.to) && 'from/to'].filter(Boolean);
@@ -51,19 +56,15 @@ export const PartitionStep = z
     if (p.preset === 'isolate' && !p.node) ctx.addIssue({ code: 'custom', message: 'preset isolate needs node' });
   });
 
-/** YAML gives `loss: 0.1` as a number; the model's parsers take the flag text. */
-function asText<T extends z.ZodType<unknown, string>>(schema: T) {
-  return z.union([z.number(), z.string()]).transform(String).pipe(schema);
-}
 
 /** The link model's fields in their flag forms (`--delay`, `--loss`, ...). */
 const LINK_FIELDS = {
-  delay: asText(DelaySpecText).optional().describe('delay distribution, as --delay: constant:MS, uniform:MIN:MAX, normal:MEAN:SD, ...'),
-  loss: asText(LossText).optional().describe('P or ge:P:R:LOSS_GOOD:LOSS_BAD, as --loss'),
-  duplicate: asText(ProbabilityText).optional().describe('probability of a second delivery'),
-  reorder: asText(ProbabilityText).optional().describe('probability that a message may overtake its predecessor'),
-  bandwidth: asText(BandwidthText).optional().describe('bytes per second: 125000, 64k, 10m, none'),
-  queue: asText(QueueText).optional().describe('bytes a link may queue at its sender before overflow drops: 16m, 64k, none'),
+  delay: flagText(DelaySpecText).optional().describe('delay distribution, as --delay: constant:MS, uniform:MIN:MAX, normal:MEAN:SD, ...'),
+  loss: flagText(LossText).optional().describe('P or ge:P:R:LOSS_GOOD:LOSS_BAD, as --loss'),
+  duplicate: flagText(ProbabilityText).optional().describe('probability of a second delivery'),
+  reorder: flagText(ProbabilityText).optional().describe('probability that a message may overtake its predecessor'),
+  bandwidth: flagText(BandwidthText).optional().describe('bytes per second: 125000, 64k, 10m, none'),
+  queue: flagText(QueueText).optional().describe('bytes a link may queue at its sender before overflow drops: 16m, 64k, none'),
 };
 const MODEL_KEYS = Object.keys(LINK_FIELDS) as Array<keyof typeof LINK_FIELDS>;
 
@@ -127,11 +128,19 @@ export type Step = z.infer<typeof Step>;
 
 export const ScenarioFile = z.strictObject({
   description: z.string().optional(),
+  topology: z
+    .union([TopologyText, TopologyEdges])
+    .optional()
+    .describe('who links to whom: a --topology form (ring, grid, random:0.2, ...) or {edges: [[n0, n1], {from, to, delay, loss}]}; --topology wins'),
   network: z.strictObject(LINK_FIELDS).optional().describe('the default link model; flags given on the command line win'),
   links: z
     .array(z.union([LinkOverrideText, LinkStep]))
     .optional()
     .describe('per-link overrides: "SRC>DEST key=value ..." as --link, or {from, to, both, delay, loss, ...}'),
+  routing: z
+    .union([RoutingProtocolName, z.strictObject({ protocol: RoutingProtocolName, interval: At.optional(), ttl: z.number().int().min(1).max(10_000).optional() })])
+    .optional()
+    .describe('multi-hop routing: distance-vector or link-state, or {protocol, interval, ttl}; --routing wins'),
   timeline: z.array(Step).default([]).describe('steps, applied in time order'),
 });
 export type ScenarioFile = z.infer<typeof ScenarioFile>;
@@ -217,6 +226,7 @@ export function partitionOf(step: NonNullable<Step['partition']>, name: string, 
   let cuts: Array<[string, string]>;
   if (step.from && step.to) {
     cuts = step.from.flatMap((a) => (step.to ?? []).filter((b) => b !== a).map((b): [string, string] => [a, b]));
+    if (step.both) cuts = [...cuts, ...cuts.map(([a, b]): [string, string] => [b, a])];
   } else if (step.groups) {
     cuts = cutsBetweenGroups(step.groups, ids);
   } else if (step.preset === 'isolate') {

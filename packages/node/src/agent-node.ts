@@ -36,6 +36,7 @@ import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter } from './chatter.js';
 import { createFlood } from './flood.js';
 import type { Behavior, NodeHandle } from './behavior.js';
+import { NodeRouting } from './routing/node-routing.js';
 
 export interface AgentNodeOptions {
   coordinatorUrl: string;
@@ -66,6 +67,7 @@ export class AgentNode {
   private control: ControlClient | undefined;
   private data: DataPath | undefined;
   private behavior: Behavior | undefined;
+  private routing: NodeRouting | undefined;
   private readonly mesh: PeerMesh;
   private readonly journal: Journal;
   private stopping: Promise<number> | undefined;
@@ -87,7 +89,8 @@ export class AgentNode {
     this.mesh = new PeerMesh({
       log,
       onMessage: (link, msg) => this.onPeerMessage(link, msg),
-      onLinkDown: () => {},
+      onLinkDown: (peer) => this.routing?.linkDown(peer),
+      onLinkUp: (peer) => this.routing?.linkUp(peer),
     });
     this.journal = new Journal({
       intervalMs: RECORD_BATCH_INTERVAL_MS,
@@ -168,6 +171,7 @@ export class AgentNode {
         if (this.state !== 'ready') return this.unexpected(msg);
         this.state = 'running';
         this.journal.start();
+        this.routing?.start();
         this.behavior?.start();
         this.log.info({}, 'start');
         return;
@@ -207,9 +211,24 @@ export class AgentNode {
     const { seed } = init.network;
     this.log.info({ peers: init.peers.map((p) => p.id), seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
     const peers = init.peers.map((p) => p.id);
+    const routing = init.routing;
+    if (routing) {
+      this.routing = new NodeRouting({
+        settings: routing,
+        self: init.node_id,
+        nodeIds: init.node_ids,
+        neighbours: peers,
+        data: () => this.data,
+        mesh: this.mesh,
+        log: this.log,
+        report: (routes) => this.control?.send(routes),
+      });
+    }
     const data = new DataPath({
       self: init.node_id,
       peers,
+      nodeIds: init.node_ids,
+      routing: routing ? { nextHop: (dest) => this.routing?.nextHop(dest), ttl: routing.ttl } : undefined,
       network: init.network,
       incarnation: init.incarnation,
       mesh: this.mesh,
@@ -221,13 +240,14 @@ export class AgentNode {
     const handle: NodeHandle = {
       id: init.node_id,
       peers,
+      destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
       seed,
       send: (dest, body) => data.send(dest, body),
       backlog: (dest) => data.backlog(dest),
     };
     this.behavior =
       init.traffic.behavior === 'flood' ? createFlood(handle, init.traffic.message_size) : createChatter(handle, init.traffic.interval);
-    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down).then(
+    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null).then(
       () => {
         if (this.state !== 'connecting') return;
         this.state = 'ready';
@@ -242,7 +262,12 @@ export class AgentNode {
   }
 
   private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
-    this.data?.receive(msg);
+    const body = msg.body;
+    if (body.type === 'dv' || body.type === 'hello' || body.type === 'lsa') {
+      if (this.routing) return this.routing.receive(link.peer, body);
+    } else if (this.data?.receive(msg) === false) {
+      return; // forwarded towards its destination
+    }
     if (this.behavior?.handle(msg)) return;
     const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
     this.log.warn({ err: new BadInputError(ErrorCode.not_supported, text), src: msg.src, type: msg.body.type }, 'reject');
@@ -270,6 +295,7 @@ export class AgentNode {
   private async doShutdown(reason: string, exitCode: number, stopMsgId?: number): Promise<number> {
     this.state = 'stopping';
     this.behavior?.stop();
+    this.routing?.stop();
     this.journal.counters.in_flight = this.data?.close() ?? 0;
     this.log.info({ reason, ...this.journal.counters }, 'stop');
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));

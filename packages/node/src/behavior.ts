@@ -16,6 +16,8 @@ export interface Incoming {
 export interface NodeHandle {
   readonly id: string;
   readonly peers: readonly string[];
+  /** Whom `send` can reach: the peers, or with routing every other node. */
+  readonly destinations: readonly string[];
   readonly seed: number;
   send(dest: string, body: { type: string; [key: string]: unknown }): string;
   /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */

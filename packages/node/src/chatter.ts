@@ -1,5 +1,6 @@
 /**
- * The notebook's agent: at random intervals it sends `Hello from <id> at <time>` to a random peer.
+ * The notebook's agent: at random intervals it sends `Hello from <id> at <time>` to a random peer
+ * (with routing, to any other node).
  * The k-th wait and the k-th target are drawn from a generator keyed by (seed, 'chatter', id, k), so a run with
  * the same seed sends the same messages to the same peers whatever the timing.
  */
@@ -14,7 +15,7 @@ export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavio
   const scheduleNext = () => {
     const rng = keyedRng(node.seed, 'chatter', node.id, k);
     const wait = rng.uniform(interval.min, interval.max);
-    const target = node.peers[rng.int(node.peers.length)];
+    const target = node.destinations[rng.int(node.destinations.length)];
     timer = setTimeout(() => {
       if (!running || target === undefined) return;
       k++;
@@ -25,7 +26,7 @@ export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavio
 
   return {
     start() {
-      if (running || node.peers.length === 0) return;
+      if (running || node.destinations.length === 0) return;
       running = true;
       scheduleNext();
     },

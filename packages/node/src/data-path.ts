@@ -1,7 +1,9 @@
 /**
- * The path of every data message through a node: on the way out journal, link shaper and wire (due
- * messages of a link share frames); on the way in the journal. Nothing here decides what to send;
- * the behaviour does, through `send()`.
+ * The path of every message through a node: on the way out journal, fault checks, link shaper and
+ * wire (due messages of a link share frames); on the way in the journal, or, for a routed message
+ * to another node, the next hop. Routing messages (control plane) take the same links, shaper and
+ * faults but stay out of the journal and are counted apart. Nothing here decides what to send;
+ * the behaviour and the router do.
  */
 import {
   BATCH_FRAME_BYTES,
@@ -10,21 +12,25 @@ import {
   linkModelFor,
   wallClockMs,
   type DropReason,
-  type LinkFault,
   type NetworkPolicy,
-  type Partition,
-  type PartitionMode,
-  type PausedNode,
+  type PlaneCounts,
+  type RoutingBody,
+  type Typed,
 } from '@agentnet/protocol';
 import type { HotLog } from './hot-log.js';
 import type { Journal } from './journal.js';
+import type { Decision } from './link-decider.js';
+import { LinkGate, type FaultStateMessage } from './link-gate.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
 import type { PeerMesh, PeerMessage } from './peer-mesh.js';
 import { UnknownPeerError } from './errors.js';
 
 export interface DataPathOptions {
   self: string;
+  /** This node's neighbours: the links it has. */
   peers: readonly string[];
+  /** Every node of the run. */
+  nodeIds: readonly string[];
   network: NetworkPolicy;
   /** This process's incarnation of the node (0, then +1 per restart): message ids stay unique. */
   incarnation: number;
@@ -33,6 +39,8 @@ export interface DataPathOptions {
   hot: HotLog;
   /** Sends are dropped (link_down) unless the run is on. */
   isRunning: () => boolean;
+  /** With routing, any node is a destination: the router names the next hop, within `ttl` hops. */
+  routing?: { nextHop: (dest: string) => string | undefined; ttl: number } | undefined;
 }
 
 interface MessageFacts {
@@ -45,26 +53,21 @@ interface MessageFacts {
 
 export class DataPath {
   private readonly shaper: LinkShaper;
-  private readonly peers: ReadonlySet<string>;
+  private readonly destinations: ReadonlySet<string>;
+  private readonly gate: LinkGate;
   private nextMsgId = 1;
-  /** Links from this node cut by an active partition, and how. */
-  private cut = new Map<string, PartitionMode>();
-  /** Messages a `hold` partition keeps, per destination, in send order (copies included). */
-  private readonly held = new Map<string, Array<{ msg: ShapedMessage; reorder: boolean }>>();
-  private readonly heldBytes = new Map<string, number>();
-  /** Link faults in force, laid over the run's network model. */
-  private linkFaults: LinkFault[] = [];
-  /** Destinations paused in `drop` mode. */
-  private pausedDrop = new Set<string>();
   private readonly idPrefix: string;
+  readonly data: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
+  readonly control: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
 
   constructor(private readonly o: DataPathOptions) {
-    this.peers = new Set(o.peers);
+    this.destinations = new Set(o.routing ? o.nodeIds.filter((id) => id !== o.self) : o.peers);
     this.idPrefix = o.incarnation === 0 ? `${o.self}-` : `${o.self}.${o.incarnation}-`;
+    this.gate = new LinkGate(o.self);
     this.shaper = new LinkShaper({
       self: o.self,
       seed: o.network.seed,
-      model: (dest) => linkModelFor({ default: o.network.default, links: [...o.network.links, ...this.linkFaults] }, o.self, dest),
+      model: (dest) => linkModelFor({ default: o.network.default, links: [...o.network.links, ...this.gate.linkFaults] }, o.self, dest),
       now: wallClockMs,
       transmit: (dest, due) => this.transmit(dest, due),
     });
@@ -72,144 +75,168 @@ export class DataPath {
 
   /** Sends `body` to `dest` through the journal, the shaper and the wire; returns the message id. */
   send(dest: string, body: { type: string; [key: string]: unknown }): string {
-    if (!this.peers.has(dest)) throw new UnknownPeerError(dest);
+    if (!this.destinations.has(dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
     const id = `${this.idPrefix}${msgId}`;
     const sentAt = wallClockMs();
-    const d = this.shaper.draw(dest);
-    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d.delayMs };
+    const routing = this.o.routing;
+    const next = routing ? routing.nextHop(dest) : dest;
+    const d = next === undefined ? undefined : this.shaper.draw(next);
+    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0 };
     this.o.journal.add({ t: 'send', ...facts });
-    const cut = this.cut.get(dest);
-    if (cut === 'drop') {
-      this.drop(facts, 'partition');
+    if (next === undefined || d === undefined) {
+      this.drop(facts, 'no_route');
       return id;
     }
-    if (d.lost) {
-      this.drop(facts, 'loss');
-      return id;
-    }
-    if (this.pausedDrop.has(dest)) {
-      this.drop(facts, 'paused');
-      return id;
-    }
-    if (!this.o.mesh.link(dest)?.open || !this.o.isRunning()) {
-      this.drop(facts, 'link_down');
-      return id;
-    }
-    const queue = this.shaper.model(dest).queue;
-    if (queue !== null && this.backlog(dest) >= queue) {
-      this.drop(facts, 'overflow');
-      return id;
-    }
-    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, body: { ...body, msg_id: msgId } };
-    const out = [{ id, dest, seq: d.seq, sentAt, delayMs: d.delayMs, frame: encode(envelope), copy: false, dueAt: 0 }];
-    if (d.duplicateDelayMs !== null) {
-      const copy = encode({ ...envelope, delay_ms: d.duplicateDelayMs, dup: true });
-      out.push({ id, dest, seq: d.seq, sentAt, delayMs: d.duplicateDelayMs, frame: copy, copy: true, dueAt: 0 });
-    }
-    for (const msg of out) {
-      if (cut === 'hold') this.hold(msg, d.reorder);
-      else this.shaper.enqueue(msg, d.reorder);
-    }
-    this.o.hot.info({ dest, id, delay_ms: d.delayMs, reorder: d.reorder, ...(cut ? { held: true } : {}) }, 'send');
+    const hop = routing ? { ttl: routing.ttl, hops: 1 } : {};
+    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, body: { ...body, msg_id: msgId } };
+    this.launch(next, d, facts, envelope, false, undefined);
     return id;
   }
 
-  private hold(msg: ShapedMessage, reorder: boolean): void {
-    let list = this.held.get(msg.dest);
-    if (!list) this.held.set(msg.dest, (list = []));
-    list.push({ msg, reorder });
-    this.heldBytes.set(msg.dest, (this.heldBytes.get(msg.dest) ?? 0) + msg.frame.length);
+  /** Sends a routing message to a neighbour: shaped and faulted like data, counted apart. */
+  sendControl(peer: string, body: RoutingBody): void {
+    const d = this.shaper.drawControl(peer);
+    if (this.refusal(peer, d) !== undefined) {
+      this.control.dropped++;
+      return;
+    }
+    const frame = encode({ src: this.o.self, dest: peer, body });
+    const msg: ShapedMessage = { id: '', dest: peer, seq: d.seq, sentAt: wallClockMs(), delayMs: d.delayMs, frame, copy: false, dueAt: 0, control: true };
+    this.control.sent++;
+    this.control.bytes += frame.length;
+    if (this.gate.cutMode(peer) === 'hold') this.gate.hold(msg, d.reorder);
+    else this.shaper.enqueue(msg, d.reorder);
   }
 
-  /** Applies the complete fault state: partitions, link faults and paused destinations. */
-  applyFaults(state: { partitions: readonly Partition[]; links: readonly LinkFault[]; paused: readonly PausedNode[] }): void {
-    this.linkFaults = state.links.filter((l) => l.src === this.o.self);
-    this.shaper.remodel();
-    this.pausedDrop = new Set(state.paused.filter((p) => p.mode === 'drop').map((p) => p.node));
-    this.applyPartitions(state.partitions);
+  /** Why a message may not take the link to `peer` now, if it may not. */
+  private refusal(peer: string, d: Decision): DropReason | undefined {
+    const gated = this.gate.refusal(peer);
+    if (gated === 'partition') return gated;
+    if (d.lost) return 'loss';
+    if (gated) return gated;
+    if (!this.o.mesh.link(peer)?.open || !this.o.isRunning()) return 'link_down';
+    const queue = this.shaper.model(peer).queue;
+    if (queue !== null && this.backlog(peer) >= queue) return 'overflow';
+    return undefined;
   }
 
   /**
-   * Applies the complete set of active partitions. Links no longer cut release what a `hold`
-   * partition kept: each message then takes its drawn delay from now.
+   * Puts a data message (and the model's duplicate copy) on the link to `peer` unless a fault
+   * drops it. `by`: this node, when it forwards someone else's message.
    */
-  private applyPartitions(partitions: readonly Partition[]): void {
-    const cut = new Map<string, PartitionMode>();
-    for (const p of partitions) {
-      for (const [src, dest] of p.cuts) {
-        if (src === this.o.self && cut.get(dest) !== 'drop') cut.set(dest, p.mode);
-      }
+  private launch(peer: string, d: Decision, facts: MessageFacts, envelope: Typed<unknown>, isCopy: boolean, by: string | undefined): void {
+    const reason = this.refusal(peer, d);
+    if (reason !== undefined) return this.drop(facts, reason, by);
+    const journal = by === undefined ? {} : { journal: { ...facts, by } };
+    const frame = encode(envelope);
+    // A forwarded message's delay on this hop starts now; a new one's when its behaviour sent it.
+    const now = by === undefined ? facts.sent_at : wallClockMs();
+    const out: ShapedMessage[] = [{ id: facts.id, dest: peer, seq: d.seq, sentAt: now, delayMs: d.delayMs, frame, copy: isCopy, dueAt: 0, ...journal }];
+    if (d.duplicateDelayMs !== null) {
+      const copy = encode({ ...envelope, delay_ms: (envelope.delay_ms ?? 0) - d.delayMs + d.duplicateDelayMs, dup: true as const });
+      out.push({ id: facts.id, dest: peer, seq: d.seq, sentAt: now, delayMs: d.duplicateDelayMs, frame: copy, copy: true, dueAt: 0, ...journal });
     }
-    this.cut = cut;
+    const cut = this.gate.cutMode(peer);
+    for (const msg of out) {
+      this.data.sent++;
+      this.data.bytes += msg.frame.length;
+      if (cut === 'hold') this.gate.hold(msg, d.reorder);
+      else this.shaper.enqueue(msg, d.reorder);
+    }
+    this.o.hot.info({ dest: facts.dest, id: facts.id, ...(peer === facts.dest ? {} : { via: peer }), delay_ms: d.delayMs, reorder: d.reorder, ...(cut ? { held: true } : {}) }, by === undefined ? 'send' : 'forward');
+  }
+
+  /** Applies the complete fault state; released held messages take their drawn delay from now. */
+  applyFaults(state: FaultStateMessage): void {
+    const released = this.gate.apply(state);
+    this.shaper.remodel();
     const now = wallClockMs();
-    for (const [dest, list] of this.held) {
-      const mode = cut.get(dest);
-      if (mode === 'hold') continue;
-      this.held.delete(dest);
-      this.heldBytes.delete(dest);
-      for (const { msg, reorder } of list) {
-        if (mode === 'drop') {
-          this.dropShaped(msg, 'partition');
-        } else {
-          this.shaper.enqueue(msg, reorder, now);
-        }
-      }
+    for (const { msg, reorder, drop } of released) {
+      if (drop) this.dropShaped(msg, 'partition');
+      else this.shaper.enqueue(msg, reorder, now);
     }
   }
 
-  /** Bytes waiting for `dest`: held by the shaper or a partition, plus buffered in the socket. */
-  backlog(dest: string): number {
-    return this.shaper.heldBytes(dest) + (this.heldBytes.get(dest) ?? 0) + (this.o.mesh.link(dest)?.socket.bufferedAmount ?? 0);
+  /** Bytes waiting for `peer`: held by the shaper or a partition, plus buffered in the socket. */
+  backlog(peer: string): number {
+    return this.shaper.heldBytes(peer) + this.gate.bytesHeld(peer) + (this.o.mesh.link(peer)?.socket.bufferedAmount ?? 0);
   }
 
-  /** Journals a data message that arrived (one with the journal fields). */
-  receive(msg: PeerMessage): void {
-    if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) return;
+  /**
+   * A data message arrived (one with the journal fields): journaled when it is for this node;
+   * passed on when it is a routed message for another. Returns whether it was for this node.
+   */
+  receive(msg: PeerMessage): boolean {
+    if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) return true;
+    if (msg.dest !== this.o.self) {
+      this.forward(msg, { id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms });
+      return false;
+    }
     const receivedAt = wallClockMs();
     const t = msg.dup ? 'dup' : 'recv';
-    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt });
+    this.data.received++;
+    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }) });
     this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
+    return true;
   }
 
-  /** Stops the shaper; returns how many messages (not duplicate copies) it or a partition still held. */
+  /** Counts a routing message that arrived. */
+  receivedControl(): void {
+    this.control.received++;
+  }
+
+  /** One more hop for a routed message: the TTL, the next hop, then that link's own model and faults. */
+  private forward(msg: PeerMessage, facts: MessageFacts): void {
+    const self = this.o.self;
+    const drop = (reason: DropReason) => (msg.dup ? undefined : this.drop(facts, reason, self));
+    if ((msg.ttl ?? 0) <= 1) return drop('ttl');
+    const next = this.o.routing?.nextHop(msg.dest);
+    if (next === undefined) return drop('no_route');
+    const d = this.shaper.draw(next);
+    const delayMs = msg.delay_ms as number;
+    const envelope = { ...msg, ttl: (msg.ttl as number) - 1, hops: (msg.hops ?? 1) + 1, delay_ms: delayMs + d.delayMs };
+    this.launch(next, d, { ...facts, delay_ms: delayMs + d.delayMs }, envelope, msg.dup === true, self);
+  }
+
+  /** Stops the shaper; returns how many data messages (not copies) it or a partition still held. */
   close(): number {
-    let held = 0;
-    for (const list of this.held.values()) held += list.filter((h) => !h.msg.copy).length;
-    this.held.clear();
-    this.heldBytes.clear();
-    return held + this.shaper.close().filter((m) => !m.copy).length;
+    const left = [...this.gate.clear(), ...this.shaper.close()];
+    return left.filter((m) => !m.copy && !m.control).length;
   }
 
-  private drop(facts: MessageFacts, reason: DropReason): void {
-    this.o.journal.add({ t: 'drop', ...facts, reason });
-    this.o.hot.info({ dest: facts.dest, id: facts.id, reason }, 'drop');
+  private drop(facts: MessageFacts, reason: DropReason, by?: string): void {
+    this.data.dropped++;
+    this.o.journal.add({ t: 'drop', ...facts, reason, ...(by === undefined ? {} : { by }) });
+    this.o.hot.info({ dest: facts.dest, id: facts.id, reason, ...(by === undefined ? {} : { src: facts.src }) }, 'drop');
   }
 
   /** Drops a message that was already shaped; a duplicate copy is no second drop (its original accounts for the message). */
   private dropShaped(m: ShapedMessage, reason: DropReason): void {
-    if (!m.copy) this.drop({ id: m.id, src: this.o.self, dest: m.dest, sent_at: m.sentAt, delay_ms: m.delayMs }, reason);
+    if (m.control) {
+      this.control.dropped++;
+      return;
+    }
+    if (m.copy) return;
+    if (m.journal) {
+      const { by, ...facts } = m.journal;
+      return this.drop(facts, reason, by);
+    }
+    this.drop({ id: m.id, src: this.o.self, dest: m.dest, sent_at: m.sentAt, delay_ms: m.delayMs }, reason);
   }
 
   /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
-  private transmit(dest: string, due: ShapedMessage[]): void {
+  private transmit(peer: string, due: ShapedMessage[]): void {
     // A partition that started while these were in the shaper applies to them too.
-    const cut = this.cut.get(dest);
-    if (cut === 'hold') {
-      for (const m of due) this.hold(m, false);
+    if (this.gate.cutMode(peer) === 'hold') {
+      for (const m of due) this.gate.hold(m, false);
       return;
     }
-    if (cut === 'drop') {
-      for (const m of due) this.dropShaped(m, 'partition');
-      return;
-    }
-    if (this.pausedDrop.has(dest)) {
-      for (const m of due) this.dropShaped(m, 'paused');
-      return;
-    }
-    const link = this.o.mesh.link(dest);
-    if (!link?.open) {
-      for (const m of due) this.dropShaped(m, 'link_down');
+    const gated = this.gate.refusal(peer);
+    const link = this.o.mesh.link(peer);
+    const reason = gated ?? (link?.open ? undefined : 'link_down');
+    if (reason !== undefined || !link) {
+      for (const m of due) this.dropShaped(m, reason ?? 'link_down');
       return;
     }
     let batch: string[] = [];

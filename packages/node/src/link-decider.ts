@@ -27,6 +27,8 @@ export class LinkDecider {
     private readonly src: string,
     private readonly dest: string,
     private current: LinkModel,
+    /** `data` keys stay (seed, decision, src, dest, seq); other planes add their name in front. */
+    private readonly plane: 'data' | 'control' = 'data',
   ) {}
 
   get model(): LinkModel {
@@ -43,7 +45,7 @@ export class LinkDecider {
   }
 
   private rng(decision: string, seq: number) {
-    return keyedRng(this.seed, decision, this.src, this.dest, seq);
+    return this.plane === 'data' ? keyedRng(this.seed, decision, this.src, this.dest, seq) : keyedRng(this.seed, this.plane, decision, this.src, this.dest, seq);
   }
 
   next(): Decision {

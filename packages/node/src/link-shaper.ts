@@ -24,6 +24,10 @@ export interface ShapedMessage {
   frame: string;
   /** A duplicate copy made by the network model (journaled by the receiver as `dup`). */
   copy: boolean;
+  /** A routing message (control plane): not in the message journal, counted apart. */
+  control?: boolean;
+  /** The message's journal facts when they are not this hop's (a routed message this node forwards). */
+  journal?: { id: string; src: string; dest: string; sent_at: number; delay_ms: number; by: string };
 }
 
 export interface LinkShaperOptions {
@@ -38,6 +42,8 @@ export interface LinkShaperOptions {
 
 interface LinkQueue {
   decider: LinkDecider;
+  /** Routing messages draw from their own keys, so they do not shift the data messages' decisions. */
+  control: LinkDecider;
   heldBytes: number;
   lastDueAt: number;
   /** When a bandwidth-limited link is free for its next message. */
@@ -56,8 +62,10 @@ export class LinkShaper {
   private queue(dest: string): LinkQueue {
     let q = this.links.get(dest);
     if (!q) {
-      const decider = new LinkDecider(this.options.seed, this.options.self, dest, this.options.model(dest));
-      q = { decider, heldBytes: 0, lastDueAt: 0, freeAt: 0, items: [], timer: undefined, immediate: undefined };
+      const model = this.options.model(dest);
+      const decider = new LinkDecider(this.options.seed, this.options.self, dest, model);
+      const control = new LinkDecider(this.options.seed, this.options.self, dest, model, 'control');
+      q = { decider, control, heldBytes: 0, lastDueAt: 0, freeAt: 0, items: [], timer: undefined, immediate: undefined };
       this.links.set(dest, q);
     }
     return q;
@@ -70,12 +78,21 @@ export class LinkShaper {
 
   /** Reads every link's model again (the fault state changed); queued messages keep their times. */
   remodel(): void {
-    for (const [dest, q] of this.links) q.decider.setModel(this.options.model(dest));
+    for (const [dest, q] of this.links) {
+      const model = this.options.model(dest);
+      q.decider.setModel(model);
+      q.control.setModel(model);
+    }
   }
 
   /** Draws the next message's decisions on the link to `dest` without queueing anything. */
   draw(dest: string): Decision {
     return this.queue(dest).decider.next();
+  }
+
+  /** The same for a routing message, from the control plane's own keys. */
+  drawControl(dest: string): Decision {
+    return this.queue(dest).control.next();
   }
 
   /** Queues a message (or its duplicate copy) whose decisions came from `draw()`. */

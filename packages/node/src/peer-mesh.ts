@@ -16,6 +16,7 @@ import {
   LinkHello,
   LinkHelloOk,
   Chatter,
+  ROUTING_BODIES,
   decodeFrame,
   encode,
   errorReply,
@@ -39,7 +40,7 @@ function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string 
 import { PeerUnavailableError } from './errors.js';
 
 /** Body types a node accepts from peers. */
-export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, error: ErrorBody };
+export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, error: ErrorBody, ...ROUTING_BODIES };
 
 export interface PeerMeshOptions {
   log: Logger;
@@ -47,6 +48,8 @@ export interface PeerMeshOptions {
   onMessage: (link: PeerLink, msg: PeerMessage) => void;
   /** A link closed while the node was not stopping. */
   onLinkDown: (peer: string) => void;
+  /** A link opened (the first time, or again after a peer restarted). */
+  onLinkUp?: (peer: string) => void;
 }
 
 export class PeerMesh {
@@ -67,6 +70,8 @@ export class PeerMesh {
   private validate = true;
   /** Peers that were not running at init (this node rejoined while they were down): not waited for. */
   private down = new Set<string>();
+  /** With routing, data messages between other nodes pass through this node's links. */
+  private routed = false;
 
   constructor(private readonly options: PeerMeshOptions) {}
 
@@ -96,8 +101,9 @@ export class PeerMesh {
    * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
    * peer is up.
    */
-  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = []): Promise<void> {
+  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = [], routed = false): Promise<void> {
     this.self = self;
+    this.routed = routed;
     this.down = new Set(down);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.validate = validate;
@@ -135,6 +141,7 @@ export class PeerMesh {
     this.links.set(peer, link);
     this.bySocket.set(socket, link);
     this.options.log.info({ peer, url: this.peers.get(peer)?.url, dialed }, 'connect');
+    this.options.onLinkUp?.(peer);
     this.checkAllLinked();
   }
 
@@ -171,12 +178,14 @@ export class PeerMesh {
       else this.reject(socket, ErrorCode.temporarily_unavailable, 'this node has not been initialised yet', seen);
       return;
     }
-    if (msg.dest !== this.self) {
+    // A routed data message carries its two ends in src/dest, whichever link it travels on.
+    const transit = this.routed && msg.ttl !== undefined;
+    if (msg.dest !== this.self && !transit) {
       return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}; it does not forward to ${msg.dest}`, seen);
     }
     const link = this.bySocket.get(socket);
     if (!link) return this.onUnlinkedFrame(socket, msg);
-    if (msg.src !== link.peer) {
+    if (msg.src !== link.peer && !transit) {
       return this.reject(socket, ErrorCode.unknown_peer, `this link belongs to ${link.peer}, not ${msg.src}`, seen);
     }
     switch (msg.body.type) {

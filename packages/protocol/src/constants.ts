@@ -60,3 +60,14 @@ export const LATEST_LINK = 'latest';
 
 /** Bytes a link may queue at its sender before new messages are dropped as `overflow` (`--queue`). */
 export const DEFAULT_LINK_QUEUE = '16m';
+
+/** Period of distance-vector updates and link-state hellos (`--routing-interval`). */
+export const DEFAULT_ROUTING_INTERVAL_MS = 200;
+/** A routing neighbour not heard from for this many intervals is dead. */
+export const DEAD_INTERVALS = 3.5;
+/** A link-state advertisement is re-flooded every this many intervals (OSPF: 30 min), and expires after three refreshes. */
+export const LSA_REFRESH_INTERVALS = 50;
+/** Hops a routed data message may take (`--ttl`). */
+export const DEFAULT_TTL = 64;
+/** Route tables are reported to the coordinator at most this often, ms. */
+export const ROUTES_REPORT_MS = 20;

@@ -9,6 +9,7 @@ import { IntervalSpec } from './specs.js';
 import { NetworkModel } from './link-model.js';
 import { Faults } from './faults.js';
 import { JournalRecord } from './records.js';
+import { RoutingSettings, Routes } from './routing-messages.js';
 
 export const Register = z.object({
   type: z.literal('register'),
@@ -67,6 +68,8 @@ export const Init = z.object({
   incarnation: z.number().int().nonnegative().default(0),
   /** Peers not running now (a node rejoining while others are down): not waited for. */
   down: z.array(NodeId).default([]),
+  /** Multi-hop routing (`--routing`); null: messages go to neighbours only. */
+  routing: RoutingSettings.nullable().default(null),
 });
 export type Init = z.infer<typeof Init>;
 
@@ -120,6 +123,7 @@ export const NODE_TO_COORDINATOR = {
   register: Register,
   ready: Ready,
   records: Records,
+  routes: Routes,
   stopped: Stopped,
   error: ErrorBody,
 };

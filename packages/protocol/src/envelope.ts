@@ -27,6 +27,12 @@ export const Envelope = z.object({
   delay_ms: z.number().nonnegative().optional(),
   /** Set on the extra copy of a message the network model duplicated. */
   dup: z.literal(true).optional(),
+  /**
+   * Routed data messages (`--routing`): hops left before the message is dropped (`ttl`), and links
+   * taken so far. `src`/`dest` stay the two ends; each hop's link is the socket it travels on.
+   */
+  ttl: z.number().int().nonnegative().optional(),
+  hops: z.number().int().nonnegative().optional(),
   body: Body,
 });
 export type Envelope = z.infer<typeof Envelope>;

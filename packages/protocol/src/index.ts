@@ -14,3 +14,4 @@ export * from './cli.js';
 export * from './distributions.js';
 export * from './link-model.js';
 export * from './faults.js';
+export * from './routing-messages.js';

@@ -27,16 +27,23 @@ export const DropReason = z.enum([
   'partition',
   /** Sent to a node paused in `drop` mode. */
   'paused',
+  /** Routing knew no next hop towards `dest` (`--routing`). */
+  'no_route',
+  /** The message used up its hops (`--ttl`) before reaching `dest`. */
+  'ttl',
   /** The link's queue at the sender (shaper, held messages, socket buffer) was over its `queue` limit. */
   'overflow',
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
 export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields });
-export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number() });
-export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason });
+/** Links the message took (routed runs; 1 without routing). */
+const Hops = z.number().int().positive().optional();
+export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number(), hops: Hops });
+/** `by`: the node that dropped it when that is not the sender (a router on the way). */
+export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason, by: NodeId.optional() });
 /** The receipt of a duplicate copy made by the network model; counted apart from deliveries. */
-export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, received_at: z.number() });
+export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, received_at: z.number(), hops: Hops });
 
 export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
@@ -56,5 +63,9 @@ export const MessageLine = z.object({
   drop_reason: DropReason.nullable(),
   /** Copies received beyond the message itself (network-model duplication). */
   duplicates: z.number().int().nonnegative(),
+  /** Links the delivered message took; null when it was not delivered. */
+  hops: z.number().int().positive().nullable(),
+  /** Where it was dropped, when not at its sender (a router on the way); else null. */
+  dropped_by: NodeId.nullable(),
 });
 export type MessageLine = z.infer<typeof MessageLine>;

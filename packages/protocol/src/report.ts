@@ -100,8 +100,63 @@ export const RunConfig = z.object({
   network: z.string(),
   /** Per-link overrides in `--link` form. */
   links: z.array(z.string()),
+  topology: z.string(),
+  /** `distance-vector`, `link-state`, or null without routing. */
+  routing: z.string().nullable(),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
+
+/** The topology as built: its shape in numbers, its links, and its drawing. */
+export const GraphReport = z.object({
+  /** The topology in `--topology` form (`ring`, `random:0.2`, `file:net.yaml`, ...). */
+  topology: z.string(),
+  nodes: z.number().int().nonnegative(),
+  edges: z.number().int().nonnegative(),
+  connected: z.boolean(),
+  /** The most hops between two nodes (over reachable pairs). */
+  diameter: z.number().int().nonnegative(),
+  degree: z.object({
+    min: z.number().int().nonnegative(),
+    max: z.number().int().nonnegative(),
+    mean: z.number().nonnegative(),
+    /** How many nodes have each degree, keyed by the degree. */
+    histogram: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
+  }),
+  average_shortest_path: z.number().nonnegative(),
+  /** Each link once, [a, b]; null above 10,000 links (a large mesh), to keep the report readable. */
+  edge_list: z.array(z.tuple([z.string(), z.string()])).nullable(),
+  /** The drawing in the run directory (`graph.svg`), or null when the graph was too large to draw. */
+  svg: z.string().nullable(),
+});
+export type GraphReport = z.infer<typeof GraphReport>;
+
+const PlaneTotals = z.object({ sent: z.number().int(), bytes: z.number().int(), received: z.number().int(), dropped: z.number().int() });
+
+/** Multi-hop routing (`--routing`): convergence, paths taken, and what the routing itself cost. */
+export const RoutingReport = z.object({
+  protocol: z.string(),
+  interval_ms: z.number(),
+  ttl: z.number().int(),
+  /** ms from the start of traffic until every table was a shortest-path table; null if never. */
+  converged_ms: z.number().nullable(),
+  /** After the start and every topology change (ms since start, cause): how long until converged again. */
+  convergence: z.array(z.object({ at_ms: z.number(), cause: z.string(), converged_ms: z.number().nullable() })),
+  /** Links taken by delivered messages. */
+  hops: Percentiles,
+  /** Hops taken / shortest path in the live graph when the message was sent (1 = a shortest path). */
+  stretch: Percentiles,
+  /** Routing messages (hellos, vectors, LSAs) over all nodes, from their last reports (lost nodes' last counts). */
+  control_messages: PlaneTotals,
+  /** Data messages per hop: every link a data message (or copy) left on. */
+  data_messages: PlaneTotals,
+  /** Data messages dropped for want of a route or of hops left. */
+  dropped: z.object({ no_route: z.number().int(), ttl: z.number().int() }),
+  /** TTL drops of messages sent after the last convergence: a forwarding loop shows here. */
+  ttl_after_convergence: z.number().int(),
+  /** When the tables were not shortest paths at the end: the first wrong route, to start looking; else null. */
+  mismatch_at_end: z.string().nullable(),
+});
+export type RoutingReport = z.infer<typeof RoutingReport>;
 
 export const Report = z.object({
   run_id: z.string(),
@@ -160,6 +215,10 @@ export const Report = z.object({
   inside_faults: PeriodStats,
   /** Traffic sent while no fault period was active. */
   outside_faults: PeriodStats,
+  /** The topology the run used. */
+  graph: GraphReport,
+  /** Routing results; null without `--routing`. */
+  routing: RoutingReport.nullable(),
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
 });

@@ -66,3 +66,8 @@ export function intText(name: string, min: number, max: number) {
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 }
+
+/** A flag's text parser that also takes a number, as YAML gives `loss: 0.1`. */
+export function flagText<T extends z.ZodType<unknown, string>>(schema: T) {
+  return z.union([z.number(), z.string()]).transform(String).pipe(schema);
+}

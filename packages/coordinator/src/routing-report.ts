@@ -1,0 +1,70 @@
+/**
+ * The report's `graph` and `routing` sections: the topology in numbers, and for routed runs the
+ * convergence the checker timed, hop counts and path stretch of delivered messages (against the
+ * live graph of their send time), what routing cost in messages and bytes, and drops for want of
+ * a route or of hops.
+ */
+import type { GraphReport, MessageLine, RoutingReport } from '@agentnet/protocol';
+import { percentiles } from './percentiles.js';
+import type { RoutingChecker } from './routing-checker.js';
+import { graphMetrics, type Graph } from './topology.js';
+
+/** Above this many links the report leaves the edge list out and nothing is drawn. */
+export const MAX_LISTED_EDGES = 10_000;
+
+export function graphReport(graph: Graph, topology: string, svg: string | null): GraphReport {
+  const m = graphMetrics(graph);
+  return {
+    topology,
+    nodes: m.nodes,
+    edges: m.edges,
+    connected: m.connected,
+    diameter: m.diameter,
+    degree: m.degree,
+    average_shortest_path: m.average_shortest_path,
+    edge_list: graph.edges.length <= MAX_LISTED_EDGES ? graph.edges.map(([a, b]) => [a, b]) : null,
+    svg,
+  };
+}
+
+export function routingReport(checker: RoutingChecker, lines: readonly MessageLine[], mismatch: string | undefined): RoutingReport {
+  const hops: number[] = [];
+  const stretch: number[] = [];
+  for (const m of lines) {
+    if (m.status !== 'delivered' || m.hops === null) continue;
+    hops.push(m.hops);
+    const shortest = checker.distancesAt(m.sent_at)?.get(m.src)?.get(m.dest);
+    if (shortest !== undefined && shortest > 0) stretch.push(m.hops / shortest);
+  }
+  const sum = (pick: (c: { control: RoutingReport['control_messages']; data: RoutingReport['data_messages'] }) => RoutingReport['control_messages']) => {
+    const out = { sent: 0, bytes: 0, received: 0, dropped: 0 };
+    for (const c of checker.counts.values()) {
+      const p = pick(c);
+      out.sent += p.sent;
+      out.bytes += p.bytes;
+      out.received += p.received;
+      out.dropped += p.dropped;
+    }
+    return out;
+  };
+  const last = checker.convergence.at(-1);
+  const settledAt = last?.converged_ms === null || last === undefined ? Infinity : checker.startEpochMs + last.at_ms + last.converged_ms;
+  const start = checker.convergence.find((c) => c.cause === 'start');
+  return {
+    protocol: checker.settings.protocol,
+    interval_ms: checker.settings.interval_ms,
+    ttl: checker.settings.ttl,
+    converged_ms: start?.converged_ms ?? null,
+    convergence: checker.convergence,
+    hops: percentiles(hops),
+    stretch: percentiles(stretch),
+    control_messages: sum((c) => c.control),
+    data_messages: sum((c) => c.data),
+    dropped: {
+      no_route: lines.filter((m) => m.drop_reason === 'no_route').length,
+      ttl: lines.filter((m) => m.drop_reason === 'ttl').length,
+    },
+    ttl_after_convergence: lines.filter((m) => m.drop_reason === 'ttl' && m.sent_at >= settledAt).length,
+    mismatch_at_end: mismatch ?? null,
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The parts of a run that come from both the command line and the scenario file, a flag winning
+ * over the file: the topology (and the per-link overrides a topology file brings) and routing.
+ */
+import type { NetworkModel, RoutingSettings } from '@agentnet/protocol';
+import type { RunFlags } from './cli-options.js';
+import type { ScenarioFile } from './scenario.js';
+import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
+
+export interface RunTopology {
+  graph: Graph;
+  /** In `--topology` form, for the report. */
+  name: string;
+  spec?: TopologySpec | undefined;
+  /** The network model with the topology's per-edge overrides first (so --link and the scenario's links win). */
+  network: NetworkModel;
+}
+
+/** Builds the run's graph; throws TopologyError (a bad spec or file, a disconnected graph). */
+export function runTopology(flags: RunFlags, scenario: ScenarioFile | undefined, ids: readonly string[], seed: number, network: NetworkModel): RunTopology {
+  const fromFile = scenario?.topology;
+  const spec: TopologySpec | undefined = flags.topology ?? (fromFile !== undefined && 'kind' in fromFile ? fromFile : undefined);
+  if (spec === undefined && fromFile !== undefined && !('kind' in fromFile)) {
+    const built = topologyFromEdges(fromFile, ids, `scenario ${flags.scenario}`);
+    return { graph: built.graph, name: `scenario:${flags.scenario}`, network: { ...network, links: [...built.links, ...network.links] } };
+  }
+  const s: TopologySpec = spec ?? { kind: 'mesh' };
+  const built = buildTopology(s, ids, seed);
+  return { graph: built.graph, name: formatTopology(s), spec: s, network: { ...network, links: [...built.links, ...network.links] } };
+}
+
+/** Routing settings from --routing (with --routing-interval, --ttl) or the scenario's `routing:`. */
+export function runRouting(flags: RunFlags, scenario: ScenarioFile | undefined, given: ReadonlySet<string>): RoutingSettings | null {
+  const file = typeof scenario?.routing === 'string' ? { protocol: scenario.routing } : scenario?.routing;
+  const protocol = flags.routing ?? file?.protocol;
+  if (protocol === undefined) return null;
+  return {
+    protocol,
+    interval_ms: given.has('routing-interval') ? flags['routing-interval'] : (file?.interval ?? flags['routing-interval']),
+    ttl: given.has('ttl') ? flags.ttl : (file?.ttl ?? flags.ttl),
+  };
+}
