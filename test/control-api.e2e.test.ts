@@ -180,7 +180,10 @@ describe('control API', () => {
 
       const state = ApiState.parse((await call(control.url, 'GET', '/state')).json);
       expect(state).toMatchObject({ phase: 'registering', nodes: [], elapsed_ms: 0, history: [] });
-      expect(ApiLinks.parse((await call(control.url, 'GET', '/links')).json).links).toEqual([]);
+      // The topology is known before anyone registers: every directed link, nothing on it yet.
+      const links = ApiLinks.parse((await call(control.url, 'GET', '/links')).json).links;
+      expect(links.map((l) => `${l.src}>${l.dest}`)).toEqual(['n0>n1', 'n0>n2', 'n1>n0', 'n1>n2', 'n2>n0', 'n2>n1']);
+      expect(links.every((l) => l.counts.sent === 0)).toBe(true);
       const refused = await call(control.url, 'POST', '/faults', '{"partition":{"preset":"halves"}}');
       expect(refused.status).toBe(409);
       expect(ErrorBody.parse(refused.json)).toEqual({ type: 'error', code: ErrorCode.unexpected_message, text: 'faults apply only while the run is running (it is registering)' });

@@ -28,7 +28,7 @@ describe('network model', () => {
     const a = await run();
     const { report, messages } = a;
     expect(accountingHolds(report, messages)).toBe(true);
-    expect(report.config.network).toBe('delay=exponential:20 loss=0.3 duplicate=0.5 reorder=0.3 bandwidth=none');
+    expect(report.config.network).toBe('delay=exponential:20 loss=0.3 duplicate=0.5 reorder=0.3 bandwidth=none queue=16000000');
     expect(report.config.links).toEqual(['n0>n1 loss=1', 'n1>n0 loss=0 duplicate=0']);
 
     // n0 -> n1 loses everything; n1 -> n0 nothing (what is not delivered was in flight at stop).

@@ -55,7 +55,7 @@ export class NodeTable {
   rejoinTarget(nodeId: string | undefined): { entry: NodeEntry } | { why: string } {
     const entry = nodeId === undefined ? this.all.find(isGone) : this.get(nodeId);
     if (entry && isGone(entry)) return { entry };
-    return { why: nodeId === undefined ? 'no node is lost' : !entry ? `there is no node ${nodeId}` : `${nodeId} is still running` };
+    return { why: nodeId === undefined ? `the run already has its ${this.all.length} nodes and none of them is lost` : !entry ? `there is no node ${nodeId}` : `${nodeId} is still running` };
   }
 
   /** Gives `entry` to a new process of the node; returns the pid of the old one. */
