@@ -103,3 +103,65 @@ describe.each(['distance-vector', 'link-state'])('%s routing', (protocol) => {
     expect(detours(messages, distances(report, [], ['n5>n6']), cutSettled, start + (convergence[2]?.at_ms ?? 0))).toEqual([]);
   });
 });
+
+describe('topology and routing from a scenario file', () => {
+  it('builds the edge list of the file, with its per-edge delay, and routes over it', async () => {
+    const file = scenarioFile(`topology:
+  edges:
+    - [n0, n1]
+    - [n1, n2]
+    - { from: n2, to: n3, delay: "constant:40" }
+    - [n3, n4]
+    - [n4, n5]
+    - [n5, n0]
+    - [n1, n4]
+routing: { protocol: link-state, interval: 100ms }
+`);
+    const run = startCluster(['--nodes', '6', '--duration', '3s', '--delay', 'constant:5', '--interval', '30:60', '--seed', '23', '--scenario', file]);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(report.graph.topology).toBe(`scenario:${file}`);
+    expect(report.graph.edges).toBe(7);
+    expect(report.config.links).toEqual(['n2>n3 delay=constant:40', 'n3>n2 delay=constant:40']);
+    expect(report.routing).toMatchObject({ protocol: 'link-state', interval_ms: 100 });
+    expect(report.routing?.converged_ms).not.toBeNull();
+    const settled = Date.parse(report.started_at) + (report.routing?.converged_ms ?? 0) + 200;
+    expect(detours(messages, distances(report), settled, Infinity)).toEqual([]);
+  });
+});
+
+describe('broadcast', () => {
+  it('flooding reaches every node once per broadcast, with 2 x links - nodes + 1 messages', async () => {
+    const run = startCluster(['--nodes', '16', '--topology', 'grid', '--traffic', 'broadcast', '--interval', '150:300', '--delay', 'uniform:2:8', '--duration', '3s', '--seed', '24']);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(accountingHolds(report, messages)).toBe(true);
+    const edges = report.graph.edge_list ?? [];
+    const degree = (id: string) => edges.filter(([a, b]) => a === id || b === id).length;
+    const expected = 2 * edges.length - 16 + 1;
+    expect(report.broadcast?.flood_expected_messages).toBe(expected);
+
+    // Broadcasts started well before the stop have finished spreading: check each one.
+    const stopAt = Date.parse(report.started_at) + report.duration_ms - 500;
+    const byBroadcast = new Map<string, MessageLine[]>();
+    for (const m of messages) if (m.bcast) byBroadcast.set(m.bcast, [...(byBroadcast.get(m.bcast) ?? []), m]);
+    const settled = [...byBroadcast].filter(([, list]) => Math.min(...list.map((m) => m.sent_at)) < stopAt);
+    expect(settled.length).toBeGreaterThan(50);
+    for (const [bcast, list] of settled) {
+      const origin = bcast.split(':')[0] as string;
+      expect(list.length, bcast).toBe(expected);
+      expect(list.every((m) => m.status === 'delivered'), bcast).toBe(true);
+      // Every node but the origin heard it; each passed it on once: to all neighbours but the sender.
+      expect(new Set(list.map((m) => m.dest)).size + (list.some((m) => m.dest === origin) ? 0 : 1), bcast).toBe(16);
+      for (const node of report.graph.edge_list ? report.per_node.map((n) => n.id) : []) {
+        const sent = list.filter((m) => m.src === node).length;
+        expect(sent, `${bcast} from ${node}`).toBe(node === origin ? degree(node) : degree(node) - 1);
+      }
+    }
+    expect(report.broadcast?.complete).toBeGreaterThanOrEqual(settled.length);
+  });
+});

@@ -45,6 +45,7 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     faults: [],
     graph: GRAPH,
     routing: null,
+    broadcast: null,
     ...extra,
   };
 }

@@ -5,6 +5,7 @@
  */
 import {
   type DropReason,
+  type BroadcastReport,
   type GraphReport,
   type RoutingReport,
   type FaultRecord,
@@ -53,6 +54,7 @@ export interface AnalysisInput {
   faults: FaultRecord[];
   graph: GraphReport;
   routing: RoutingReport | null;
+  broadcast: BroadcastReport | null;
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -158,6 +160,7 @@ export function analyze(input: AnalysisInput): Report {
     ...faultPeriods({ faults: input.faults, startedAtMs: Date.parse(input.startedAt), elapsedMs: Math.round(input.elapsedMs), lines }),
     graph: input.graph,
     routing: input.routing,
+    broadcast: input.broadcast,
     warnings,
   };
 }

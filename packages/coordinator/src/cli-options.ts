@@ -43,6 +43,19 @@ import {
   type FlagSpec,
 } from '@agentnet/protocol';
 
+/** `flood` or `gossip:F` (`--broadcast`). */
+export const BroadcastText = z.string().transform((text, ctx): { mode: 'flood' | 'gossip'; fanout: number } => {
+  if (text === 'flood') return { mode: 'flood', fanout: 1 };
+  const m = /^gossip:(\d+)$/.exec(text);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 1000) return { mode: 'gossip', fanout: Number(m[1]) };
+  ctx.addIssue({ code: 'custom', message: `broadcast "${text}" is not flood or gossip:F (F from 1 to 1000)` });
+  return z.NEVER;
+});
+
+export function formatBroadcast(b: { mode: 'flood' | 'gossip'; fanout: number }): string {
+  return b.mode === 'flood' ? 'flood' : `gossip:${b.fanout}`;
+}
+
 /** Flags that describe the run itself (the launcher passes them on to the coordinator). */
 export const RUN_FLAGS: FlagSpec = {
   nodes: { type: 'string', short: 'n' },
@@ -60,6 +73,7 @@ export const RUN_FLAGS: FlagSpec = {
   nemesis: { type: 'string' },
   'nemesis-interval': { type: 'string' },
   traffic: { type: 'string' },
+  broadcast: { type: 'string' },
   'message-size': { type: 'string' },
   'peer-validation': { type: 'string' },
   out: { type: 'string' },
@@ -91,7 +105,8 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--scenario FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
   { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
-  { flag: '--traffic KIND', help: 'chatter (the notebook agent) or flood (every link as fast as it goes) (default chatter)' },
+  { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
+  { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
   { flag: '--peer-validation on|off', help: 'check every peer message against its schema (default on; off only to measure its cost)' },
   { flag: '--out DIR', help: 'write the run into DIR instead of runs/<run-id>' },
@@ -124,6 +139,7 @@ export const RunFlags = z.object({
   nemesis: NemesisText.optional(),
   'nemesis-interval': DurationText.prefault('5s'),
   traffic: TrafficKind.default('chatter'),
+  broadcast: BroadcastText.prefault('flood'),
   'message-size': intText('message-size', 1, 65_536).prefault('100'),
   'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
   out: z.string().optional(),
@@ -193,7 +209,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.routing === undefined ? [] : [`--routing ${flags.routing}`, `--routing-interval ${formatDuration(flags['routing-interval'])}`, `--ttl ${flags.ttl}`]),
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
-    ...(flags.traffic === 'chatter' ? [] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
+    ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');
 }

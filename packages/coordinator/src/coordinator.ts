@@ -37,6 +37,7 @@ import { neighbours, nodeIds, type Graph, type TopologySpec } from './topology.j
 import { RoutingChecker, type LiveState } from './routing-checker.js';
 import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
 import { graphSvg } from './graph-svg.js';
+import { broadcastReport } from './broadcast-report.js';
 import type { RunFlags } from './cli-options.js';
 import { writeControlFile, writeGraphSvg, type RunDir } from './run-dir.js';
 
@@ -217,7 +218,7 @@ export class Coordinator {
       node_ids: nodeIds(flags.nodes),
       peers: peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' })),
       network: { seed: this.options.seed, ...this.options.network },
-      traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'] },
+      traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
       validate_peer_messages: flags['peer-validation'],
       incarnation: entry.incarnation,
       down,
@@ -318,6 +319,7 @@ export class Coordinator {
       faults: this.timeline.faults,
       graph: graphReport(graph, topology.name, svg),
       routing: this.checker ? routingReport(this.checker, lines, this.mismatchAtStop) : null,
+      broadcast: flags.traffic === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };

@@ -40,6 +40,16 @@ function topologyLines(report: Report): string[] {
   const g = report.graph;
   const degrees = Object.entries(g.degree.histogram).map(([d, n]) => `${d}:${n}`).join(' ');
   const lines = [`graph: ${g.topology}, ${g.nodes} nodes, ${g.edges} links, diameter ${g.diameter}, degree ${g.degree.min}-${g.degree.max} (mean ${g.degree.mean}; ${degrees})${g.svg ? `, drawn in ${g.svg}` : ''}`];
+  const b = report.broadcast;
+  if (b) {
+    const mode = b.mode === 'flood' ? `flood (expected ${b.flood_expected_messages} messages each)` : `gossip to ${b.fanout}`;
+    lines.push(
+      `broadcast: ${mode}; ${b.broadcasts} broadcasts, ${b.complete} reached every node`,
+      `messages per broadcast: ${ms(b.messages)}`,
+      `rounds to reach all:    ${ms(b.rounds)}`,
+      `duplicates received:    ${ms(b.duplicates)}`,
+    );
+  }
   const r = report.routing;
   if (!r) return lines;
   const conv = (ms: number | null) => (ms === null ? 'never' : `${ms} ms`);

@@ -22,6 +22,9 @@ interface Entry {
   hops: number | null;
   /** The router on the way that dropped it, when not its sender. */
   dropped_by: string | null;
+  /** A broadcast's hop message: the broadcast and its round. */
+  bcast?: string;
+  round?: number;
 }
 
 type Status = 'delivered' | 'dropped' | 'in_flight';
@@ -83,6 +86,7 @@ export class Ledger {
       copy_received_at: null,
       hops: null,
       dropped_by: null,
+      ...(record.bcast === undefined ? {} : { bcast: record.bcast, ...(record.round === undefined ? {} : { round: record.round }) }),
     };
     this.entries.set(record.id, entry);
     return entry;
@@ -142,6 +146,7 @@ export class Ledger {
         duplicates: e.duplicates,
         hops: delivered ? e.hops : null,
         dropped_by: reason === null ? null : e.dropped_by,
+        ...(e.bcast === undefined ? {} : { bcast: e.bcast, ...(e.round === undefined ? {} : { round: e.round }) }),
       });
     }
     return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));

@@ -35,6 +35,7 @@ import { DataPath } from './data-path.js';
 import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter } from './chatter.js';
 import { createFlood } from './flood.js';
+import { createBroadcast } from './broadcast.js';
 import type { Behavior, NodeHandle } from './behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
 
@@ -242,11 +243,16 @@ export class AgentNode {
       peers,
       destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
       seed,
-      send: (dest, body) => data.send(dest, body),
+      send: (dest, body, tag) => data.send(dest, body, tag),
       backlog: (dest) => data.backlog(dest),
     };
+    const traffic = init.traffic;
     this.behavior =
-      init.traffic.behavior === 'flood' ? createFlood(handle, init.traffic.message_size) : createChatter(handle, init.traffic.interval);
+      traffic.behavior === 'flood'
+        ? createFlood(handle, traffic.message_size)
+        : traffic.behavior === 'broadcast'
+          ? createBroadcast(handle, traffic.interval, traffic.broadcast)
+          : createChatter(handle, traffic.interval);
     this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null).then(
       () => {
         if (this.state !== 'connecting') return;

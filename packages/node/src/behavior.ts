@@ -9,6 +9,8 @@ export interface Incoming {
   src: string;
   dest: string;
   id?: string | undefined;
+  bcast?: string | undefined;
+  round?: number | undefined;
   body: { type: string } & MsgIds;
 }
 
@@ -19,7 +21,8 @@ export interface NodeHandle {
   /** Whom `send` can reach: the peers, or with routing every other node. */
   readonly destinations: readonly string[];
   readonly seed: number;
-  send(dest: string, body: { type: string; [key: string]: unknown }): string;
+  /** `tag` marks a broadcast's hop message for the journal. */
+  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: { bcast: string; round: number }): string;
   /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */
   backlog(dest: string): number;
 }

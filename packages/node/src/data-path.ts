@@ -49,6 +49,14 @@ interface MessageFacts {
   dest: string;
   sent_at: number;
   delay_ms: number;
+  bcast?: string;
+  round?: number;
+}
+
+/** Marks a hop message of a broadcast, so the journal can tell broadcasts apart. */
+export interface BroadcastTag {
+  bcast: string;
+  round: number;
 }
 
 export class DataPath {
@@ -74,7 +82,7 @@ export class DataPath {
   }
 
   /** Sends `body` to `dest` through the journal, the shaper and the wire; returns the message id. */
-  send(dest: string, body: { type: string; [key: string]: unknown }): string {
+  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: BroadcastTag): string {
     if (!this.destinations.has(dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
     const id = `${this.idPrefix}${msgId}`;
@@ -82,14 +90,14 @@ export class DataPath {
     const routing = this.o.routing;
     const next = routing ? routing.nextHop(dest) : dest;
     const d = next === undefined ? undefined : this.shaper.draw(next);
-    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0 };
+    const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0, ...tag };
     this.o.journal.add({ t: 'send', ...facts });
     if (next === undefined || d === undefined) {
       this.drop(facts, 'no_route');
       return id;
     }
     const hop = routing ? { ttl: routing.ttl, hops: 1 } : {};
-    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, body: { ...body, msg_id: msgId } };
+    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: { ...body, msg_id: msgId } };
     this.launch(next, d, facts, envelope, false, undefined);
     return id;
   }
@@ -176,7 +184,8 @@ export class DataPath {
     const receivedAt = wallClockMs();
     const t = msg.dup ? 'dup' : 'recv';
     this.data.received++;
-    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }) });
+    const tag = msg.bcast === undefined ? {} : { bcast: msg.bcast, ...(msg.round === undefined ? {} : { round: msg.round }) };
+    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }), ...tag });
     this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
     return true;
   }

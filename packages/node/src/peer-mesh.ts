@@ -16,6 +16,7 @@ import {
   LinkHello,
   LinkHelloOk,
   Chatter,
+  Bcast,
   ROUTING_BODIES,
   decodeFrame,
   encode,
@@ -40,7 +41,7 @@ function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string 
 import { PeerUnavailableError } from './errors.js';
 
 /** Body types a node accepts from peers. */
-export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, error: ErrorBody, ...ROUTING_BODIES };
+export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, bcast: Bcast, error: ErrorBody, ...ROUTING_BODIES };
 
 export interface PeerMeshOptions {
   log: Logger;

@@ -42,15 +42,17 @@ export type Peer = z.infer<typeof Peer>;
 export const NetworkPolicy = NetworkModel.extend({ seed: z.number().int().nonnegative() });
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
-export const TrafficKind = z.enum(['chatter', 'flood']);
+export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast']);
 export type TrafficKind = z.infer<typeof TrafficKind>;
 
 export const TrafficSettings = z.object({
-  /** `chatter`: the notebook's agent; `flood`: every link as fast as it takes messages. */
+  /** `chatter`: the notebook's agent; `flood`: every link as fast as it takes messages; `broadcast`: every node broadcasts values. */
   behavior: TrafficKind,
   interval: IntervalSpec,
   /** Length of the text each message carries. */
   message_size: z.number().int().min(1).max(65_536),
+  /** `broadcast`: flooding with duplicate suppression, or push gossip to `fanout` random neighbours. */
+  broadcast: z.object({ mode: z.enum(['flood', 'gossip']), fanout: z.number().int().min(1).max(1000) }).default({ mode: 'flood', fanout: 1 }),
 });
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
 

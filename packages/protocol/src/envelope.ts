@@ -33,6 +33,9 @@ export const Envelope = z.object({
    */
   ttl: z.number().int().nonnegative().optional(),
   hops: z.number().int().nonnegative().optional(),
+  /** A broadcast's hop message: which broadcast (`origin:k`) and in which round it was sent (1 = by the origin). */
+  bcast: z.string().min(1).max(80).optional(),
+  round: z.number().int().positive().optional(),
   body: Body,
 });
 export type Envelope = z.infer<typeof Envelope>;

@@ -22,3 +22,11 @@ export const Chatter = z.object({
   text: z.string().max(4096),
 });
 export type Chatter = z.infer<typeof Chatter>;
+
+/** A broadcast value on one hop (flooding or push gossip); `value` is what the origin broadcast. */
+export const Bcast = z.object({
+  type: z.literal('bcast'),
+  msg_id: MsgId,
+  value: z.string().max(4096),
+});
+export type Bcast = z.infer<typeof Bcast>;

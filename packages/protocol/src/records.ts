@@ -13,6 +13,9 @@ const MessageFields = {
   sent_at: z.number(),
   /** Delay the sender's link shaper drew for it. */
   delay_ms: z.number().nonnegative(),
+  /** For a broadcast's hop message: the broadcast (`origin:k`) and its round. */
+  bcast: z.string().optional(),
+  round: z.number().int().positive().optional(),
 };
 
 /** Why a message was not delivered. */

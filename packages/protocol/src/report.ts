@@ -158,6 +158,27 @@ export const RoutingReport = z.object({
 });
 export type RoutingReport = z.infer<typeof RoutingReport>;
 
+/** `--traffic broadcast`: what each broadcast cost and how far and fast it spread. */
+export const BroadcastReport = z.object({
+  mode: z.enum(['flood', 'gossip']),
+  fanout: z.number().int(),
+  /** Broadcasts started. */
+  broadcasts: z.number().int(),
+  /** Broadcasts that reached every node. */
+  complete: z.number().int(),
+  /** Hop messages per broadcast (every copy on every link). */
+  messages: Percentiles,
+  /** Rounds until the last node first heard a complete broadcast (1 = the origin's own sends). */
+  rounds: Percentiles,
+  /** Share of the nodes each broadcast reached. */
+  reached: Percentiles,
+  /** Copies received by nodes that already had the value, per broadcast. */
+  duplicates: Percentiles,
+  /** Flooding: messages a broadcast takes on this graph without loss, 2 x links - nodes + 1. */
+  flood_expected_messages: z.number().int().nullable(),
+});
+export type BroadcastReport = z.infer<typeof BroadcastReport>;
+
 export const Report = z.object({
   run_id: z.string(),
   run_dir: z.string(),
@@ -219,6 +240,8 @@ export const Report = z.object({
   graph: GraphReport,
   /** Routing results; null without `--routing`. */
   routing: RoutingReport.nullable(),
+  /** Broadcast results; null unless `--traffic broadcast`. */
+  broadcast: BroadcastReport.nullable(),
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
 });
