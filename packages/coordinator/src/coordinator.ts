@@ -108,7 +108,8 @@ export class Coordinator {
       elapsedMs: () => this.elapsed(),
       log: options.log,
       restart: (id) => this.restart(id),
-      recorded: (r) => this.checker?.changed(`${r.kind} ${r.detail}`),
+      // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
+      recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });
   }
 
