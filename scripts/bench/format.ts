@@ -18,7 +18,7 @@ export function formatBench(r: BenchResult): string {
   }
   if (r.startup) {
     out.push('start-up (launch to all nodes linked):');
-    for (const s of r.startup) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.ready_ms === null ? 'FAILED' : `${s.ready_ms} ms`}`);
+    for (const s of r.startup) out.push(`  ${String(s.nodes).padStart(4)} nodes  ${s.topology.padEnd(5)} ${s.ready_ms === null ? 'FAILED' : `${s.ready_ms} ms`}`);
   }
   if (r.memory) {
     out.push('memory of idle processes (MB):');

@@ -29,7 +29,7 @@ export const BenchResult = z.object({
     })
     .optional(),
   fidelity: z.array(z.object({ delay: z.string(), messages: z.number(), overhead_ms: Spread })).optional(),
-  startup: z.array(z.object({ nodes: z.number(), ready_ms: z.number().nullable(), ok: z.boolean() })).optional(),
+  startup: z.array(z.object({ nodes: z.number(), topology: z.string().default('mesh'), ready_ms: z.number().nullable(), ok: z.boolean() })).optional(),
   memory: z.array(Memory).optional(),
   scale: z
     .object({
