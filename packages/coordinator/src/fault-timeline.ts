@@ -107,7 +107,7 @@ export class FaultTimeline {
     if (unknown.length > 0) throw new FaultError(`unknown node ${unknown.join(', ')} (this run has ${ids[0]}..${ids.at(-1)})`);
     if (action.partition) {
       const p = action.partition;
-      const name = p.name ?? `p${++this.counter.partition}`;
+      const name = p.name ?? this.freshName('partition', 'p');
       if (this.links.has(name)) throw new FaultError(`"${name}" already names a link fault`);
       const partition = partitionOf(p, name, ids);
       this.partitions.set(name, partition);
@@ -115,7 +115,7 @@ export class FaultTimeline {
       return this.changed('partition', `${name} (${p.mode}): ${how}, ${partition.cuts.length} directed links cut`, { name });
     }
     if (action.link) {
-      const name = action.link.name ?? `l${++this.counter.link}`;
+      const name = action.link.name ?? this.freshName('link', 'l');
       if (this.partitions.has(name)) throw new FaultError(`"${name}" already names a partition`);
       const faults = linkOverridesOf(action.link).map((o) => ({ ...o, name }));
       if (faults.length === 0) throw new FaultError('the link step names no link between two different nodes');
@@ -138,6 +138,14 @@ export class FaultTimeline {
       return this.record('restart', this.host.restart(id), { ends });
     }
     return this.nodeFault(action);
+  }
+
+  /** The next default name (p1, p2, ... or l1, l2, ...) that no fault in force uses. */
+  private freshName(kind: 'partition' | 'link', prefix: string): string {
+    let name: string;
+    do name = `${prefix}${++this.counter[kind]}`;
+    while (this.partitions.has(name) || this.links.has(name));
+    return name;
   }
 
   /** Ends every fault: heals all partitions and link faults, resumes paused nodes, restarts crashed ones. */

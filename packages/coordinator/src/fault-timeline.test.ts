@@ -1,0 +1,76 @@
+/**
+ * The fault timeline without processes: partitions and link faults become the fault state sent to
+ * ready nodes, heals and resets end them with `ends` on their records, default names never clash
+ * with names in force, and a fault that cannot be applied throws FaultError having changed nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '@agentnet/protocol';
+import { FaultTimeline, type FaultState, type TimelineNode } from './fault-timeline.js';
+import { FaultError } from './errors.js';
+import { Action } from './scenario.js';
+
+const { log } = createLogger({ role: 'coordinator', level: 'silent', pretty: false });
+
+function timeline(): { t: FaultTimeline; sent: FaultState[] } {
+  const sent: FaultState[] = [];
+  const nodes: TimelineNode[] = ['n0', 'n1', 'n2'].map((id, i) => ({
+    id,
+    pid: 1_000_000 + i,
+    hostname: 'elsewhere',
+    ready: true,
+    running: id !== 'n2',
+    sendFaults: (s) => {
+      if (id === 'n0') sent.push(s);
+    },
+    expectLoss: () => {},
+  }));
+  const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 1234, log, restart: (id) => `${id}: restarted` });
+  return { t, sent };
+}
+
+const act = (json: unknown) => Action.parse(json);
+
+describe('FaultTimeline', () => {
+  it('sends the whole fault state on every change and records names and ends', () => {
+    const { t, sent } = timeline();
+    expect(t.apply(act({ partition: { groups: [['n0'], ['n1', 'n2']], mode: 'hold' } }))).toMatchObject({ at_ms: 1234, kind: 'partition', name: 'p1' });
+    expect(t.apply(act({ link: { from: ['n0'], to: ['n1'], both: true, loss: 0.5 } }))).toMatchObject({ kind: 'link', name: 'l1' });
+    expect(sent.at(-1)?.partitions.map((p) => p.name)).toEqual(['p1']);
+    expect(sent.at(-1)?.links.map((l) => `${l.name}:${l.src}>${l.dest}`)).toEqual(['l1:n0>n1', 'l1:n1>n0']);
+    expect(t.apply(act({ heal: 'l1' }))).toMatchObject({ kind: 'heal', ends: ['l1'] });
+    expect(sent.at(-1)?.links).toEqual([]);
+    expect(t.reset()).toMatchObject({ kind: 'reset', ends: ['p1'] });
+    expect(sent.at(-1)).toEqual({ partitions: [], links: [], paused: [] });
+    expect(t.faults.map((f) => f.kind)).toEqual(['partition', 'link', 'heal', 'reset']);
+  });
+
+  it('never gives a default name that a fault in force already has', () => {
+    const { t } = timeline();
+    t.apply(act({ partition: { name: 'p1', preset: 'halves' } }));
+    expect(t.apply(act({ partition: { preset: 'ring' } })).name).toBe('p2');
+    t.apply(act({ link: { name: 'l1', from: ['n0'], to: ['n1'], delay: 'constant:5' } }));
+    expect(t.apply(act({ link: { from: ['n1'], to: ['n0'], delay: 'constant:5' } })).name).toBe('l2');
+  });
+
+  it('refuses what it cannot do, changing nothing', () => {
+    const { t, sent } = timeline();
+    const refused = (json: unknown, message: RegExp) => {
+      expect(() => t.apply(act(json))).toThrow(FaultError);
+      expect(() => t.apply(act(json))).toThrow(message);
+    };
+    refused({ partition: { groups: [['n0'], ['n7']] } }, /unknown node n7/);
+    refused({ heal: 'nope' }, /nothing named nope to heal/);
+    refused({ crash: 'n2' }, /n2 is not running/);
+    refused({ pause: 'n1' }, /runs on elsewhere, not on this host/);
+    refused({ resume: 'n1' }, /runs on elsewhere/);
+    t.apply(act({ partition: { name: 'x', preset: 'halves' } }));
+    refused({ link: { name: 'x', from: ['n0'], to: ['n1'], loss: 1 } }, /"x" already names a partition/);
+    expect(t.faults.map((f) => f.kind)).toEqual(['partition']);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('hands a restart to the host, which starts the node again', () => {
+    const { t } = timeline();
+    expect(t.apply(act({ restart: 'n2' }))).toMatchObject({ kind: 'restart', detail: 'n2: restarted' });
+  });
+});
