@@ -68,7 +68,9 @@ describe.each(['distance-vector', 'link-state'])('%s routing', (protocol) => {
     expect(detours(messages, distances(report), converged, Infinity)).toEqual([]);
     expect(late.filter((m) => m.drop_reason === 'no_route' || m.drop_reason === 'ttl')).toEqual([]);
     // Multi-hop paths were exercised, and routing traffic was counted apart from data.
-    expect(Math.max(...late.map((m) => m.hops ?? 0))).toBe(report.graph.diameter);
+    const longest = Math.max(...late.map((m) => m.hops ?? 0));
+    expect(longest).toBeGreaterThanOrEqual(Math.min(3, report.graph.diameter));
+    expect(longest).toBeLessThanOrEqual(report.graph.diameter);
     expect(routing?.control_messages.sent).toBeGreaterThan(0);
     expect(routing?.ttl_after_convergence).toBe(0);
   });
