@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
-import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { readLogLines } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -31,11 +31,7 @@ timeline:
   - { at: 2500ms, resume: n2 }
 `);
     const run = startCluster(['--nodes', '3', '--duration', '3500ms', '--interval', '10:20', '--seed', '44', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.config.network).toMatch(/^delay=constant:10 /);
     expect(report.config.links).toEqual(['n0>n1 delay=constant:40']);
     expect(report.rerun).not.toContain('--delay');
@@ -76,11 +72,7 @@ timeline:
   - { at: 1300ms, heal: hold }
 `);
     const run = startCluster(['--nodes', '3', '--duration', '2500ms', '--interval', '5:10', '--delay', 'constant:5', '--queue', '3k', '--seed', '45', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { messages } = await completedRun(run);
     const at = faultTimes(run.coordinatorLog);
 
     const overflow = messages.filter((m) => m.drop_reason === 'overflow');

@@ -4,7 +4,7 @@
  * graceful stop of one node while the run goes on.
  */
 import { describe, expect, it } from 'vitest';
-import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -18,11 +18,7 @@ describe('node faults', () => {
   - { at: 2000ms, stop: n3 }
 `);
     const run = startCluster(['--nodes', '4', '--duration', '3s', '--interval', '20:40', '--seed', '41', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.faults.map((f) => f.kind)).toEqual(['pause', 'resume', 'crash', 'stop']);
 
     const faultAt = (kind: string) => readLogLines(run.coordinatorLog).find((l) => l.msg === 'fault' && l.kind === kind)?.time as number;

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
-import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { accountingHolds, completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { readLogLines } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -21,11 +21,7 @@ describe('partitions', () => {
     partition: { from: [n2], to: [n3], mode: drop }
 `);
     const run = startCluster(['--nodes', '4', '--duration', '2s', '--interval', '20:40', '--seed', '31', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.faults.map((f) => f.kind)).toEqual(['partition', 'partition']);
 
     const cross = messages.filter((m) => group(m.src) !== group(m.dest));
@@ -49,11 +45,7 @@ describe('partitions', () => {
     heal: split
 `);
     const run = startCluster(['--nodes', '4', '--duration', '2s', '--interval', '20:40', '--seed', '32', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.totals.dropped).toBe(0);
     const healedAt = readLogLines(run.coordinatorLog).find((l) => l.msg === 'fault' && l.kind === 'heal')?.time as number;
     const heldBack = messages.filter((m: MessageLine) => group(m.src) !== group(m.dest) && m.sent_at < healedAt - 5);
@@ -81,11 +73,7 @@ describe('partitions', () => {
     // Seed 33 draws: crash n0 at 800 ms (restart at 1200), loss on n2's links at 1600 ms (healed
     // at 2000), loss on n0's links at 2400 ms (healed at 2800).
     const run = startCluster(['--nodes', '4', '--duration', '3500ms', '--interval', '10:20', '--seed', '33', '--nemesis', 'crash,loss', '--nemesis-interval', '800ms']);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.warnings).toEqual([]);
     expect(report.faults.map((f) => f.kind)).toEqual(['crash', 'restart', 'link', 'heal', 'link', 'heal']);
     const n0 = report.per_node.find((n) => n.id === 'n0');

@@ -4,7 +4,7 @@
  * completes, and every message is accounted across the processes of a node.
  */
 import { describe, expect, it } from 'vitest';
-import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -17,11 +17,7 @@ describe('restart', () => {
   - { at: 2200ms, restart: n1 }
 `);
     const run = startCluster(['--nodes', '4', '--duration', '4s', '--interval', '20:40', '--seed', '43', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     expect(report.warnings).toEqual([]);
     expect(report.faults.map((f) => [f.kind, f.name ?? null, f.ends ?? null])).toEqual([
       ['crash', 'crash n2', null],

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageLine, Report } from '@agentnet/protocol';
-import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
+import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 
 const startCluster = useClusters();
 
@@ -50,11 +50,7 @@ describe.each(['distance-vector', 'link-state'])('%s routing', (protocol) => {
     ['a 40-node seeded random graph', ['--nodes', '40', '--topology', 'random:0.1', '--interval', '100:200', '--routing-interval', '200ms', '--duration', '5s']],
   ])('converges to shortest paths on %s and delivers over them', async (_name, args) => {
     const run = startCluster(['--duration', '3s', ...COMMON, ...args, '--routing', protocol, '--seed', '21']);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     const routing = report.routing;
     expect(routing?.protocol).toBe(protocol);
     expect(routing?.converged_ms, JSON.stringify(routing?.convergence)).not.toBeNull();
@@ -81,11 +77,7 @@ describe.each(['distance-vector', 'link-state'])('%s routing', (protocol) => {
   - { at: 2600ms, crash: n10 }
 `);
     const run = startCluster(['--nodes', '16', '--topology', 'grid', ...COMMON, '--routing', protocol, '--duration', '4s', '--seed', '22', '--scenario', file]);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     const convergence = report.routing?.convergence ?? [];
     expect(convergence.map((c) => c.cause.split(' ')[0])).toEqual(['start', 'partition', 'lost']);
     // Each change converged again.
@@ -137,11 +129,7 @@ routing: { protocol: link-state, interval: 100ms }
 describe('broadcast', () => {
   it('flooding reaches every node once per broadcast, with 2 x links - nodes + 1 messages', async () => {
     const run = startCluster(['--nodes', '16', '--topology', 'grid', '--traffic', 'broadcast', '--interval', '150:300', '--delay', 'uniform:2:8', '--duration', '3s', '--seed', '24']);
-    const { code } = await run.exit;
-    expect(code, run.stderr()).toBe(0);
-    const report = run.report();
-    const messages = run.messages();
-    expect(accountingHolds(report, messages)).toBe(true);
+    const { report, messages } = await completedRun(run);
     const edges = report.graph.edge_list ?? [];
     const degree = (id: string) => edges.filter(([a, b]) => a === id || b === id).length;
     const expected = 2 * edges.length - 16 + 1;

@@ -2,7 +2,7 @@
  * Runs `scripts/cluster.ts` as a user would (with --json and --out in a temp dir) and reads back
  * what it wrote.
  */
-import { afterEach, onTestFinished } from 'vitest';
+import { afterEach, expect, onTestFinished } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,4 +84,14 @@ export function scenarioFile(text: string): string {
   const path = join(dir, 'scenario.yaml');
   writeFileSync(path, text);
   return path;
+}
+
+/** Waits for a run that must complete: exit 0, and the accounting identity holds. */
+export async function completedRun(run: ClusterRun): Promise<{ report: Report; messages: MessageLine[] }> {
+  const { code } = await run.exit;
+  expect(code, run.stderr()).toBe(0);
+  const report = run.report();
+  const messages = run.messages();
+  expect(accountingHolds(report, messages)).toBe(true);
+  return { report, messages };
 }

@@ -1,28 +1,13 @@
 /**
  * What the report says about the graph: size, degree distribution, diameter and average shortest
- * path in hops. The schema is exported so the report's schema can embed it.
+ * path in hops (the schema is report.json's, in @agentnet/protocol).
  */
-import { z } from 'zod';
+import type { GraphMetrics } from '@agentnet/protocol';
 import type { Graph } from './graph.js';
 import { hopMatrix } from './graph-paths.js';
 
-export const GraphMetrics = z.object({
-  nodes: z.number().int().nonnegative(),
-  edges: z.number().int().nonnegative(),
-  connected: z.boolean(),
-  /** The most hops between two nodes; over reachable pairs only when the graph is disconnected. */
-  diameter: z.number().int().nonnegative(),
-  degree: z.object({
-    min: z.number().int().nonnegative(),
-    max: z.number().int().nonnegative(),
-    mean: z.number().nonnegative(),
-    /** How many nodes have each degree, keyed by the degree. */
-    histogram: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
-  }),
-  /** Mean hops over ordered pairs of distinct nodes that reach each other; 0 with no such pair. */
-  average_shortest_path: z.number().nonnegative(),
-});
-export type GraphMetrics = z.infer<typeof GraphMetrics>;
+/** The schema lives with the report's (report.json's `graph`); re-exported for the topology API. */
+export { GraphMetrics } from '@agentnet/protocol';
 
 /** Four decimals are plenty for a report and keep report.json free of 3.8666666666666667. */
 const round = (x: number) => Math.round(x * 10_000) / 10_000;

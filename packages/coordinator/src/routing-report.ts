@@ -13,15 +13,9 @@ import { graphMetrics, type Graph } from './topology.js';
 export const MAX_LISTED_EDGES = 10_000;
 
 export function graphReport(graph: Graph, topology: string, svg: string | null): GraphReport {
-  const m = graphMetrics(graph);
   return {
+    ...graphMetrics(graph),
     topology,
-    nodes: m.nodes,
-    edges: m.edges,
-    connected: m.connected,
-    diameter: m.diameter,
-    degree: m.degree,
-    average_shortest_path: m.average_shortest_path,
     edge_list: graph.edges.length <= MAX_LISTED_EDGES ? graph.edges.map(([a, b]) => [a, b]) : null,
     svg,
   };

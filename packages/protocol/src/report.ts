@@ -106,14 +106,12 @@ export const RunConfig = z.object({
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
-/** The topology as built: its shape in numbers, its links, and its drawing. */
-export const GraphReport = z.object({
-  /** The topology in `--topology` form (`ring`, `random:0.2`, `file:net.yaml`, ...). */
-  topology: z.string(),
+/** A graph in numbers: size, degree distribution, diameter and average shortest path in hops. */
+export const GraphMetrics = z.object({
   nodes: z.number().int().nonnegative(),
   edges: z.number().int().nonnegative(),
   connected: z.boolean(),
-  /** The most hops between two nodes (over reachable pairs). */
+  /** The most hops between two nodes; over reachable pairs only when the graph is disconnected. */
   diameter: z.number().int().nonnegative(),
   degree: z.object({
     min: z.number().int().nonnegative(),
@@ -122,7 +120,15 @@ export const GraphReport = z.object({
     /** How many nodes have each degree, keyed by the degree. */
     histogram: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
   }),
+  /** Mean hops over ordered pairs of distinct nodes that reach each other; 0 with no such pair. */
   average_shortest_path: z.number().nonnegative(),
+});
+export type GraphMetrics = z.infer<typeof GraphMetrics>;
+
+/** The topology as built: its shape in numbers, its links, and its drawing. */
+export const GraphReport = GraphMetrics.extend({
+  /** The topology in `--topology` form (`ring`, `random:0.2`, `file:net.yaml`, ...). */
+  topology: z.string(),
   /** Each link once, [a, b]; null above 10,000 links (a large mesh), to keep the report readable. */
   edge_list: z.array(z.tuple([z.string(), z.string()])).nullable(),
   /** The drawing in the run directory (`graph.svg`), or null when the graph was too large to draw. */
