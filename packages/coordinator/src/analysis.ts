@@ -34,6 +34,8 @@ export interface NodeFacts {
   reported: NodeCounters | null;
   /** Earlier processes of a restarted node. */
   restarts?: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
+  /** Messages delivered to it only by a duplicate copy, which its own counters count as copies. */
+  copyOnlyReceived?: number;
   /** The last process's incarnation, and when it joined (epoch ms): its own counters cover only what came after. */
   incarnation?: number;
   rejoinedAt?: number;
@@ -110,7 +112,8 @@ export function analyze(input: AnalysisInput): Report {
   for (const n of perNode) {
     if (n.lost) warnings.push(`${n.id} was lost at ${Math.round(n.lost.at_ms)} ms: ${n.lost.reason}`);
     const f = facts.get(n.id) as NodeFacts;
-    const [sent, received] = n.incarnation === 0 ? [n.sent, n.received] : [count(ownSent(f)), count(ownReceived(f))];
+    const [sent, delivered] = n.incarnation === 0 ? [n.sent, n.received] : [count(ownSent(f)), count(ownReceived(f))];
+    const received = delivered - (n.incarnation === 0 ? (f.copyOnlyReceived ?? 0) : 0);
     const which = n.incarnation === 0 ? '' : ` (its process since the last restart)`;
     if (n.reported && n.reported.sent !== sent) {
       warnings.push(`${n.id} reported ${n.reported.sent} sent, the journal holds ${sent}${which}`);

@@ -40,5 +40,8 @@ describe('broadcastReport', () => {
     // The full one: 5 deliveries to 3 nodes = 2 duplicates (n2's second copy, n3's second copy).
     expect(r.duplicates).toMatchObject({ max: 2, p50: 0 });
     expect(broadcastReport(full, ring, { mode: 'gossip', fanout: 2 }).flood_expected_messages).toBeNull();
+    // A copy that comes back to the origin is a duplicate too.
+    const echo = broadcastReport([...full, hop('n0:1', 'n1', 'n0', 2, 15)], ring, { mode: 'flood', fanout: 1 });
+    expect(echo.duplicates.max).toBe(3);
   });
 });

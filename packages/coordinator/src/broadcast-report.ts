@@ -26,15 +26,21 @@ export function broadcastReport(lines: readonly MessageLine[], graph: Graph, set
     // The round in which each node first received it (by arrival time).
     const first = new Map<string, { at: number; round: number }>();
     let deliveries = 0;
+    let backHome = 0;
     for (const m of list) {
-      if (m.status !== 'delivered' || m.received_at === null || m.dest === origin) continue;
+      if (m.status !== 'delivered' || m.received_at === null) continue;
+      // The origin had the value from the start: anything that comes back to it is a duplicate.
+      if (m.dest === origin) {
+        backHome++;
+        continue;
+      }
       deliveries++;
       const known = first.get(m.dest);
       if (!known || m.received_at < known.at) first.set(m.dest, { at: m.received_at, round: m.round ?? 1 });
     }
     messages.push(list.length);
     reached.push((first.size + 1) / n);
-    duplicates.push(deliveries - first.size);
+    duplicates.push(deliveries - first.size + backHome);
     if (first.size + 1 === n) {
       complete++;
       rounds.push(Math.max(0, ...[...first.values()].map((f) => f.round)));

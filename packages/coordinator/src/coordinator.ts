@@ -299,7 +299,8 @@ export class Coordinator {
     this.phase = 'done';
     const { flags, run } = this.options;
     const lines = this.ledger.lines(this.nodes.lostIds(), this.nodes.rejoinTimes());
-    const nodes = this.nodes.facts();
+    const copyOnly = this.ledger.copyOnlyDeliveries();
+    const nodes = this.nodes.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0 }));
     const { topology } = this.options;
     const graph = topology.graph;
 
@@ -311,7 +312,7 @@ export class Coordinator {
       startedAt: startedAt.toISOString(),
       elapsedMs: this.elapsed(),
       interrupted,
-      config: runConfigOf(flags, this.options.seed, this.options.network, topology.name),
+      config: runConfigOf(flags, this.options.seed, this.options.network, topology.name, this.options.routing?.protocol ?? null),
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
       nodes,
@@ -406,7 +407,7 @@ export class Coordinator {
         return this.conditions.changed();
       }
       case 'routes':
-        this.checker?.onRoutes(entry.id, body.routes, body.control, body.data);
+        this.checker?.onRoutes(entry.id, body.routes, body.control, body.data, entry.incarnation);
         return;
       case 'records':
         return this.onRecords(conn, entry, body.records, body.msg_id);

@@ -168,6 +168,25 @@ describe('Ledger with duplicate copies', () => {
     expect(ledger.lines(new Set())[0]).toMatchObject({ delay_ms: 40, received_at: 1045, status: 'delivered', duplicates: 1 });
   });
 
+  it("takes a routed message's whole-path delay from its receipt, in either arrival order, with its hops", () => {
+    const first = msg('n0-9', 'n0', 'n3', 1000, 10);
+    const whole = { ...msg('n0-9', 'n0', 'n3', 1000, 37), received_at: 1040, hops: 3 };
+    for (const order of [[sendOf(first), { t: 'recv', ...whole } as JournalRecord], [{ t: 'recv', ...whole } as JournalRecord, sendOf(first)]]) {
+      const [line] = ledgerOf(order).lines(NONE);
+      expect(line).toMatchObject({ delay_ms: 37, hops: 3, status: 'delivered' });
+    }
+    // A router's drop has the path so far, which beats the first link's.
+    const dropped = ledgerOf([{ t: 'drop', ...msg('n0-9', 'n0', 'n3', 1000, 22), reason: 'ttl', by: 'n2' }, sendOf(first)]).lines(NONE)[0];
+    expect(dropped).toMatchObject({ delay_ms: 22, drop_reason: 'ttl', dropped_by: 'n2' });
+  });
+
+  it('counts per receiver the messages only a duplicate copy delivered', () => {
+    const a = msg('n0-1', 'n0', 'n1', 1000);
+    const b = msg('n0-2', 'n0', 'n1', 1001);
+    const ledger = ledgerOf([sendOf(a), { t: 'dup', ...a, received_at: 1200 }, sendOf(b), recvOf(b, 1100), { t: 'dup', ...b, received_at: 1150 }]);
+    expect(ledger.copyOnlyDeliveries()).toEqual(new Map([['n1', 1]]));
+  });
+
   it('counts a message whose only arrival was its copy as delivered', () => {
     const m = { id: 'n0-2', src: 'n0', dest: 'n1', sent_at: 1000, delay_ms: 40 };
     const ledger = new Ledger();

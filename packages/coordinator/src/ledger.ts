@@ -18,6 +18,8 @@ interface Entry {
   duplicates: number;
   /** Arrival of a duplicate copy, which counts as the delivery when the original never came. */
   copy_received_at: number | null;
+  /** DELAY_RANK of the record `delay_ms` came from. */
+  delayRank: number;
   /** Links the delivered message (or its copy) took. */
   hops: number | null;
   /** The router on the way that dropped it, when not its sender. */
@@ -28,6 +30,9 @@ interface Entry {
 }
 
 type Status = 'delivered' | 'dropped' | 'in_flight';
+
+/** Which record's `delay_ms` wins: receipt over drop over send; a duplicate copy's never. */
+const DELAY_RANK = { dup: -1, send: 1, drop: 2, recv: 3 } as const;
 
 function statusOf(e: Entry): Status {
   if (e.received_at !== null || e.copy_received_at !== null) return 'delivered';
@@ -84,6 +89,7 @@ export class Ledger {
       drop_reason: null,
       duplicates: 0,
       copy_received_at: null,
+      delayRank: DELAY_RANK[record.t],
       hops: null,
       dropped_by: null,
       ...(record.bcast === undefined ? {} : { bcast: record.bcast, ...(record.round === undefined ? {} : { round: record.round }) }),
@@ -93,8 +99,13 @@ export class Ledger {
   }
 
   private join(entry: Entry, record: JournalRecord): void {
-    // A duplicate copy carries its own delay; the message's delay is the original's.
-    if (record.t !== 'dup') entry.delay_ms = record.delay_ms;
+    // The receipt's delay is the whole path's (a routed message adds each hop's); a router's drop
+    // has the path so far; the send only the first link's. A duplicate copy's delay is its own.
+    const rank = DELAY_RANK[record.t];
+    if (rank > entry.delayRank) {
+      entry.delay_ms = record.delay_ms;
+      entry.delayRank = rank;
+    }
     switch (record.t) {
       case 'send':
         entry.sendRecorded = true;
@@ -114,6 +125,13 @@ export class Ledger {
         entry.hops ??= record.hops ?? 1;
         return;
     }
+  }
+
+  /** Per receiver, messages delivered only by a duplicate copy: nodes count those as copies, not receipts. */
+  copyOnlyDeliveries(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const e of this.entries.values()) if (e.received_at === null && e.copy_received_at !== null) out.set(e.dest, (out.get(e.dest) ?? 0) + 1);
+    return out;
   }
 
   get size(): number {

@@ -31,6 +31,7 @@ interface Epoch {
 
 export class RoutingChecker {
   private readonly tables = new Map<string, Map<string, { next: string; hops: number }>>();
+  /** The last traffic counts of each node process (`n3#1`: n3's process after one restart). */
   readonly counts = new Map<string, { control: PlaneCounts; data: PlaneCounts }>();
   readonly convergence: Convergence[] = [];
   private pending: Array<{ index: number; atEpochMs: number }> = [];
@@ -49,10 +50,10 @@ export class RoutingChecker {
     private readonly log: Logger,
   ) {}
 
-  /** A node's table and traffic counts. */
-  onRoutes(node: string, routes: Route[], control: PlaneCounts, data: PlaneCounts): void {
+  /** A node's table and traffic counts (kept per process: a restarted node's old counts stay). */
+  onRoutes(node: string, routes: Route[], control: PlaneCounts, data: PlaneCounts, incarnation = 0): void {
     this.tables.set(node, new Map(routes.map(([dest, next, hops]) => [dest, { next, hops }])));
-    this.counts.set(node, { control, data });
+    this.counts.set(`${node}#${incarnation}`, { control, data });
     if (this.frozen) return;
     this.evaluate();
     this.log.debug({ node_id: node, routes: routes.length, pending: this.pending.length }, 'routes');

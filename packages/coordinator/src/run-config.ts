@@ -2,7 +2,7 @@
 import { describeLinkModel, formatDelaySpec, formatIntervalSpec, type NetworkModel, type RunConfig } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 
-export function runConfigOf(flags: RunFlags, seed: number, network: NetworkModel, topology = 'mesh'): RunConfig {
+export function runConfigOf(flags: RunFlags, seed: number, network: NetworkModel, topology = 'mesh', routing: string | null = flags.routing ?? null): RunConfig {
   return {
     nodes: flags.nodes,
     duration_ms: flags.duration,
@@ -15,6 +15,6 @@ export function runConfigOf(flags: RunFlags, seed: number, network: NetworkModel
     network: describeLinkModel(network.default),
     links: network.links.map((o) => `${o.src}>${o.dest} ${describeLinkModel(o)}`),
     topology,
-    routing: flags.routing ?? null,
+    routing,
   };
 }

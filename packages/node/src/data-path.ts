@@ -135,7 +135,8 @@ export class DataPath {
    */
   private launch(peer: string, d: Decision, facts: MessageFacts, envelope: Typed<unknown>, isCopy: boolean, by: string | undefined): void {
     const reason = this.refusal(peer, d);
-    if (reason !== undefined) return this.drop(facts, reason, by);
+    // A duplicate copy that goes no further is no drop: its original accounts for the message.
+    if (reason !== undefined) return isCopy ? undefined : this.drop(facts, reason, by);
     const journal = by === undefined ? {} : { journal: { ...facts, by } };
     const frame = encode(envelope);
     // A forwarded message's delay on this hop starts now; a new one's when its behaviour sent it.

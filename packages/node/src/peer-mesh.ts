@@ -40,6 +40,9 @@ function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string 
 }
 import { PeerUnavailableError } from './errors.js';
 
+/** Bodies that only ever travel one link between its two ends: never routed through. */
+const LINK_LOCAL = new Set(['link_hello', 'link_hello_ok', 'link_bye', 'error', 'dv', 'hello', 'lsa']);
+
 /** Body types a node accepts from peers. */
 export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, bcast: Bcast, error: ErrorBody, ...ROUTING_BODIES };
 
@@ -180,7 +183,7 @@ export class PeerMesh {
       return;
     }
     // A routed data message carries its two ends in src/dest, whichever link it travels on.
-    const transit = this.routed && msg.ttl !== undefined;
+    const transit = this.routed && msg.ttl !== undefined && msg.id !== undefined && !LINK_LOCAL.has(msg.body.type);
     if (msg.dest !== this.self && !transit) {
       return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}; it does not forward to ${msg.dest}`, seen);
     }

@@ -62,7 +62,7 @@ export type Route = z.infer<typeof Route>;
 /** A node's route table whenever it changed (node -> coordinator), at most every few ms. */
 export const Routes = z.object({
   type: z.literal('routes'),
-  /** Epoch ms when the table took this shape. */
+  /** Epoch ms when this report was sent (at most ROUTES_REPORT_MS after the table took this shape, or at stop). */
   at: z.number(),
   routes: z.array(Route),
   /** Routing (control-plane) traffic of this node so far. */
