@@ -56,6 +56,15 @@ export function formatBroadcast(b: { mode: 'flood' | 'gossip'; fanout: number })
   return b.mode === 'flood' ? 'flood' : `gossip:${b.fanout}`;
 }
 
+/** A built-in behaviour by name, or a module by path (anything with a slash or a .ts/.js/.mjs ending). */
+export const BehaviorText = z.string().transform((text, ctx): { kind: TrafficKind; module: string | null } => {
+  if (/[\\/]|\.(ts|mts|js|mjs)$/.test(text)) return { kind: 'module', module: text };
+  const builtin = TrafficKind.exclude(['module']).safeParse(text);
+  if (builtin.success) return { kind: builtin.data, module: null };
+  ctx.addIssue({ code: 'custom', message: `behavior "${text}" is neither a built-in (${TrafficKind.exclude(['module']).options.join(', ')}) nor a module path like ./my-algorithm.ts` });
+  return z.NEVER;
+});
+
 /** Flags that describe the run itself (the launcher passes them on to the coordinator). */
 export const RUN_FLAGS: FlagSpec = {
   nodes: { type: 'string', short: 'n' },
@@ -73,6 +82,7 @@ export const RUN_FLAGS: FlagSpec = {
   nemesis: { type: 'string' },
   'nemesis-interval': { type: 'string' },
   traffic: { type: 'string' },
+  behavior: { type: 'string' },
   broadcast: { type: 'string' },
   'message-size': { type: 'string' },
   'peer-validation': { type: 'string' },
@@ -105,6 +115,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--scenario FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
   { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
+  { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
   { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
@@ -138,7 +149,8 @@ export const RunFlags = z.object({
   scenario: z.string().optional(),
   nemesis: NemesisText.optional(),
   'nemesis-interval': DurationText.prefault('5s'),
-  traffic: TrafficKind.default('chatter'),
+  traffic: TrafficKind.exclude(['module']).default('chatter'),
+  behavior: BehaviorText.optional(),
   broadcast: BroadcastText.prefault('flood'),
   'message-size': intText('message-size', 1, 65_536).prefault('100'),
   'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
@@ -209,6 +221,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.routing === undefined ? [] : [`--routing ${flags.routing}`, `--routing-interval ${formatDuration(flags['routing-interval'])}`, `--ttl ${flags.ttl}`]),
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
+    ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');

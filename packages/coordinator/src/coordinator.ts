@@ -19,6 +19,7 @@ import {
   type NetworkModel,
   type Register,
   type RoutingSettings,
+  type TrafficKind,
   type Report,
   type Typed,
 } from '@agentnet/protocol';
@@ -59,6 +60,8 @@ export interface CoordinatorOptions {
   topology: { graph: Graph; name: string; spec?: TopologySpec | undefined };
   /** Multi-hop routing, or null: messages go to neighbours only. */
   routing: RoutingSettings | null;
+  /** What every node runs: a built-in, or a behaviour module by absolute path. */
+  behavior: { kind: TrafficKind; module: string | null };
 }
 
 export interface RunOutcome {
@@ -219,7 +222,7 @@ export class Coordinator {
       node_ids: nodeIds(flags.nodes),
       peers: peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' })),
       network: { seed: this.options.seed, ...this.options.network },
-      traffic: { behavior: flags.traffic, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
+      traffic: { behavior: this.options.behavior.kind, module: this.options.behavior.module, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
       validate_peer_messages: flags['peer-validation'],
       incarnation: entry.incarnation,
       down,
@@ -312,7 +315,7 @@ export class Coordinator {
       startedAt: startedAt.toISOString(),
       elapsedMs: this.elapsed(),
       interrupted,
-      config: runConfigOf(flags, this.options.seed, this.options.network, topology.name, this.options.routing?.protocol ?? null),
+      config: { ...runConfigOf(flags, this.options.seed, this.options.network, topology.name, this.options.routing?.protocol ?? null), behavior: this.options.behavior.module ?? this.options.behavior.kind },
       rerun: this.options.rerun,
       coordinator: { pid: process.pid, url: this.url },
       nodes,
@@ -321,7 +324,7 @@ export class Coordinator {
       faults: this.timeline.faults,
       graph: graphReport(graph, topology.name, svg),
       routing: this.checker ? routingReport(this.checker, lines, this.mismatchAtStop) : null,
-      broadcast: flags.traffic === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
+      broadcast: this.options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };

@@ -9,7 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
-import { runRouting, runTopology, type RunTopology } from './run-plan.js';
+import { BehaviorError, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeMessages, writeReport } from './run-dir.js';
 
@@ -54,10 +54,18 @@ try {
   process.exit(2);
 }
 const routing = runRouting(flags, scenario, cli.given);
+let behavior: ReturnType<typeof runBehavior>;
+try {
+  behavior = runBehavior(flags, process.cwd());
+} catch (err) {
+  if (!(err instanceof BehaviorError)) throw err;
+  process.stderr.write(`error: ${err.message}\n`);
+  process.exit(2);
+}
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, topology: plan, routing });
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, topology: plan, routing, behavior });
 let url: string;
 try {
   url = await coordinator.listen();

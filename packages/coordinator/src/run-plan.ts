@@ -2,7 +2,9 @@
  * The parts of a run that come from both the command line and the scenario file, a flag winning
  * over the file: the topology (and the per-link overrides a topology file brings) and routing.
  */
-import type { NetworkModel, RoutingSettings } from '@agentnet/protocol';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { NetworkModel, RoutingSettings, TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
@@ -39,4 +41,20 @@ export function runRouting(flags: RunFlags, scenario: ScenarioFile | undefined, 
     interval_ms: given.has('routing-interval') ? flags['routing-interval'] : (file?.interval ?? flags['routing-interval']),
     ttl: given.has('ttl') ? flags.ttl : (file?.ttl ?? flags.ttl),
   };
+}
+
+export class BehaviorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BehaviorError';
+  }
+}
+
+/** What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic. */
+export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null } {
+  const chosen = flags.behavior ?? { kind: flags.traffic, module: null };
+  if (chosen.module === null) return chosen;
+  const path = resolve(cwd, chosen.module);
+  if (!existsSync(path)) throw new BehaviorError(`behavior module ${chosen.module} does not exist (looked at ${path})`);
+  return { kind: 'module', module: path };
 }

@@ -36,7 +36,9 @@ import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
 import { createChatter } from './chatter.js';
 import { createFlood } from './flood.js';
 import { createBroadcast } from './broadcast.js';
-import type { Behavior, NodeHandle } from './behavior.js';
+import { BehaviorModuleError, loadBehaviorModule } from './behavior-module.js';
+import { createApiBehavior } from './node-api.js';
+import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
 
 export interface AgentNodeOptions {
@@ -247,13 +249,24 @@ export class AgentNode {
       backlog: (dest) => data.backlog(dest),
     };
     const traffic = init.traffic;
-    this.behavior =
-      traffic.behavior === 'flood'
-        ? createFlood(handle, traffic.message_size)
-        : traffic.behavior === 'broadcast'
-          ? createBroadcast(handle, traffic.interval, traffic.broadcast)
-          : createChatter(handle, traffic.interval);
-    this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null).then(
+    const modulePath = traffic.behavior === 'module' ? traffic.module : null;
+    if (modulePath === null) {
+      this.behavior =
+        traffic.behavior === 'flood'
+          ? createFlood(handle, traffic.message_size)
+          : traffic.behavior === 'broadcast'
+            ? createBroadcast(handle, traffic.interval, traffic.broadcast)
+            : createChatter(handle, traffic.interval);
+    }
+    // A behaviour module is loaded while the links come up; the node is ready only with both.
+    const loaded =
+      modulePath === null
+        ? Promise.resolve()
+        : loadBehaviorModule(modulePath).then((factory) => {
+            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory);
+          });
+    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null, modulePath !== null);
+    Promise.all([linked, loaded]).then(
       () => {
         if (this.state !== 'connecting') return;
         this.state = 'ready';
@@ -261,8 +274,9 @@ export class AgentNode {
         this.control?.send({ type: 'ready', in_reply_to: init.msg_id, peers: this.mesh.linkedPeers });
       },
       (err: unknown) => {
-        this.log.error({ err }, 'peer_unavailable');
-        void this.shutdown('a peer is unavailable', 1);
+        const module = err instanceof BehaviorModuleError;
+        this.log.error({ err }, module ? 'behavior_failed' : 'peer_unavailable');
+        void this.shutdown(module ? (err as Error).message : 'a peer is unavailable', 1);
       },
     );
   }
@@ -274,7 +288,8 @@ export class AgentNode {
     } else if (this.data?.receive(msg) === false) {
       return; // forwarded towards its destination
     }
-    if (this.behavior?.handle(msg)) return;
+    // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
+    if (this.behavior?.handle(msg as Incoming)) return;
     const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
     this.log.warn({ err: new BadInputError(ErrorCode.not_supported, text), src: msg.src, type: msg.body.type }, 'reject');
     if (msg.body.msg_id !== undefined && link.open) {

@@ -11,7 +11,8 @@ export interface Incoming {
   id?: string | undefined;
   bcast?: string | undefined;
   round?: number | undefined;
-  body: { type: string } & MsgIds;
+  /** Its fields beyond type and the ids are the sender's: read them as `msg.body.key as T`. */
+  body: { type: string; [key: string]: unknown } & MsgIds;
 }
 
 /** What a behaviour can do with its node (grows into the full node API). */

@@ -17,6 +17,7 @@ import {
   LinkHelloOk,
   Chatter,
   Bcast,
+  Body,
   ROUTING_BODIES,
   decodeFrame,
   encode,
@@ -76,6 +77,8 @@ export class PeerMesh {
   private down = new Set<string>();
   /** With routing, data messages between other nodes pass through this node's links. */
   private routed = false;
+  /** A behaviour module's own message types are checked as plain bodies (type, msg_id, in_reply_to). */
+  private anyBody = false;
 
   constructor(private readonly options: PeerMeshOptions) {}
 
@@ -105,9 +108,10 @@ export class PeerMesh {
    * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
    * peer is up.
    */
-  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = [], routed = false): Promise<void> {
+  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = [], routed = false, anyBody = false): Promise<void> {
     this.self = self;
     this.routed = routed;
+    this.anyBody = anyBody;
     this.down = new Set(down);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.validate = validate;
@@ -168,7 +172,7 @@ export class PeerMesh {
   }
 
   private onFrame(socket: WebSocket, data: RawData): void {
-    for (const res of decodeFrame(data, PEER_BODIES, this.validate)) {
+    for (const res of decodeFrame(data, PEER_BODIES, this.validate, this.anyBody ? Body : undefined)) {
       if (res.ok) this.onEnvelope(socket, res.msg);
       else this.reject(socket, res.code, res.text, res);
     }

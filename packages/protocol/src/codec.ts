@@ -89,14 +89,15 @@ function unsupported(type: string, value: unknown): DecodeFailure {
 }
 
 /** Checks one parsed envelope against the envelope schema and its body's schema. */
-function checkEnvelope<T extends BodyTable>(value: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+/** `fallback`: the schema for body types the table does not name (a behaviour's own messages). */
+function checkEnvelope<T extends BodyTable>(value: unknown, bodies: T, fallback?: z.ZodType): DecodeResult<BodyOf<T>> {
   const env = Envelope.safeParse(value);
   if (!env.success) {
     return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...peek(value) };
   }
   const type = env.data.body.type;
   // hasOwn, not a plain lookup: a type named "constructor" or "__proto__" must not find Object's own.
-  const schema = Object.hasOwn(bodies, type) ? bodies[type] : undefined;
+  const schema = Object.hasOwn(bodies, type) ? bodies[type] : fallback;
   if (!schema) return unsupported(type, value);
   const body = schema.safeParse(env.data.body);
   if (!body.success) {
@@ -114,12 +115,12 @@ function checkEnvelope<T extends BodyTable>(value: unknown, bodies: T): DecodeRe
  * The structure a receiver relies on, without the schemas: what `--peer-validation off` keeps, so
  * its cost can be measured. Field types inside bodies are then trusted, not checked.
  */
-function checkShape<T extends BodyTable>(value: unknown, bodies: T): DecodeResult<BodyOf<T>> {
+function checkShape<T extends BodyTable>(value: unknown, bodies: T, fallback?: z.ZodType): DecodeResult<BodyOf<T>> {
   const env = value as { src?: unknown; dest?: unknown; body?: { type?: unknown } } | null;
   if (typeof env !== 'object' || env === null || typeof env.src !== 'string' || typeof env.dest !== 'string' || typeof env.body !== 'object' || env.body === null || typeof env.body.type !== 'string') {
     return { ok: false, code: ErrorCode.malformed_request, text: 'bad envelope: needs string src, dest and body.type', ...peek(value) };
   }
-  if (!Object.hasOwn(bodies, env.body.type)) return unsupported(env.body.type, value);
+  if (!Object.hasOwn(bodies, env.body.type) && !fallback) return unsupported(env.body.type, value);
   return { ok: true, msg: value as Typed<BodyOf<T> & MsgIds> };
 }
 
@@ -137,15 +138,15 @@ export function decode<T extends BodyTable>(data: unknown, bodies: T): DecodeRes
  * shaper releasing several due messages at once sends them in one frame). Each envelope is checked
  * on its own, so one bad message in a batch does not cost the others.
  */
-export function decodeFrame<T extends BodyTable>(data: unknown, bodies: T, validate = true): Array<DecodeResult<BodyOf<T>>> {
+export function decodeFrame<T extends BodyTable>(data: unknown, bodies: T, validate = true, fallback?: z.ZodType): Array<DecodeResult<BodyOf<T>>> {
   const text = frameText(data);
   if (typeof text !== 'string') return [text];
   const parsed = parseJson(text);
   if (!('value' in parsed)) return [parsed];
   const check = validate ? checkEnvelope : checkShape;
-  if (!Array.isArray(parsed.value)) return [check(parsed.value, bodies)];
+  if (!Array.isArray(parsed.value)) return [check(parsed.value, bodies, fallback)];
   if (parsed.value.length === 0) return [{ ok: false, code: ErrorCode.malformed_request, text: 'empty batch' }];
-  return parsed.value.map((v) => check(v, bodies));
+  return parsed.value.map((v) => check(v, bodies, fallback));
 }
 
 /** One frame carrying several already-encoded envelopes. */

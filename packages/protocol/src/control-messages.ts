@@ -42,7 +42,8 @@ export type Peer = z.infer<typeof Peer>;
 export const NetworkPolicy = NetworkModel.extend({ seed: z.number().int().nonnegative() });
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
-export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast']);
+/** The built-in behaviours, and `module`: a user's behaviour loaded from a file. */
+export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast', 'module']);
 export type TrafficKind = z.infer<typeof TrafficKind>;
 
 export const TrafficSettings = z.object({
@@ -53,6 +54,8 @@ export const TrafficSettings = z.object({
   message_size: z.number().int().min(1).max(65_536),
   /** `broadcast`: flooding with duplicate suppression, or push gossip to `fanout` random neighbours. */
   broadcast: z.object({ mode: z.enum(['flood', 'gossip']), fanout: z.number().int().min(1).max(1000) }).default({ mode: 'flood', fanout: 1 }),
+  /** `module`: the absolute path of the behaviour module (`--behavior ./my-algorithm.ts`), as the node can read it. */
+  module: z.string().nullable().default(null),
 });
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
 

@@ -47,7 +47,8 @@ export class BadInputError extends Error {
 export class RpcError extends Error {
   constructor(
     readonly code: number,
-    text: string,
+    /** The error's text as it goes on the wire (`message` adds the code's name). */
+    readonly text: string,
   ) {
     super(`${errorCodeName(code)} (${code}): ${text}`);
     this.name = 'RpcError';

@@ -1,0 +1,88 @@
+/**
+ * The node API over an in-memory pair of nodes: handlers reply with their return value, rpc
+ * resolves with the reply and rejects with the Maelstrom timeout code (its timer cleared on reply),
+ * errors from handlers go back as error bodies, a type registered twice throws, and timers stop
+ * with the behaviour.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCode, RpcError, createLogger } from '@agentnet/protocol';
+import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+import { createApiBehavior, DuplicateHandlerError, type BehaviorFactory } from './node-api.js';
+
+const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
+
+/** Two nodes whose sends arrive on the next timer turn, each message a plain object. */
+function pair(a: BehaviorFactory, b: BehaviorFactory): { nodes: Map<string, Behavior>; sent: Incoming[] } {
+  const nodes = new Map<string, Behavior>();
+  const sent: Incoming[] = [];
+  const counters = new Map<string, number>();
+  const handle = (id: string, peer: string): NodeHandle => ({
+    id,
+    peers: [peer],
+    destinations: [peer],
+    seed: 7,
+    backlog: () => 0,
+    send(dest, body) {
+      const k = (counters.get(id) ?? 0) + 1;
+      counters.set(id, k);
+      const msg: Incoming = { src: id, dest, id: `${id}-${k}`, body: { ...body, msg_id: k } };
+      sent.push(msg);
+      setTimeout(() => nodes.get(dest)?.handle(msg), 1);
+      return `${id}-${k}`;
+    },
+  });
+  nodes.set('n0', createApiBehavior(handle('n0', 'n1'), ['n0', 'n1'], log, a));
+  nodes.set('n1', createApiBehavior(handle('n1', 'n0'), ['n0', 'n1'], log, b));
+  for (const n of nodes.values()) n.start();
+  return { nodes, sent };
+}
+
+describe('node API', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it("answers an rpc with the handler's return value, and clears the timeout", async () => {
+    let client!: Parameters<BehaviorFactory>[0];
+    pair(
+      (node) => void (client = node),
+      (node) => node.on('add', (msg) => ({ type: 'add_ok', sum: (msg.body.a as number) + (msg.body.b as number) })),
+    );
+    const reply = client.rpc('n1', { type: 'add', a: 2, b: 3 });
+    await vi.advanceTimersByTimeAsync(5);
+    await expect(reply).resolves.toMatchObject({ type: 'add_ok', sum: 5, in_reply_to: 1 });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("rejects an unanswered rpc with the timeout code, and a failed handler's with its error", async () => {
+    let client!: Parameters<BehaviorFactory>[0];
+    const { sent } = pair(
+      (node) => void (client = node),
+      (node) => {
+        node.on('fail', () => {
+          throw new RpcError(ErrorCode.key_does_not_exist, 'no such key');
+        });
+        node.on('silent', () => undefined);
+      },
+    );
+    const silent = client.rpc('n1', { type: 'silent' }, { timeoutMs: 50 });
+    const failed = client.rpc('n1', { type: 'fail' });
+    const silentResult = expect(silent).rejects.toMatchObject({ code: ErrorCode.timeout });
+    const failedResult = expect(failed).rejects.toMatchObject({ code: ErrorCode.key_does_not_exist, text: 'no such key' });
+    await vi.advanceTimersByTimeAsync(60);
+    await silentResult;
+    await failedResult;
+    expect(sent.find((m) => m.body.type === 'error')?.body).toMatchObject({ in_reply_to: 2, code: ErrorCode.key_does_not_exist, text: 'no such key' });
+  });
+
+  it('refuses a second handler for a type, and stops its timers with the behaviour', async () => {
+    expect(() => pair((node) => (node.on('x', () => undefined), node.on('x', () => undefined)), () => undefined)).toThrow(DuplicateHandlerError);
+    let ticks = 0;
+    const { nodes } = pair((node) => void node.every(10, () => ticks++), () => undefined);
+    await vi.advanceTimersByTimeAsync(35);
+    expect(ticks).toBe(3);
+    nodes.get('n0')?.stop();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(ticks).toBe(3);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The node API a behaviour (an algorithm) is written against: handlers by message type whose
+ * return value is the reply, send / reply / rpc / broadcast, timers, a seeded random generator and
+ * a child logger. Everything goes through the node's data path, so every message a behaviour sends
+ * meets the link shaper and lands in the journal; timers and pending calls end with the behaviour.
+ * Shaped after Maelstrom's node libraries: bodies carry `type`, `msg_id`, `in_reply_to`, and errors
+ * are `{type: "error", code, text}` with Maelstrom's codes.
+ */
+import { ErrorCode, RpcError, keyedRng, type Logger, type Rng } from '@agentnet/protocol';
+import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+
+/** A message body as behaviours write it. */
+export type Body = { type: string; [key: string]: unknown };
+
+/** A handler's return value (or what its promise resolves to) is sent back as the reply. */
+export type Handler = (msg: Incoming) => Body | void | Promise<Body | void>;
+
+export interface NodeApi {
+  readonly id: string;
+  /** Neighbours: the nodes this node has a link to. */
+  readonly peers: readonly string[];
+  /** Every node of the run, this one included. */
+  readonly nodeIds: readonly string[];
+  /** Whom `send` can reach: the peers, or with `--routing` every other node. */
+  readonly destinations: readonly string[];
+  /** Random numbers from the run seed, keyed by this node: the same seed, the same draws. */
+  readonly rng: Rng;
+  readonly log: Logger;
+  /** Handles messages of `type`; registering a type twice throws. */
+  on(type: string, handler: Handler): void;
+  /** Sends `body` to `dest`; returns the body's msg_id. */
+  send(dest: string, body: Body): number;
+  reply(req: Incoming, body: Body): number;
+  /** Sends a request and resolves with the reply's body; rejects with RpcError (timeout, or the error the peer replied). */
+  rpc(dest: string, body: Body, options?: { timeoutMs?: number }): Promise<Incoming['body'] & Record<string, unknown>>;
+  /** Sends `body` to every destination; returns the msg_ids. */
+  broadcast(body: Body): number[];
+  /** Runs `fn` every `ms` until the behaviour stops; returns a function that cancels it. */
+  every(ms: number, fn: () => void): () => void;
+  after(ms: number, fn: () => void): () => void;
+}
+
+/** What a behaviour module exports: a factory that gets the node and may return start/stop hooks. */
+export type BehaviorFactory = (node: NodeApi) => { start?: () => void; stop?: () => void } | void;
+
+export const DEFAULT_RPC_TIMEOUT_MS = 1000;
+
+export class DuplicateHandlerError extends Error {
+  constructor(type: string) {
+    super(`a handler for "${type}" is already registered`);
+    this.name = 'DuplicateHandlerError';
+  }
+}
+
+export function createApiBehavior(handle: NodeHandle, nodeIds: readonly string[], log: Logger, factory: BehaviorFactory): Behavior {
+  const handlers = new Map<string, Handler>();
+  const pending = new Map<number, { resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  const timers = new Set<NodeJS.Timeout>();
+  let running = false;
+  const msgIdOf = (journalId: string) => Number(journalId.slice(journalId.lastIndexOf('-') + 1));
+  const send = (dest: string, body: Body) => msgIdOf(handle.send(dest, body));
+
+  const api: NodeApi = {
+    id: handle.id,
+    peers: handle.peers,
+    nodeIds,
+    destinations: handle.destinations,
+    rng: keyedRng(handle.seed, 'behavior', handle.id),
+    log,
+    on(type, handler) {
+      if (handlers.has(type)) throw new DuplicateHandlerError(type);
+      handlers.set(type, handler);
+    },
+    send,
+    reply: (req, body) => send(req.src, { ...body, ...(req.body.msg_id === undefined ? {} : { in_reply_to: req.body.msg_id }) }),
+    rpc(dest, body, options = {}) {
+      const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+      return new Promise((resolve, reject) => {
+        const msgId = send(dest, body);
+        const timer = setTimeout(() => {
+          pending.delete(msgId);
+          reject(new RpcError(ErrorCode.timeout, `no reply from ${dest} to ${body.type} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(msgId, { resolve, reject, timer });
+      });
+    },
+    broadcast: (body) => handle.destinations.map((dest) => send(dest, body)),
+    every(ms, fn) {
+      const timer = setInterval(() => running && fn(), ms);
+      timers.add(timer);
+      return () => (clearInterval(timer), timers.delete(timer));
+    },
+    after(ms, fn) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (running) fn();
+      }, ms);
+      timers.add(timer);
+      return () => (clearTimeout(timer), timers.delete(timer));
+    },
+  };
+  const hooks = factory(api) ?? {};
+
+  /** Runs a handler and sends its return value (or its error) back to a request. */
+  const dispatch = (handler: Handler, msg: Incoming) => {
+    const answer = (body: Body | void) => {
+      if (body !== undefined && running) api.reply(msg, body);
+    };
+    const fail = (err: unknown) => {
+      const code = err instanceof RpcError ? err.code : ErrorCode.crash;
+      log.warn({ err, type: msg.body.type, src: msg.src }, 'handler_failed');
+      const text = err instanceof RpcError ? err.text : (err as Error).message;
+      if (msg.body.msg_id !== undefined && running) api.reply(msg, { type: 'error', code, text });
+    };
+    try {
+      const out = handler(msg);
+      if (out instanceof Promise) out.then(answer, fail);
+      else answer(out);
+    } catch (err) {
+      fail(err);
+    }
+  };
+
+  return {
+    start() {
+      running = true;
+      hooks.start?.();
+    },
+    stop() {
+      running = false;
+      hooks.stop?.();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const p of pending.values()) clearTimeout(p.timer);
+      pending.clear();
+    },
+    handle(msg) {
+      const replyTo = msg.body.in_reply_to;
+      const waiting = replyTo === undefined ? undefined : pending.get(replyTo);
+      if (waiting && replyTo !== undefined) {
+        pending.delete(replyTo);
+        clearTimeout(waiting.timer);
+        const body = msg.body as Incoming['body'] & { code?: number; text?: string };
+        if (body.type === 'error') waiting.reject(new RpcError(body.code ?? ErrorCode.crash, body.text ?? 'error'));
+        else waiting.resolve(body as Incoming['body'] & Record<string, unknown>);
+        return true;
+      }
+      const handler = handlers.get(msg.body.type);
+      if (!handler) return false;
+      dispatch(handler, msg);
+      return true;
+    },
+  };
+}

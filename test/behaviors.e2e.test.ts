@@ -1,0 +1,46 @@
+/**
+ * Behaviour modules with real processes: a user's module loaded from a path runs on every node
+ * through the node API (rpc and handlers over shaped, journaled links); a path that does not exist
+ * is refused before anything starts; a module without a factory fails the run with a clear error.
+ */
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
+import { CLUSTER, readLogLines, spawnTs } from './helpers/processes.js';
+
+const startCluster = useClusters();
+
+describe('behaviour modules', () => {
+  it('runs a module from a path on every node: rpcs answered by handlers, every message journaled', async () => {
+    const run = startCluster(['--nodes', '3', '--behavior', './examples/ping-pong.ts', '--duration', '2500ms', '--delay', 'uniform:5:15', '--seed', '31']);
+    const { report, messages } = await completedRun(run);
+    expect(report.config.behavior).toMatch(/examples\/ping-pong\.ts$/);
+    expect(report.rerun).toContain('--behavior ./examples/ping-pong.ts');
+    for (const id of ['n0', 'n1', 'n2']) {
+      const pongs = readLogLines(join(run.dir, `${id}.log`)).filter((l) => l.msg === 'pong');
+      expect(pongs.length, id).toBeGreaterThanOrEqual(3);
+      expect(pongs.every((l) => l.reply === 'pong' && typeof l.rtt_ms === 'number'), id).toBe(true);
+    }
+    // Requests and replies are both data messages in the journal: every ping that got its pong is two delivered messages.
+    expect(messages.filter((m) => m.status === 'delivered').length).toBeGreaterThanOrEqual(2 * 9);
+  });
+
+  it('refuses a module path that does not exist, before starting anything', async () => {
+    const run = spawnTs(CLUSTER, ['--nodes', '2', '--behavior', './no/such/module.ts']);
+    const { code } = await run.exit;
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(/behavior module \.\/no\/such\/module\.ts does not exist/);
+  });
+
+  it('fails the run clearly when the module exports no factory', async () => {
+    const path = scenarioFile('').replace(/scenario\.yaml$/, 'broken.ts');
+    writeFileSync(path, 'export const nothing = 1;\n');
+    const run = startCluster(['--nodes', '2', '--behavior', path, '--duration', '1s']);
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(run.stderr()).toMatch(/lost before the run started|stopped before the run started/);
+    const nodeLog = readLogLines(join(run.dir, 'n0.log'));
+    expect(nodeLog.find((l) => l.msg === 'behavior_failed')?.err).toMatchObject({ message: expect.stringContaining('exports no factory') });
+  });
+});
