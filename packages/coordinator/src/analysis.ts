@@ -6,6 +6,7 @@
 import {
   type DropReason,
   type BroadcastReport,
+  type Verdict,
   type GraphReport,
   type RoutingReport,
   type FaultRecord,
@@ -57,6 +58,7 @@ export interface AnalysisInput {
   graph: GraphReport;
   routing: RoutingReport | null;
   broadcast: BroadcastReport | null;
+  verdict?: Verdict | null;
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -164,6 +166,7 @@ export function analyze(input: AnalysisInput): Report {
     graph: input.graph,
     routing: input.routing,
     broadcast: input.broadcast,
+    verdict: input.verdict ?? null,
     warnings,
   };
 }

@@ -3,7 +3,6 @@
  * send each node its `init`, start traffic once every node has linked to all its peers, stop after
  * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
  */
-import { hostname } from 'node:os';
 import {
   COORDINATOR_ID,
   ErrorCode,
@@ -17,8 +16,8 @@ import {
   type MessageLine,
   type NodeToCoordinator,
   type NetworkModel,
-  type Register,
   type RoutingSettings,
+  type BehaviorEvent,
   type TrafficKind,
   type Report,
   type Typed,
@@ -27,20 +26,18 @@ import { ControlServer, type ControlConnection } from './control-server.js';
 import { ControlApi, type ControlApiHost } from './control-api.js';
 import { apiLinks, apiState } from './control-api-state.js';
 import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
+import { Membership } from './membership.js';
 import { Ledger } from './ledger.js';
-import { FaultError, SetupError } from './errors.js';
+import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
 import { FaultTimeline } from './fault-timeline.js';
-import { runConfigOf } from './run-config.js';
 import type { ScenarioFile } from './scenario.js';
-import { analyze } from './analysis.js';
-import { neighbours, nodeIds, type Graph, type TopologySpec } from './topology.js';
+import { neighbours, type Graph, type TopologySpec } from './topology.js';
 import { RoutingChecker, type LiveState } from './routing-checker.js';
-import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
-import { graphSvg } from './graph-svg.js';
-import { broadcastReport } from './broadcast-report.js';
+import { buildReport } from './run-report.js';
+import { hasCheckers, verdictExitCode } from './checkers/index.js';
 import type { RunFlags } from './cli-options.js';
-import { writeControlFile, writeGraphSvg, type RunDir } from './run-dir.js';
+import { writeControlFile, type RunDir } from './run-dir.js';
 
 export interface CoordinatorOptions {
   flags: RunFlags;
@@ -68,6 +65,8 @@ export interface RunOutcome {
   /** Absent when the run failed before anything could be reported. */
   report?: Report;
   lines?: MessageLine[];
+  /** What the behaviour recorded (`events.jsonl`). */
+  events?: Array<BehaviorEvent & { node: string }>;
   exitCode: number;
   error?: string;
 }
@@ -89,11 +88,36 @@ export class Coordinator {
   private peerIds = new Map<string, string[]>();
   private readonly timeline: FaultTimeline;
   private readonly checker: RoutingChecker | undefined;
+  private readonly membership: Membership;
+  private readonly events: Array<BehaviorEvent & { node: string }> = [];
+  /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
+  private settled = true;
   /** The first wrong route when the run stopped (judged before the nodes stop), if any. */
   private mismatchAtStop: string | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.peerIds = neighbours(options.topology.graph);
+    const { flags } = options;
+    this.membership = new Membership({
+      nodes: this.nodes,
+      peerIds: this.peerIds,
+      init: {
+        nodeCount: flags.nodes,
+        network: { seed: options.seed, ...options.network },
+        traffic: { behavior: options.behavior.kind, module: options.behavior.module, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
+        validate_peer_messages: flags['peer-validation'],
+        routing: options.routing,
+      },
+      run: options.run,
+      log: options.log,
+      server: () => this.server,
+      running: () => this.phase === 'running',
+      phase: () => this.phase,
+      elapsedMs: () => this.elapsed(),
+      nextMsgId: () => this.msgId++,
+      changed: () => this.conditions.changed(),
+      spawnNode: options.spawnNode,
+    });
     if (options.routing) {
       this.checker = new RoutingChecker(options.topology.graph, options.routing, () => this.liveState(), () => this.elapsed(), options.log);
     }
@@ -110,7 +134,7 @@ export class Coordinator {
         })),
       elapsedMs: () => this.elapsed(),
       log: options.log,
-      restart: (id) => this.restart(id),
+      restart: (id) => this.membership.restart(id),
       // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
       recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });
@@ -186,7 +210,7 @@ export class Coordinator {
 
     if (r === 'ok') {
       this.phase = 'connecting';
-      for (const entry of this.nodes.all) this.sendInit(entry);
+      for (const entry of this.nodes.all) this.membership.sendInit(entry);
       r = await this.conditions.waitFor(() => this.nodes.all.every((e) => e.state === 'ready') || this.setupFailure !== undefined, flags['ready-timeout'], signal);
       if (r === 'timeout') {
         const late = this.nodes.all.filter((e) => e.state !== 'ready').map((e) => e.id);
@@ -205,76 +229,25 @@ export class Coordinator {
       this.timeline.start();
       // Runs for the duration, unless interrupted or every node has already gone.
       r = await this.conditions.waitFor(() => this.nodes.allFinished(), flags.duration, signal);
+      if (r !== 'aborted') r = await this.settle(signal);
     }
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
-    return { ...this.finish(startedAt, interrupted), exitCode: interrupted ? 130 : 0 };
-  }
-
-  private sendInit(entry: NodeEntry): void {
-    const { flags } = this.options;
-    const peerIds = this.peerIds.get(entry.id) ?? [];
-    const down = peerIds.filter((id) => !isRunning(this.entry(id)));
-    this.server?.send(entry.conn, {
-      type: 'init',
-      msg_id: this.msgId++,
-      node_id: entry.id,
-      node_ids: nodeIds(flags.nodes),
-      peers: peerIds.map((id) => ({ id, url: this.entry(id)?.url ?? '' })),
-      network: { seed: this.options.seed, ...this.options.network },
-      traffic: { behavior: this.options.behavior.kind, module: this.options.behavior.module, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
-      validate_peer_messages: flags['peer-validation'],
-      incarnation: entry.incarnation,
-      down,
-      routing: this.options.routing,
-    });
-    this.log.info({ node_id: entry.id, peers: peerIds.length, incarnation: entry.incarnation, down }, 'init');
+    const outcome = this.finish(startedAt, interrupted);
+    return { ...outcome, events: this.events, exitCode: interrupted ? 130 : verdictExitCode(outcome.report?.verdict ?? null) };
   }
 
   /**
-   * A restart: a running node is killed first and started again once its loss is seen; a lost one
-   * is started now. The new process registers with the node's id and rejoins (`rejoin`).
+   * Before checkers judge liveness, a run with faults ends them all (heal, resume, restart) and
+   * lets the cluster settle for `--settle`.
    */
-  private restart(id: string): string {
-    const entry = this.entry(id);
-    if (!entry) throw new FaultError(`unknown node ${id}`);
-    if (this.phase !== 'running') throw new FaultError(`nodes restart only while the run is running (it is ${this.phase})`);
-    const how = this.options.spawnNode ? 'starting it again' : 'waiting for it to register again (no launcher here starts processes)';
-    if (isRunning(entry)) {
-      if (entry.hostname !== hostname()) throw new FaultError(`${id} runs on ${entry.hostname}, not on this host, so it cannot be killed`);
-      entry.lostReason = 'killed for a restart (SIGKILL)';
-      entry.respawnOnLoss = true;
-      try {
-        process.kill(entry.pid, 'SIGKILL');
-      } catch (err) {
-        throw new FaultError(`SIGKILL to ${id} (pid ${entry.pid}) failed: ${(err as Error).message}`);
-      }
-      return `${id}: SIGKILL to pid ${entry.pid}, then ${how}`;
-    }
-    if (entry.state === 'lost' || entry.state === 'stopped') this.options.spawnNode?.(id);
-    return `${id}: ${how}`;
-  }
-
-  /**
-   * A node registering while the run is running takes the place of a lost node (the one it names,
-   * or the first lost): same id, next incarnation. Its peers get `peer_restarted` and link to it
-   * again; it gets init, and start once it is ready.
-   */
-  private rejoin(conn: ControlConnection, body: Register, seen: { src: string; type: string; msg_id?: number }): void {
-    const server = this.server;
-    if (!server) return;
-    const target = this.nodes.rejoinTarget(body.node_id);
-    if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen);
-    const { entry } = target;
-    const previousPid = this.nodes.replaceProcess(entry, conn, body, Math.round(this.elapsed()));
-    server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.options.run.id, run_dir: this.options.run.path });
-    this.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
-    for (const peerId of this.peerIds.get(entry.id) ?? []) {
-      const peer = this.entry(peerId);
-      if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.msgId++, peer: { id: entry.id, url: body.url } });
-    }
-    this.sendInit(entry);
-    this.conditions.changed();
+  private async settle(signal: AbortSignal): Promise<'ok' | 'timeout' | 'aborted'> {
+    if (!hasCheckers(this.options.behavior.kind) || this.timeline.faults.length === 0) return 'ok';
+    this.timeline.reset();
+    this.log.info({ settle_ms: this.options.flags.settle }, 'settle');
+    const r = await this.conditions.waitFor(() => false, this.options.flags.settle, signal);
+    this.settled = r !== 'aborted';
+    return r;
   }
 
   private entry(id: string): NodeEntry | undefined {
@@ -300,31 +273,19 @@ export class Coordinator {
 
   private finish(startedAt: Date, interrupted: boolean): Omit<RunOutcome, 'exitCode'> {
     this.phase = 'done';
-    const { flags, run } = this.options;
-    const lines = this.ledger.lines(this.nodes.lostIds(), this.nodes.rejoinTimes());
-    const copyOnly = this.ledger.copyOnlyDeliveries();
-    const nodes = this.nodes.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0 }));
-    const { topology } = this.options;
-    const graph = topology.graph;
-
-    // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
-    const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
-    const report = analyze({
-      runId: run.id,
-      runDir: run.path,
-      startedAt: startedAt.toISOString(),
+    const { report, lines } = buildReport({
+      options: this.options,
+      ledger: this.ledger,
+      nodes: this.nodes,
+      faults: this.timeline.faults,
+      checker: this.checker,
+      mismatchAtStop: this.mismatchAtStop,
+      startedAt,
       elapsedMs: this.elapsed(),
       interrupted,
-      config: { ...runConfigOf(flags, this.options.seed, this.options.network, topology.name, this.options.routing?.protocol ?? null), behavior: this.options.behavior.module ?? this.options.behavior.kind },
-      rerun: this.options.rerun,
-      coordinator: { pid: process.pid, url: this.url },
-      nodes,
-      lines,
-      anomalies: this.ledger.anomalies,
-      faults: this.timeline.faults,
-      graph: graphReport(graph, topology.name, svg),
-      routing: this.checker ? routingReport(this.checker, lines, this.mismatchAtStop) : null,
-      broadcast: this.options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
+      coordinatorUrl: this.url,
+      events: this.events,
+      settled: this.settled,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };
@@ -369,7 +330,7 @@ export class Coordinator {
     }
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
-      if (this.phase === 'running') return this.rejoin(conn, body, seen);
+      if (this.phase === 'running') return this.membership.rejoin(conn, body, seen);
       if (body.node_id !== undefined) {
         return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.phase}`, seen);
       }
@@ -409,6 +370,9 @@ export class Coordinator {
         }
         return this.conditions.changed();
       }
+      case 'events':
+        for (const e of body.events) this.events.push({ ...e, node: entry.id });
+        return;
       case 'routes':
         this.checker?.onRoutes(entry.id, body.routes, body.control, body.data, entry.incarnation);
         return;

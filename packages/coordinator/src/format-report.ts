@@ -50,6 +50,11 @@ function topologyLines(report: Report): string[] {
       `duplicates received:    ${ms(b.duplicates)}`,
     );
   }
+  const v = report.verdict;
+  if (v) {
+    lines.push(`verdict: ${v.valid === true ? 'VALID' : v.valid === false ? 'INVALID' : 'UNKNOWN'}`);
+    for (const c of v.checks) lines.push(`  ${c.valid === true ? 'ok  ' : c.valid === false ? 'FAIL' : '??  '} ${c.name}: ${c.detail}`);
+  }
   const r = report.routing;
   if (!r) return lines;
   const conv = (ms: number | null) => (ms === null ? 'never' : `${ms} ms`);

@@ -79,3 +79,9 @@ export function writeGraphSvg(run: RunDir, svg: string): string {
   writeFileSync(join(run.path, 'graph.svg'), svg);
   return 'graph.svg';
 }
+
+/** Writes what the behaviour recorded, one event per line in time order (`events.jsonl`). */
+export function writeEvents(run: RunDir, events: ReadonlyArray<{ at: number; node: string; kind: string; data: Record<string, unknown> }>): void {
+  const sorted = [...events].sort((a, b) => a.at - b.at);
+  writeFileSync(join(run.path, 'events.jsonl'), sorted.map((e) => JSON.stringify({ at: e.at, node: e.node, kind: e.kind, data: e.data })).join('\n') + '\n');
+}

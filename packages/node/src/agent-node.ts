@@ -30,6 +30,7 @@ import {
 } from '@agentnet/protocol';
 import { ControlClient } from './control-client.js';
 import { Journal } from './journal.js';
+import { EventLog } from './event-log.js';
 import { HotLog } from './hot-log.js';
 import { DataPath } from './data-path.js';
 import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
@@ -38,6 +39,7 @@ import { createFlood } from './flood.js';
 import { createBroadcast } from './broadcast.js';
 import { BehaviorModuleError, loadBehaviorModule } from './behavior-module.js';
 import { createApiBehavior } from './node-api.js';
+import { BUILTIN_API_BEHAVIORS } from './behaviors/index.js';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
 
@@ -73,6 +75,7 @@ export class AgentNode {
   private routing: NodeRouting | undefined;
   private readonly mesh: PeerMesh;
   private readonly journal: Journal;
+  private readonly events: EventLog;
   private stopping: Promise<number> | undefined;
   private resolveExit: (code: number) => void = () => {};
   private readonly exited = new Promise<number>((resolve) => {
@@ -94,6 +97,11 @@ export class AgentNode {
       onMessage: (link, msg) => this.onPeerMessage(link, msg),
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
+    });
+    this.events = new EventLog({
+      intervalMs: RECORD_BATCH_INTERVAL_MS,
+      maxBatch: RECORD_BATCH_MAX,
+      ship: (events) => this.control?.send({ type: 'events', events }),
     });
     this.journal = new Journal({
       intervalMs: RECORD_BATCH_INTERVAL_MS,
@@ -174,6 +182,7 @@ export class AgentNode {
         if (this.state !== 'ready') return this.unexpected(msg);
         this.state = 'running';
         this.journal.start();
+        this.events.start();
         this.routing?.start();
         this.behavior?.start();
         this.log.info({}, 'start');
@@ -250,7 +259,11 @@ export class AgentNode {
     };
     const traffic = init.traffic;
     const modulePath = traffic.behavior === 'module' ? traffic.module : null;
-    if (modulePath === null) {
+    const builtinApi = BUILTIN_API_BEHAVIORS[traffic.behavior];
+    const record = (kind: string, data: Record<string, unknown>) => this.events.add(kind, data);
+    if (builtinApi) {
+      this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: traffic.behavior }), builtinApi, record);
+    } else if (modulePath === null) {
       this.behavior =
         traffic.behavior === 'flood'
           ? createFlood(handle, traffic.message_size)
@@ -263,9 +276,10 @@ export class AgentNode {
       modulePath === null
         ? Promise.resolve()
         : loadBehaviorModule(modulePath).then((factory) => {
-            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory);
+            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory, record);
           });
-    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null, modulePath !== null);
+    const anyBody = modulePath !== null || builtinApi !== undefined;
+    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null, anyBody);
     Promise.all([linked, loaded]).then(
       () => {
         if (this.state !== 'connecting') return;
@@ -325,6 +339,7 @@ export class AgentNode {
     // in flight: links whose peer never said bye are cut before it.
     this.mesh.cut(silent);
     this.journal.stop();
+    this.events.stop();
     this.hot.roll();
     if (this.control?.open) {
       await this.control.sendAndWait({

@@ -38,6 +38,8 @@ export interface NodeApi {
   /** Runs `fn` every `ms` until the behaviour stops; returns a function that cancels it. */
   every(ms: number, fn: () => void): () => void;
   after(ms: number, fn: () => void): () => void;
+  /** Records an event for the run's checkers (e.g. `record('leader', { epoch: 3 })`), in `events.jsonl`. */
+  record(kind: string, data?: Record<string, unknown>): void;
 }
 
 /** What a behaviour module exports: a factory that gets the node and may return start/stop hooks. */
@@ -52,7 +54,13 @@ export class DuplicateHandlerError extends Error {
   }
 }
 
-export function createApiBehavior(handle: NodeHandle, nodeIds: readonly string[], log: Logger, factory: BehaviorFactory): Behavior {
+export function createApiBehavior(
+  handle: NodeHandle,
+  nodeIds: readonly string[],
+  log: Logger,
+  factory: BehaviorFactory,
+  record: (kind: string, data: Record<string, unknown>) => void = () => {},
+): Behavior {
   const handlers = new Map<string, Handler>();
   const pending = new Map<number, { resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   const timers = new Set<NodeJS.Timeout>();
@@ -98,6 +106,7 @@ export function createApiBehavior(handle: NodeHandle, nodeIds: readonly string[]
       timers.add(timer);
       return () => (clearTimeout(timer), timers.delete(timer));
     },
+    record: (kind, data = {}) => record(kind, data),
   };
   const hooks = factory(api) ?? {};
 

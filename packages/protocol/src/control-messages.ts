@@ -43,7 +43,7 @@ export const NetworkPolicy = NetworkModel.extend({ seed: z.number().int().nonneg
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
 /** The built-in behaviours, and `module`: a user's behaviour loaded from a file. */
-export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast', 'module']);
+export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast', 'bully', 'bully-broken', 'module']);
 export type TrafficKind = z.infer<typeof TrafficKind>;
 
 export const TrafficSettings = z.object({
@@ -99,6 +99,21 @@ export const Records = z.object({
 });
 export type Records = z.infer<typeof Records>;
 
+/**
+ * What a behaviour records about itself for the checkers (`node.record(kind, data)`): "became
+ * leader of term 3", "committed index 7". Shipped in batches like journal records.
+ */
+export const BehaviorEvent = z.object({
+  /** Epoch ms on the node's clock. */
+  at: z.number(),
+  kind: z.string().min(1).max(64),
+  data: z.record(z.string(), z.unknown()),
+});
+export type BehaviorEvent = z.infer<typeof BehaviorEvent>;
+
+export const Events = z.object({ type: z.literal('events'), events: z.array(BehaviorEvent) });
+export type Events = z.infer<typeof Events>;
+
 export const Stop = z.object({
   type: z.literal('stop'),
   msg_id: MsgId,
@@ -128,6 +143,7 @@ export const NODE_TO_COORDINATOR = {
   register: Register,
   ready: Ready,
   records: Records,
+  events: Events,
   routes: Routes,
   stopped: Stopped,
   error: ErrorBody,

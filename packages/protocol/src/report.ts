@@ -185,6 +185,24 @@ export const BroadcastReport = z.object({
 });
 export type BroadcastReport = z.infer<typeof BroadcastReport>;
 
+/** One property a checker judged from the run's events and journal. */
+export const Check = z.object({
+  name: z.string(),
+  /** "unknown" when the run could not show it either way (e.g. interrupted before it settled). */
+  valid: z.union([z.boolean(), z.literal('unknown')]),
+  detail: z.string(),
+  /** Numbers behind the detail, e.g. election times. */
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type Check = z.infer<typeof Check>;
+
+/** The checkers' verdict on a run of an algorithm (exit code 0 valid, 1 invalid, 2 unknown, as Maelstrom). */
+export const Verdict = z.object({
+  valid: z.union([z.boolean(), z.literal('unknown')]),
+  checks: z.array(Check),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
 export const Report = z.object({
   run_id: z.string(),
   run_dir: z.string(),
@@ -248,6 +266,8 @@ export const Report = z.object({
   routing: RoutingReport.nullable(),
   /** Broadcast results; null unless `--traffic broadcast`. */
   broadcast: BroadcastReport.nullable(),
+  /** The checkers' verdict; null for behaviours without checkers. */
+  verdict: Verdict.nullable(),
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */
   warnings: z.array(z.string()),
 });

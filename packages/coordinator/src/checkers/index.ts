@@ -1,0 +1,42 @@
+/**
+ * Checkers by behaviour: each judges a finished run from the events its nodes recorded (and the
+ * run's facts) and the verdict combines them: invalid if any check failed, unknown if none failed
+ * but one could not be judged, else valid.
+ */
+import type { BehaviorEvent, Check, TrafficKind, Verdict } from '@agentnet/protocol';
+import { electionChecks } from './election.js';
+
+export interface CheckInput {
+  /** Every event, with the node that recorded it, in time order. */
+  events: Array<BehaviorEvent & { node: string }>;
+  /** Nodes running at the end of the run. */
+  liveAtEnd: string[];
+  /** Epoch ms of traffic start and of each fault. */
+  startEpochMs: number;
+  faultTimes: number[];
+  /** Whether the run healed and settled after its faults (or had none), so liveness can be judged. */
+  settled: boolean;
+}
+
+const CHECKERS: Partial<Record<TrafficKind, (input: CheckInput) => Check[]>> = {
+  bully: electionChecks,
+  'bully-broken': electionChecks,
+};
+
+export function hasCheckers(kind: TrafficKind): boolean {
+  return CHECKERS[kind] !== undefined;
+}
+
+export function verdictOf(kind: TrafficKind, input: CheckInput): Verdict | null {
+  const checker = CHECKERS[kind];
+  if (!checker) return null;
+  const checks = checker(input);
+  const valid = checks.some((c) => c.valid === false) ? false : checks.some((c) => c.valid === 'unknown') ? 'unknown' : true;
+  return { valid, checks };
+}
+
+/** Maelstrom's exit codes: 0 valid, 1 invalid, 2 unknown. */
+export function verdictExitCode(verdict: Verdict | null): number {
+  if (!verdict) return 0;
+  return verdict.valid === true ? 0 : verdict.valid === false ? 1 : 2;
+}

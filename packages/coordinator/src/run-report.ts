@@ -1,0 +1,72 @@
+/**
+ * Puts a finished run's report together: the joined journal, the nodes, the faults, the topology
+ * (and its drawing in the run directory), routing and broadcast results.
+ */
+import type { BehaviorEvent, MessageLine, Report } from '@agentnet/protocol';
+import { verdictOf } from './checkers/index.js';
+import { analyze } from './analysis.js';
+import { broadcastReport } from './broadcast-report.js';
+import type { CoordinatorOptions } from './coordinator.js';
+import type { FaultRecord } from './fault-timeline.js';
+import { graphSvg } from './graph-svg.js';
+import type { Ledger } from './ledger.js';
+import type { NodeTable } from './node-table.js';
+import { runConfigOf } from './run-config.js';
+import { writeGraphSvg } from './run-dir.js';
+import type { RoutingChecker } from './routing-checker.js';
+import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
+
+export interface ReportInput {
+  options: CoordinatorOptions;
+  ledger: Ledger;
+  nodes: NodeTable;
+  faults: FaultRecord[];
+  checker: RoutingChecker | undefined;
+  /** The first wrong route when the run stopped, if any. */
+  mismatchAtStop: string | undefined;
+  startedAt: Date;
+  elapsedMs: number;
+  interrupted: boolean;
+  coordinatorUrl: string;
+  /** What the behaviour recorded, for its checkers. */
+  events: Array<BehaviorEvent & { node: string }>;
+  /** Whether the run healed and settled after its faults (or had none). */
+  settled: boolean;
+}
+
+export function buildReport(input: ReportInput): { report: Report; lines: MessageLine[] } {
+  const { options, ledger, nodes: table } = input;
+  const { flags, run, topology } = options;
+  const lines = ledger.lines(table.lostIds(), table.rejoinTimes());
+  const copyOnly = ledger.copyOnlyDeliveries();
+  const nodes = table.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0 }));
+  const graph = topology.graph;
+  // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
+  const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
+  const config = runConfigOf(flags, options.seed, options.network, topology.name, options.routing?.protocol ?? null);
+  const report = analyze({
+    runId: run.id,
+    runDir: run.path,
+    startedAt: input.startedAt.toISOString(),
+    elapsedMs: input.elapsedMs,
+    interrupted: input.interrupted,
+    config: { ...config, behavior: options.behavior.module ?? options.behavior.kind },
+    rerun: options.rerun,
+    coordinator: { pid: process.pid, url: input.coordinatorUrl },
+    nodes,
+    lines,
+    anomalies: ledger.anomalies,
+    faults: input.faults,
+    graph: graphReport(graph, topology.name, svg),
+    routing: input.checker ? routingReport(input.checker, lines, input.mismatchAtStop) : null,
+    broadcast: options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
+    verdict: verdictOf(options.behavior.kind, {
+      events: [...input.events].sort((a, b) => a.at - b.at),
+      liveAtEnd: table.all.filter((e) => e.state !== 'lost').map((e) => e.id),
+      startEpochMs: input.startedAt.getTime(),
+      faultTimes: input.faults.filter((f) => f.kind !== 'reset').map((f) => input.startedAt.getTime() + f.at_ms),
+      settled: !input.interrupted && input.settled,
+    }),
+  });
+  return { report, lines };
+}

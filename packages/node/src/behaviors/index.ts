@@ -1,0 +1,11 @@
+/**
+ * The built-in behaviours written on the node API, by `--behavior` name. The `-broken` variants
+ * carry a deliberate mistake; they exist so the tests can show the checkers catching it.
+ */
+import type { BehaviorFactory } from '../node-api.js';
+import { createBully } from './bully.js';
+
+export const BUILTIN_API_BEHAVIORS: Partial<Record<string, BehaviorFactory>> = {
+  bully: (node) => createBully(node),
+  'bully-broken': (node) => createBully(node, { broken: true }),
+};
