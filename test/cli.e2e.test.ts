@@ -24,12 +24,24 @@ function tempDir(): string {
 
 describe('command lines', () => {
   it.each([
+    [['--nodes', '3', '--link', 'n0>n9 loss=1'], /--link names a node this run does not have \(it has n0\.\.n2\): n0>n9/],
+    [['--nodes', '5', '--topology', 'regular:3'], /regular:3 needs nodes x K even; 5 x 3 = 15/],
+  ])('refuses %j before starting anything (exit 2)', async (args, message) => {
+    const run = spawnTs(CLUSTER, args);
+    const { code } = await run.exit;
+    expect(code).toBe(2);
+    expect(run.stderr()).toMatch(message);
+  });
+
+  it.each([
     ['cluster', CLUSTER, ['--nodes', 'five'], /nodes must be a whole number/],
     ['cluster', CLUSTER, ['--frobnicate'], /Unknown option '--frobnicate'/],
     ['cluster', CLUSTER, ['--delay', 'gaussian:3'], /delay "gaussian:3" is not one of/],
     ['cluster', CLUSTER, ['--duration', '10'], /duration "10" is not like/],
     ['cluster', CLUSTER, ['--interval', '300:100'], /interval "300:100"/],
     ['cluster', CLUSTER, ['--nodes', '1'], /nodes must be between 2/],
+    ['cluster', CLUSTER, ['--topology', 'hypercube'], /topology "hypercube" is not one of/],
+    ['cluster', CLUSTER, ['--broadcast', 'gossip:0'], /broadcast "gossip:0" is not flood or gossip:F/],
     ['coordinator', COORDINATOR_MAIN, ['--port', '99999'], /port must be between/],
     ['node', NODE_MAIN, [], /a coordinator URL is required/],
     ['node', NODE_MAIN, ['--coordinator', 'http://x'], /coordinator must be a ws:\/\/ URL/],

@@ -22,7 +22,8 @@ export function broadcastReport(lines: readonly MessageLine[], graph: Graph, set
   const duplicates: number[] = [];
   let complete = 0;
   for (const [bcast, list] of byBroadcast) {
-    const origin = bcast.slice(0, bcast.lastIndexOf(':'));
+    // `n2:7`, or `n2.1:7` from n2's process after one restart.
+    const origin = (bcast.slice(0, bcast.indexOf(':')).split('.')[0] ?? '') as string;
     // The round in which each node first received it (by arrival time).
     const first = new Map<string, { at: number; round: number }>();
     let deliveries = 0;

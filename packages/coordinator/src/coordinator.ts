@@ -18,6 +18,7 @@ import {
   type NetworkModel,
   type RoutingSettings,
   type BehaviorEvent,
+  type LossModel,
   type TrafficKind,
   type Report,
   type Typed,
@@ -69,6 +70,11 @@ export interface RunOutcome {
   events?: Array<BehaviorEvent & { node: string }>;
   exitCode: number;
   error?: string;
+}
+
+/** Whether a loss model loses every message. */
+function losesAll(loss: LossModel): boolean {
+  return loss.kind === 'bernoulli' ? loss.p >= 1 : loss.kind === 'gilbert_elliott' ? loss.loss_good >= 1 && loss.loss_bad >= 1 : false;
 }
 
 type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
@@ -143,7 +149,10 @@ export class Coordinator {
   /** What is out of the topology now: nodes not running or paused, and cut links. */
   private liveState(): LiveState {
     const down = new Set([...this.nodes.all.filter((e) => !isRunning(e)).map((e) => e.id), ...this.timeline.pausedNodes]);
-    const cuts = new Set(this.timeline.state().partitions.flatMap((p) => p.cuts.map(([a, b]) => `${a}>${b}`)));
+    const state = this.timeline.state();
+    const cuts = new Set(state.partitions.flatMap((p) => p.cuts.map(([a, b]) => `${a}>${b}`)));
+    // A link fault that loses everything cuts its link as surely as a partition.
+    for (const l of state.links) if (l.loss && losesAll(l.loss)) cuts.add(`${l.src}>${l.dest}`);
     return { down, cuts };
   }
 
@@ -388,6 +397,7 @@ export class Coordinator {
         if (this.phase === 'registering' || this.phase === 'connecting') {
           this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started`;
         }
+        if (this.phase === 'running') this.checker?.changed(`stopped ${entry.id}`);
         return this.conditions.changed();
       case 'error':
         this.log.warn({ node_id: entry.id, error: body }, 'error_reply');

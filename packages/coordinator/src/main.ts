@@ -53,6 +53,12 @@ try {
   process.stderr.write(`error: ${err.message}\n`);
   process.exit(2);
 }
+const ids = nodeIds(flags.nodes);
+const strangers = flags.link.filter((l) => !ids.includes(l.src) || !ids.includes(l.dest));
+if (strangers.length > 0) {
+  process.stderr.write(`error: --link names a node this run does not have (it has ${ids[0]}..${ids.at(-1)}): ${strangers.map((l) => `${l.src}>${l.dest}`).join(', ')}\n`);
+  process.exit(2);
+}
 const routing = runRouting(flags, scenario, cli.given);
 let behavior: ReturnType<typeof runBehavior>;
 try {

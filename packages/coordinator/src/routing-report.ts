@@ -41,8 +41,10 @@ export function routingReport(checker: RoutingChecker, lines: readonly MessageLi
     }
     return out;
   };
-  const last = checker.convergence.at(-1);
-  const settledAt = last?.converged_ms === null || last === undefined ? Infinity : checker.startEpochMs + last.at_ms + last.converged_ms;
+  // Windows in which the tables were right: from each convergence to the next change.
+  const conv = checker.convergence;
+  const windows = conv.flatMap((c, i) => (c.converged_ms === null ? [] : [[checker.startEpochMs + c.at_ms + c.converged_ms, i + 1 < conv.length ? checker.startEpochMs + (conv[i + 1] as { at_ms: number }).at_ms : Infinity] as const]));
+  const whileConverged = (t: number) => windows.some(([from, to]) => t >= from && t < to);
   const start = checker.convergence.find((c) => c.cause === 'start');
   return {
     protocol: checker.settings.protocol,
@@ -58,7 +60,7 @@ export function routingReport(checker: RoutingChecker, lines: readonly MessageLi
       no_route: lines.filter((m) => m.drop_reason === 'no_route').length,
       ttl: lines.filter((m) => m.drop_reason === 'ttl').length,
     },
-    ttl_after_convergence: lines.filter((m) => m.drop_reason === 'ttl' && m.sent_at >= settledAt).length,
+    ttl_after_convergence: lines.filter((m) => m.drop_reason === 'ttl' && whileConverged(m.sent_at)).length,
     mismatch_at_end: mismatch ?? null,
   };
 }

@@ -73,7 +73,9 @@ describe('scenario files', () => {
 
   it.each([
     ['timeline:\n  - at: 1s\n    partition: { groups: [[n0], [n9]] }\n', /:3 \(timeline\.0\.partition\): unknown node n9 \(this run has n0\.\.n4\)/],
-    ['timeline:\n  - at: soon\n    heal: true\n', /:2 \(timeline\.0\.at\)/],
+    ['timeline:\n  - at: soon\n    heal: true\n', /:2 \(timeline\.0\.at\): "soon" is not a time like 500ms, 2s or 1m/],
+    ['topology: hypercube\n', /:1 \(topology\): topology "hypercube" is not one of mesh/],
+    ['routing: rip\n', /:1 \(routing\): Invalid option: expected one of "distance-vector"\|"link-state"/],
     ['timeline:\n  - at: 1s\n    heal: true\n    partition: { preset: halves }\n', /needs exactly one of partition, heal/],
     ['timeline:\n  - at: 1s\n    partition: { preset: halfs }\n', /:3 \(timeline\.0\.partition\.preset\)/],
     ['timeline:\n  - at: 1s\n    partition: { preset: isolate }\n', /preset isolate needs node/],

@@ -171,6 +171,19 @@ export class ScenarioError extends Error {
   }
 }
 
+/**
+ * A union's own message is only "Invalid input"; what its branches said names the problem (a
+ * time that is not a time, a topology that is no topology form). A branch's own check wins over
+ * the type mismatches of the other branches.
+ */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue.message;
+  const inner = issue.errors.flat();
+  const custom = inner.find((i) => i.code === 'custom' || i.code === 'invalid_union');
+  if (custom) return `${custom.path.length > 0 ? `${custom.path.join('.')}: ` : ''}${messageOf(custom)}`;
+  return [...new Set(inner.map((i) => i.message))].join('; or ');
+}
+
 /** Reads and checks a scenario file against the run's node ids; every problem names its line. */
 export function loadScenario(path: string, nodeIds: readonly string[]): ScenarioFile {
   let text: string;
@@ -191,7 +204,7 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
     return `${path}${line === undefined ? '' : `:${line}`} (${at.join('.') || 'top'})`;
   };
   const parsed = ScenarioFile.safeParse(doc.toJS());
-  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => `${where(i.path)}: ${i.message}`).join('\n'));
+  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => `${where(i.path)}: ${messageOf(i)}`).join('\n'));
   const known = new Set(nodeIds);
   const check = (named: string[], at: PropertyKey[]) => {
     const unknown = named.filter((id) => !known.has(id));

@@ -254,6 +254,7 @@ export class AgentNode {
       peers,
       destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
       seed,
+      incarnation: init.incarnation,
       send: (dest, body, tag) => data.send(dest, body, tag),
       backlog: (dest) => data.backlog(dest),
     };

@@ -22,6 +22,8 @@ export interface NodeHandle {
   /** Whom `send` can reach: the peers, or with routing every other node. */
   readonly destinations: readonly string[];
   readonly seed: number;
+  /** This process's incarnation of the node (0, then +1 per restart). */
+  readonly incarnation?: number;
   /** `tag` marks a broadcast's hop message for the journal. */
   send(dest: string, body: { type: string; [key: string]: unknown }, tag?: { bcast: string; round: number }): string;
   /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */

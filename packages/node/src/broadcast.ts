@@ -38,7 +38,8 @@ export function createBroadcast(node: NodeHandle, interval: IntervalSpec, settin
     const wait = keyedRng(node.seed, 'broadcast', node.id, k).uniform(interval.min, interval.max);
     timer = setTimeout(() => {
       if (!running) return;
-      const bcast = `${node.id}:${++k}`;
+      // A restarted node numbers its broadcasts afresh: its incarnation keeps the ids apart.
+      const bcast = node.incarnation ? `${node.id}.${node.incarnation}:${++k}` : `${node.id}:${++k}`;
       seen.add(bcast);
       pass(bcast, 1, `value ${k} from ${node.id}`, undefined);
       scheduleNext();

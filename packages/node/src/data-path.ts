@@ -123,7 +123,7 @@ export class DataPath {
     if (gated === 'partition') return gated;
     if (d.lost) return 'loss';
     if (gated) return gated;
-    if (!this.o.mesh.link(peer)?.open || !this.o.isRunning()) return 'link_down';
+    if (!this.o.mesh.link(peer)?.usable || !this.o.isRunning()) return 'link_down';
     const queue = this.shaper.model(peer).queue;
     if (queue !== null && this.backlog(peer) >= queue) return 'overflow';
     return undefined;
@@ -244,7 +244,7 @@ export class DataPath {
     }
     const gated = this.gate.refusal(peer);
     const link = this.o.mesh.link(peer);
-    const reason = gated ?? (link?.open ? undefined : 'link_down');
+    const reason = gated ?? (link?.usable ? undefined : 'link_down');
     if (reason !== undefined || !link) {
       for (const m of due) this.dropShaped(m, reason ?? 'link_down');
       return;

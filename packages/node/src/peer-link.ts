@@ -6,6 +6,8 @@ import type { WebSocket } from 'ws';
 
 export class PeerLink {
   byeReceived = false;
+  /** This node answered the peer's `link_bye`: nothing more goes out on this link. */
+  byeSent = false;
   private waiters: Array<() => void> = [];
 
   constructor(
@@ -16,6 +18,11 @@ export class PeerLink {
 
   get open(): boolean {
     return this.socket.readyState === this.socket.OPEN;
+  }
+
+  /** Open, and not said goodbye on: new messages may go out on it. */
+  get usable(): boolean {
+    return this.open && !this.byeSent;
   }
 
   /** Resolves once the peer's `link_bye` arrived or the link closed. */

@@ -200,6 +200,12 @@ export class PeerMesh {
       case 'link_bye':
         link.byeReceived = true;
         link.settle();
+        // A peer leaving while this node runs waits for our bye to know it has everything we sent;
+        // the link is FIFO, so answering now tells it that, and nothing more goes out on the link.
+        if (!this.stopping && !link.byeSent && link.open) {
+          link.byeSent = true;
+          link.socket.send(encode({ src: this.self ?? '', dest: link.peer, body: { type: 'link_bye' } }));
+        }
         return;
       case 'link_hello':
       case 'link_hello_ok':
@@ -286,6 +292,8 @@ export class PeerMesh {
     this.stopping = true;
     const links = [...this.links.values()].filter((l) => l.open);
     for (const link of links) {
+      if (link.byeSent) continue;
+      link.byeSent = true;
       link.socket.send(encode({ src: this.self ?? '', dest: link.peer, body: { type: 'link_bye' } }));
     }
     let timer: NodeJS.Timeout | undefined;

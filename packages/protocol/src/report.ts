@@ -157,7 +157,7 @@ export const RoutingReport = z.object({
   data_messages: PlaneTotals,
   /** Data messages dropped for want of a route or of hops left. */
   dropped: z.object({ no_route: z.number().int(), ttl: z.number().int() }),
-  /** TTL drops of messages sent after the last convergence: a forwarding loop shows here. */
+  /** TTL drops of messages sent while the tables were converged (after any convergence, before the next change): a forwarding loop shows here. */
   ttl_after_convergence: z.number().int(),
   /** When the tables were not shortest paths at the end: the first wrong route, to start looking; else null. */
   mismatch_at_end: z.string().nullable(),

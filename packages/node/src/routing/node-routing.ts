@@ -32,7 +32,7 @@ export class NodeRouting {
       nodeIds: o.nodeIds,
       neighbours: o.neighbours,
       send: (nb: string, body: RoutingBody) => o.data()?.sendControl(nb, body),
-      linkOpen: (nb: string) => o.mesh.link(nb)?.open ?? false,
+      linkOpen: (nb: string) => o.mesh.link(nb)?.usable ?? false,
       now: () => Date.now(),
       changed: () => this.changed(),
     };
