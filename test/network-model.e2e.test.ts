@@ -72,4 +72,28 @@ describe('network model', () => {
     // A duplicate copy still in flight at stop is the one difference timing may make.
     for (const id of common) expect({ ...db.get(id), dup: undefined }, id).toEqual({ ...da.get(id), dup: undefined });
   });
+
+  it('a bandwidth limit spaces the messages of a link by their size', async () => {
+    // 1,500 bytes/s per link; a chatter frame is at least 150 bytes, so at most 10 per second leave on a link.
+    const run = startCluster(['--nodes', '3', '--duration', '3s', '--interval', '10:20', '--delay', 'constant:5', '--bandwidth', '1500', '--seed', '46']);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+    const report = run.report();
+    const messages = run.messages();
+    expect(report.config.network).toContain('bandwidth=1500');
+    const delivered = messages.filter((m) => m.status === 'delivered');
+    for (const [src, dest] of [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n0']] as const) {
+      const times = delivered.filter((m) => m.src === src && m.dest === dest).map((m) => m.received_at as number).sort((a, b) => a - b);
+      // In any one second, no more than the link carries (plus one for the window's edge).
+      let most = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while ((times[i] as number) - (times[j] as number) >= 1000) j++;
+        most = Math.max(most, i - j + 1);
+      }
+      expect(most, `${src}>${dest}`).toBeLessThanOrEqual(11);
+    }
+    // Chatter offers ~33 messages a second per node: most wait for the link, far beyond the 5 ms drawn.
+    expect(report.latency_ms.p50).toBeGreaterThan(100);
+  });
 });
+

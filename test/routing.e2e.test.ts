@@ -156,4 +156,21 @@ describe('broadcast', () => {
     }
     expect(report.broadcast?.complete).toBeGreaterThanOrEqual(settled.length);
   });
+
+  it('push gossip reaches most nodes with fewer messages than flooding, each node passing a value on once', async () => {
+    const run = startCluster(['--nodes', '16', '--topology', 'random:0.4', '--traffic', 'broadcast', '--broadcast', 'gossip:2', '--interval', '150:300', '--delay', 'uniform:2:8', '--duration', '3s', '--seed', '25']);
+    const { report, messages } = await completedRun(run);
+    const b = report.broadcast;
+    expect(b).toMatchObject({ mode: 'gossip', fanout: 2, flood_expected_messages: null });
+    const flood = 2 * report.graph.edges - 16 + 1;
+    // Each node passes a value on once, to at most 2 neighbours: at most 2 x 16 hop messages.
+    expect(b?.messages.max).toBeLessThanOrEqual(2 * 16);
+    expect(b?.messages.max).toBeLessThan(flood);
+    expect(b?.reached.p50).toBeGreaterThan(0.5);
+    // Node 20 has no Object.groupBy: count hop messages per (broadcast, sender) by hand.
+    const perSender = new Map<string, number>();
+    for (const m of messages) if (m.bcast) perSender.set(`${m.bcast} ${m.src}`, (perSender.get(`${m.bcast} ${m.src}`) ?? 0) + 1);
+    expect(Math.max(...perSender.values())).toBeLessThanOrEqual(2);
+  });
 });
+
