@@ -69,6 +69,7 @@ describe.each(['distance-vector', 'link-state'])('%s routing', (protocol) => {
     expect(longest).toBeLessThanOrEqual(report.graph.diameter);
     expect(routing?.control_messages.sent).toBeGreaterThan(0);
     expect(routing?.ttl_after_convergence).toBe(0);
+    expect(Object.values(routing?.hops_histogram ?? {}).reduce((a, b) => a + b, 0)).toBe(routing?.hops.count);
   });
 
   it('reconverges after a cut link and a crashed node, without forwarding loops', async () => {

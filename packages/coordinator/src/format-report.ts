@@ -61,7 +61,7 @@ function topologyLines(report: Report): string[] {
   lines.push(
     `routing: ${r.protocol} (every ${r.interval_ms} ms, ttl ${r.ttl}), converged ${conv(r.converged_ms)} after start`,
     ...r.convergence.filter((c) => c.cause !== 'start').map((c) => `  after ${c.cause} at ${secs(c.at_ms)} s: converged ${conv(c.converged_ms)}`),
-    `hops:                   ${ms(r.hops)}`,
+    `hops:                   ${ms(r.hops)}; ${Object.entries(r.hops_histogram).map(([h, n]) => `${h}:${n}`).join(' ')}`,
     `stretch:                ${ms(r.stretch)}`,
     `control plane: ${r.control_messages.sent} messages, ${r.control_messages.bytes} bytes; data plane: ${r.data_messages.sent} hop messages, ${r.data_messages.bytes} bytes; dropped no_route ${r.dropped.no_route}, ttl ${r.dropped.ttl} (after convergence ${r.ttl_after_convergence})`,
   );

@@ -53,6 +53,7 @@ export function routingReport(checker: RoutingChecker, lines: readonly MessageLi
     converged_ms: start?.converged_ms ?? null,
     convergence: checker.convergence,
     hops: percentiles(hops),
+    hops_histogram: histogram(hops),
     stretch: percentiles(stretch),
     control_messages: sum((c) => c.control),
     data_messages: sum((c) => c.data),
@@ -63,4 +64,10 @@ export function routingReport(checker: RoutingChecker, lines: readonly MessageLi
     ttl_after_convergence: lines.filter((m) => m.drop_reason === 'ttl' && whileConverged(m.sent_at)).length,
     mismatch_at_end: mismatch ?? null,
   };
+}
+
+function histogram(values: readonly number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of [...values].sort((a, b) => a - b)) out[String(v)] = (out[String(v)] ?? 0) + 1;
+  return out;
 }

@@ -149,6 +149,8 @@ export const RoutingReport = z.object({
   convergence: z.array(z.object({ at_ms: z.number(), cause: z.string(), converged_ms: z.number().nullable() })),
   /** Links taken by delivered messages. */
   hops: Percentiles,
+  /** How many delivered messages took each number of links, keyed by the count. */
+  hops_histogram: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
   /** Hops taken / shortest path in the live graph when the message was sent (1 = a shortest path). */
   stretch: Percentiles,
   /** Routing messages (hellos, vectors, LSAs) over all nodes, from their last reports (lost nodes' last counts). */
