@@ -65,6 +65,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       liveAtEnd: table.all.filter((e) => e.state !== 'lost').map((e) => e.id),
       startEpochMs: input.startedAt.getTime(),
       faultTimes: input.faults.filter((f) => f.kind !== 'reset').map((f) => input.startedAt.getTime() + f.at_ms),
+      healTimes: input.faults.filter((f) => (f.ends ?? []).length > 0).map((f) => input.startedAt.getTime() + f.at_ms),
       settled: !input.interrupted && input.settled,
     }),
   });

@@ -4,6 +4,7 @@
  * but one could not be judged, else valid.
  */
 import type { BehaviorEvent, Check, TrafficKind, Verdict } from '@agentnet/protocol';
+import { broadcastChecks } from './broadcast.js';
 import { electionChecks } from './election.js';
 
 export interface CheckInput {
@@ -14,6 +15,8 @@ export interface CheckInput {
   /** Epoch ms of traffic start and of each fault. */
   startEpochMs: number;
   faultTimes: number[];
+  /** Epoch ms of each step that ended fault periods (heal, resume, restart, a reset that ended some); none known when absent. */
+  healTimes?: number[];
   /** Whether the run healed and settled after its faults (or had none), so liveness can be judged. */
   settled: boolean;
 }
@@ -21,6 +24,8 @@ export interface CheckInput {
 const CHECKERS: Partial<Record<TrafficKind, (input: CheckInput) => Check[]>> = {
   bully: electionChecks,
   'bully-broken': electionChecks,
+  'reliable-broadcast': broadcastChecks,
+  'reliable-broadcast-broken': broadcastChecks,
 };
 
 export function hasCheckers(kind: TrafficKind): boolean {

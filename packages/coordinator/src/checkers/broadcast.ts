@@ -1,0 +1,72 @@
+/**
+ * The broadcast checker (reliable broadcast with reconciliation), judged from the events nodes
+ * record (see broadcast-holdings.ts): after the final heal and the settle period, every live node
+ * holds every value any live node acknowledged; how long after each heal until every live node held
+ * every value known at that heal; and what repair cost against resending everything (reported, not
+ * judged). Nodes keep broadcasting until they are stopped, so values acknowledged in the last
+ * SPREAD_GRACE_MS of the run are still spreading when it ends: they are counted, not judged.
+ */
+import type { Check } from '@agentnet/protocol';
+import { percentiles } from '../percentiles.js';
+import { convergedAfter, holdingsOf, jsonBytes, missingAtEnd } from './broadcast-holdings.js';
+import type { CheckInput } from './index.js';
+
+export const SPREAD_GRACE_MS = 1000;
+const LISTED_NODES = 5;
+const LISTED_VALUES = 3;
+
+export function broadcastChecks(input: CheckInput): Check[] {
+  const h = holdingsOf(input);
+  const cutoff = h.endAt - SPREAD_GRACE_MS;
+  const judged = [...h.acknowledged].filter(([, first]) => first <= cutoff).map(([v]) => v);
+  const young = h.acknowledged.size - judged.length;
+  const missing = missingAtEnd(h, judged);
+  const live = input.liveAtEnd.length;
+
+  const listed = missing
+    .slice(0, LISTED_NODES)
+    .map(([node, values]) => `${node} misses ${values.length} (${values.slice(0, LISTED_VALUES).join(', ')}${values.length > LISTED_VALUES ? ', ...' : ''})`)
+    .join('; ');
+  const holdsAll: Check = {
+    name: 'every live node holds every acknowledged value',
+    valid: !input.settled ? 'unknown' : judged.length === 0 ? 'unknown' : missing.length === 0,
+    detail: !input.settled
+      ? 'the run did not settle after its faults (interrupted), so convergence cannot be judged'
+      : judged.length === 0
+        ? `no value was acknowledged before the last ${SPREAD_GRACE_MS} ms of the run: nothing to judge`
+        : missing.length === 0
+          ? `all ${live} live nodes hold all ${judged.length} values acknowledged until ${SPREAD_GRACE_MS} ms before the end (${young} later ones still spreading, not judged)`
+          : `${missing.length} of ${live} live nodes miss some of the ${judged.length} acknowledged values: ${listed}${missing.length > LISTED_NODES ? '; ...' : ''}`,
+    data: { values: judged.length, still_spreading: young, missing: Object.fromEntries(missing.map(([node, values]) => [node, values.length])) },
+  };
+
+  const heals = [...(input.healTimes ?? [])].sort((a, b) => a - b);
+  const after = heals.map((at) => ({ heal_at_ms: at - input.startEpochMs, ...convergedAfter(h, at) }));
+  const times = after.flatMap((c) => (c.ms === null ? [] : [c.ms]));
+  const convergence: Check = {
+    name: 'convergence after each heal',
+    valid: true,
+    detail:
+      after.length === 0
+        ? 'no heal in this run'
+        : after
+            .map((c) => `heal at ${(c.heal_at_ms / 1000).toFixed(2)} s: ${c.ms === null ? 'not converged by the end' : `${c.ms} ms`} (${c.values} values)`)
+            .join('; '),
+    data: { convergence: after, convergence_ms: percentiles(times) },
+  };
+
+  const repairs = input.events.filter((e) => e.kind === 'repair');
+  const bytes = repairs.reduce((n, e) => n + Number(e.data.bytes ?? 0), 0);
+  const copies = repairs.reduce((n, e) => n + Number(e.data.values ?? 0), 0);
+  // What repair would cost without digests: every live node sent every value known at each heal once.
+  const fullResend = heals.reduce((n, at) => n + live * jsonBytes([...h.acknowledged].filter(([, first]) => first <= at).map(([v]) => v)), 0);
+  const values = h.acknowledged.size;
+  const perValue = values === 0 ? null : Math.round((bytes / values) * 10) / 10;
+  const cost: Check = {
+    name: 'repair cost',
+    valid: true,
+    detail: `${bytes} bytes in ${repairs.length} repairs carrying ${copies} values (${perValue ?? '-'} bytes per broadcast value)${heals.length > 0 ? `; resending every value known at each heal to every live node would take ${fullResend} bytes` : ''}`,
+    data: { repair_bytes: bytes, repairs: repairs.length, repaired_values: copies, values, repair_bytes_per_value: perValue, full_resend_bytes: fullResend },
+  };
+  return [holdsAll, convergence, cost];
+}

@@ -1,0 +1,104 @@
+/**
+ * Reliable broadcast with anti-entropy on the node API. Every node broadcasts a new value every
+ * 100-300 ms; values spread by push gossip (a node forwards a value it has not seen to its other
+ * neighbours, once). Gossip alone loses what a partition or a lossy link drops, so every 500 ms
+ * each node also picks a neighbour and the two exchange digests (see reliable-broadcast-digest.ts):
+ * each sends the other exactly the values it lacks. A node records `broadcast {value}` for its own
+ * values, `hold {value}` for each value it learns, and `repair {bytes, values}` for each repair it
+ * sends, so the checker can judge convergence and the report can count what repair cost.
+ * `antiEntropy: false` is the broken variant the checker must catch: gossip only.
+ */
+import { ErrorCode, RpcError } from '@agentnet/protocol';
+import { z } from 'zod';
+import type { Incoming } from '../behavior.js';
+import type { NodeApi } from '../node-api.js';
+import { Digest, HeldValues, Value } from './reliable-broadcast-digest.js';
+
+export const RELIABLE_BROADCAST_TIMING = { minIntervalMs: 100, maxIntervalMs: 300, antiEntropyMs: 500, syncTimeoutMs: 400 };
+
+const ValueMsg = z.object({ value: Value });
+const Sync = z.object({ digest: Digest });
+const SyncOk = z.object({ values: z.array(Value), digest: Digest });
+const Repair = z.object({ values: z.array(Value) });
+
+/** A peer's body that does not parse: the handler's error reply says why. */
+function parsed<T>(schema: z.ZodType<T>, msg: Incoming): T {
+  const r = schema.safeParse(msg.body);
+  if (!r.success) throw new RpcError(ErrorCode.malformed_request, `${msg.body.type} from ${msg.src}: ${z.prettifyError(r.error)}`);
+  return r.data;
+}
+
+export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: boolean }) {
+  const t = RELIABLE_BROADCAST_TIMING;
+  // A restarted node starts again from nothing: its origin names the incarnation so its new
+  // counters never collide with values its earlier incarnation sent.
+  const origin = `${node.id}.${Date.now().toString(36)}`;
+  const held = new HeldValues();
+  let k = 0;
+
+  const gossip = (value: string, except?: string) => {
+    for (const peer of node.peers) if (peer !== except) node.send(peer, { type: 'rb_value', value });
+  };
+
+  /** Values that came by repair are not gossiped on: each node repairs itself, so repair bytes are the whole cost of catching up. */
+  const learn = (values: string[]) => {
+    for (const value of values) if (held.add(value)) node.record('hold', { value });
+  };
+
+  const repair = (dest: string, values: string[]) => {
+    node.record('repair', { to: dest, bytes: Buffer.byteLength(JSON.stringify(values)), values: values.length });
+  };
+
+  const originate = () => {
+    const value = `${origin}:${++k}`;
+    held.add(value);
+    node.record('broadcast', { value });
+    gossip(value);
+    node.after(node.rng.uniform(t.minIntervalMs, t.maxIntervalMs), originate);
+  };
+
+  /** Pushes this node's digest to a random neighbour, takes what it lacked and sends what the neighbour lacks. */
+  const sync = () => {
+    const peer = node.peers[node.rng.int(node.peers.length)];
+    if (peer === undefined) return;
+    node.rpc(peer, { type: 'rb_sync', digest: held.digest() }, { timeoutMs: t.syncTimeoutMs }).then(
+      (reply) => {
+        const r = SyncOk.safeParse(reply);
+        if (!r.success) return void node.log.warn({ peer, err: z.prettifyError(r.error) }, 'sync_reply_malformed');
+        learn(r.data.values);
+        const lacking = held.missingFrom(r.data.digest);
+        if (lacking.length === 0) return;
+        node.send(peer, { type: 'rb_repair', values: lacking });
+        repair(peer, lacking);
+      },
+      // Expected while a partition cuts the link: the next round picks again.
+      (err: unknown) => node.log.debug({ peer, err }, 'sync_unanswered'),
+    );
+  };
+
+  node.on('rb_value', (msg) => {
+    const { value } = parsed(ValueMsg, msg);
+    if (!held.add(value)) return;
+    node.record('hold', { value });
+    gossip(value, msg.src);
+  });
+  if (options.antiEntropy) {
+    node.on('rb_sync', (msg) => {
+      const values = held.missingFrom(parsed(Sync, msg).digest);
+      if (values.length > 0) repair(msg.src, values);
+      return { type: 'rb_sync_ok', values, digest: held.digest() };
+    });
+    node.on('rb_repair', (msg) => learn(parsed(Repair, msg).values));
+  }
+
+  return {
+    start() {
+      // The checker counts what a node holds from its latest boot: a restart forgets everything.
+      node.record('boot', { origin });
+      node.after(node.rng.uniform(t.minIntervalMs, t.maxIntervalMs), originate);
+      // Each node's rounds start at its own random phase: nodes started together would otherwise
+      // all sync at once and repair the same values twice from the same stale digests.
+      if (options.antiEntropy) node.after(node.rng.uniform(0, t.antiEntropyMs), () => node.every(t.antiEntropyMs, sync));
+    },
+  };
+}
