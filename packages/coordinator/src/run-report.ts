@@ -67,6 +67,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       faultTimes: input.faults.filter((f) => f.kind !== 'reset').map((f) => input.startedAt.getTime() + f.at_ms),
       healTimes: input.faults.filter((f) => (f.ends ?? []).length > 0).map((f) => input.startedAt.getTime() + f.at_ms),
       settled: !input.interrupted && input.settled,
+      messages: lines.length,
     }),
   });
   return { report, lines };

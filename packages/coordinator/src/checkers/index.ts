@@ -6,6 +6,7 @@
 import type { BehaviorEvent, Check, TrafficKind, Verdict } from '@agentnet/protocol';
 import { broadcastChecks } from './broadcast.js';
 import { electionChecks } from './election.js';
+import { raftChecks } from './raft.js';
 
 export interface CheckInput {
   /** Every event, with the node that recorded it, in time order. */
@@ -19,11 +20,15 @@ export interface CheckInput {
   healTimes?: number[];
   /** Whether the run healed and settled after its faults (or had none), so liveness can be judged. */
   settled: boolean;
+  /** Data-plane messages the run sent (every behaviour message); unknown when absent. */
+  messages?: number;
 }
 
 const CHECKERS: Partial<Record<TrafficKind, (input: CheckInput) => Check[]>> = {
   bully: electionChecks,
   'bully-broken': electionChecks,
+  raft: raftChecks,
+  'raft-broken': raftChecks,
   'reliable-broadcast': broadcastChecks,
   'reliable-broadcast-broken': broadcastChecks,
 };

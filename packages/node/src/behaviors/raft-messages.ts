@@ -1,0 +1,95 @@
+/**
+ * Raft's messages on the wire and how their fields are checked on arrival. The node checks only
+ * that a behaviour's body has a string `type`; a behaviour checks its own fields, so a malformed
+ * body fails in its handler with the field named instead of corrupting the log.
+ * RequestVote and AppendEntries and their answers are one-way messages (not `rpc`): Raft retries
+ * on its own timers, and the answer's envelope id tells which process of the voter sent it.
+ */
+import { z } from 'zod';
+import type { Incoming } from '../behavior.js';
+
+const Term = z.number().int().nonnegative();
+const Index = z.number().int().nonnegative();
+
+export const RaftEntrySchema = z.object({ term: Term, key: z.string(), value: z.string() });
+
+export const RequestVote = z.object({
+  type: z.literal('raft_request_vote'),
+  term: Term,
+  last_index: Index,
+  last_term: Term,
+  /** Which process of the candidate asks (RaftState.processTag): answers meant for a previous one are not counted. */
+  candidate_process: z.string(),
+});
+export type RequestVote = z.infer<typeof RequestVote>;
+
+export const Vote = z.object({
+  type: z.literal('raft_vote'),
+  term: Term,
+  granted: z.boolean(),
+  /** Whether the voter's state is whole again after a restart (it copied a leader's log since): see raft-election.ts. */
+  caught_up: z.boolean(),
+  /** The request's `candidate_process`, echoed. */
+  candidate_process: z.string(),
+  /** The incarnation of the candidate's process as the voter saw it in the request's id. */
+  candidate_incarnation: z.number().int().nonnegative(),
+});
+export type Vote = z.infer<typeof Vote>;
+
+export const AppendEntries = z.object({
+  type: z.literal('raft_append'),
+  term: Term,
+  prev_index: Index,
+  prev_term: Term,
+  entries: z.array(RaftEntrySchema),
+  leader_commit: Index,
+  /** The leader's last index when it sent this: a follower that reaches it has copied the leader's whole log. */
+  leader_last: Index,
+});
+export type AppendEntries = z.infer<typeof AppendEntries>;
+
+export const AppendResult = z.object({
+  type: z.literal('raft_append_result'),
+  term: Term,
+  success: z.boolean(),
+  /** On success: the follower matches the leader up to here. */
+  match: Index,
+  /** On failure: the index the leader should try next. */
+  hint: Index,
+});
+export type AppendResult = z.infer<typeof AppendResult>;
+
+/** A client's write, sent to the node it believes leads. */
+export const Write = z.object({ type: z.literal('raft_write'), key: z.string(), value: z.string() });
+export type Write = z.infer<typeof Write>;
+
+/** The leader's answers: committed at `index`, or not the leader (with whom it believes leads). */
+export const WriteOk = z.object({ type: z.literal('raft_write_ok'), index: Index.min(1), term: Term });
+export const WriteRedirect = z.object({ type: z.literal('raft_write_redirect'), leader: z.string().nullable() });
+export const WriteAnswer = z.discriminatedUnion('type', [WriteOk, WriteRedirect]);
+export type WriteAnswer = z.infer<typeof WriteAnswer>;
+
+export class RaftMessageError extends Error {
+  constructor(type: string, src: string, why: string) {
+    super(`malformed ${type} from ${src}: ${why}`);
+    this.name = 'RaftMessageError';
+  }
+}
+
+/** The body of `msg` checked against `schema`; throws RaftMessageError naming the bad field. */
+export function parseBody<T>(schema: z.ZodType<T>, msg: Incoming): T {
+  const r = schema.safeParse(msg.body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new RaftMessageError(msg.body.type, msg.src, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid');
+}
+
+/**
+ * The incarnation of the process that sent `msg`, from its envelope id: `n2-K` is the node's first
+ * process, `n2.I-K` its I-th restart (docs/protocol.md, "incarnation"). An id-less message (never
+ * sent by a node) counts as a first process.
+ */
+export function incarnationOf(msg: Incoming): number {
+  const m = /^[^.]+\.(\d+)-\d+$/.exec(msg.id ?? '');
+  return m ? Number(m[1]) : 0;
+}

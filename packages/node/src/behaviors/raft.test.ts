@@ -1,0 +1,175 @@
+/**
+ * Raft servers on an in-memory network with fake timers: one leader that replicates the client
+ * workload in one order everywhere; a leader cut into a minority keeps its writes uncommitted and
+ * loses them to the majority's leader on heal; a new leader commits an entry of an earlier term
+ * only with one of its own (figure 8); a restarted, empty process's vote does not count until it
+ * has caught up; and the broken variant lets a stale server win and change committed entries.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ErrorCode } from '@agentnet/protocol';
+import { RaftNetwork } from './raft-network.fixture.js';
+
+/** Advances time in small steps until `cond` holds; fails after `maxMs`. */
+async function until(cond: () => boolean, maxMs: number, what: string): Promise<void> {
+  for (let t = 0; t < maxMs; t += 10) {
+    if (cond()) return;
+    await vi.advanceTimersByTimeAsync(10);
+  }
+  expect(cond(), `${what} within ${maxMs} ms`).toBe(true);
+}
+
+const leaderEvents = (net: RaftNetwork) => net.events.filter((e) => e.kind === 'leader');
+
+/** Terms that more than one node led. */
+function doubleLeaders(net: RaftNetwork): number[] {
+  const byTerm = new Map<number, Set<string>>();
+  for (const e of leaderEvents(net)) {
+    const term = Number(e.data.term);
+    byTerm.set(term, (byTerm.get(term) ?? new Set()).add(e.node));
+  }
+  return [...byTerm].filter(([, nodes]) => nodes.size > 1).map(([t]) => t);
+}
+
+describe('Raft on an in-memory network', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('elects one leader and applies the workload in the same order on every node', async () => {
+    const net = new RaftNetwork(5, { workload: true });
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(net.leaders()).toHaveLength(1);
+    expect(doubleLeaders(net)).toEqual([]);
+    const leader = net.server(net.leaders()[0] as string);
+    const acks = net.events.filter((e) => e.kind === 'ack');
+    // 5 nodes at 20 writes/s for ~2.7 s after the first election: most are acknowledged by now.
+    expect(acks.length).toBeGreaterThan(200);
+    for (const a of acks) expect(leader.state.log.entry(Number(a.data.index))).toMatchObject({ key: a.data.key, value: a.data.value });
+    expect(net.conflicts()).toEqual([]);
+    // Followers learn the commit index with the next AppendEntries: within a heartbeat or two.
+    const target = leader.state.commitIndex;
+    await vi.advanceTimersByTimeAsync(150);
+    for (const applied of net.applied().values()) expect(applied.size).toBeGreaterThanOrEqual(target);
+  });
+
+  it("keeps a minority leader's writes uncommitted and replaces them with the majority's after the heal", async () => {
+    const net = new RaftNetwork(5);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const old = net.leaders()[0] as string;
+    const oldTerm = net.server(old).state.currentTerm;
+    const minority = [old, net.ids.find((id) => id !== old) as string];
+    net.partition(minority, net.ids.filter((id) => !minority.includes(id)));
+    const lost = net.server(old).kv.propose('k1', 'lost');
+    const lostResult = expect(lost).rejects.toMatchObject({ code: ErrorCode.abort });
+    await until(() => net.leaders().some((id) => !minority.includes(id)), 1000, 'a majority leader');
+    const fresh = net.leaders().find((id) => !minority.includes(id)) as string;
+    expect(net.server(fresh).state.currentTerm).toBeGreaterThan(oldTerm);
+    const kept = net.server(fresh).kv.propose('k1', 'kept');
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(kept).resolves.toMatchObject({ type: 'raft_write_ok', index: 1 });
+    // The old leader appended its write at index 1 too, but could never commit it.
+    expect(net.server(old).state.log.entry(1)).toMatchObject({ value: 'lost' });
+    expect(net.server(old).state.commitIndex).toBe(0);
+    net.heal();
+    await vi.advanceTimersByTimeAsync(500);
+    await lostResult;
+    for (const id of net.ids) expect(net.server(id).kv.data.get('k1'), id).toBe('kept');
+    expect(net.conflicts()).toEqual([]);
+    expect(doubleLeaders(net)).toEqual([]);
+  });
+
+  it("commits an earlier term's entry only through an entry of the leader's own term (figure 8)", async () => {
+    const net = new RaftNetwork(3);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const [m, f] = net.ids.filter((id) => id !== l) as [string, string];
+    // The leader appends a write nobody else gets; the other two elect a leader of a later term.
+    net.partition([l], [m, f]);
+    void net.server(l).kv.propose('k0', 'old-term');
+    await until(() => net.leaders().includes(m) || net.leaders().includes(f), 1000, 'a leader of the other two');
+    // That leader dies; the first one comes back and, with the longer log, wins f's (or m's) vote.
+    const other = net.leaders().find((id) => id !== l) as string;
+    const follower = other === m ? f : m;
+    net.crash(other);
+    net.heal();
+    await until(() => net.server(l).state.role === 'leader' && net.server(follower).state.log.lastIndex === 1, 2000, 'the first leader back with its entry replicated');
+    const term = net.server(l).state.currentTerm;
+    expect(net.server(l).state.log.termAt(1)).toBeLessThan(term);
+    // Stored on two of three, but of an earlier term: not committed, not applied.
+    await vi.advanceTimersByTimeAsync(300);
+    expect(net.server(l).state.commitIndex).toBe(0);
+    expect(net.events.filter((e) => e.kind === 'commit' || e.kind === 'apply')).toEqual([]);
+    // An entry of the current term commits, and the earlier one with it.
+    const now = net.server(l).kv.propose('k0', 'new-term');
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(now).resolves.toMatchObject({ index: 2, term });
+    expect(net.events.filter((e) => e.kind === 'commit').map((e) => e.data)).toEqual([{ index: 2, term }]);
+    expect(net.applied().get(l)).toEqual(
+      new Map([
+        [1, `${net.server(l).state.log.termAt(1)}:k0=old-term`],
+        [2, `${term}:k0=new-term`],
+      ]),
+    );
+  });
+
+  it("does not count a restarted process's vote before it has caught up with a leader", async () => {
+    const net = new RaftNetwork(3);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const [a, stale] = net.ids.filter((id) => id !== l) as [string, string];
+    // Commit writes on the leader and `a` alone.
+    net.partition([l, a], [stale]);
+    const writes = [1, 2, 3].map((i) => net.server(l).kv.propose(`k${i}`, `v${i}`));
+    await vi.advanceTimersByTimeAsync(100);
+    for (const w of writes) await expect(w).resolves.toMatchObject({ type: 'raft_write_ok' });
+    // `a` restarts empty; the leader is cut off. `stale` and the new `a` could elect each other
+    // with empty logs and overwrite the committed writes, were the restarted vote counted.
+    net.restart(a);
+    net.heal();
+    net.partition([l], [a, stale]);
+    const leadersBefore = leaderEvents(net).length;
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(leaderEvents(net).slice(leadersBefore)).toEqual([]);
+    expect(net.server(stale).state.currentTerm).toBeGreaterThan(1);
+    // With the leader back, a leader holding the writes wins and the restarted node catches up.
+    net.heal();
+    await until(() => net.leaders().length === 1 && net.server(a).state.caughtUp && net.server(a).state.lastApplied === 3, 2000, 'a leader and a caught-up node');
+    expect(net.leaders()).toEqual([l]);
+    for (const id of net.ids) expect(net.server(id).kv.data, id).toEqual(new Map([['k1', 'v1'], ['k2', 'v2'], ['k3', 'v3']]));
+    expect(net.conflicts()).toEqual([]);
+  });
+
+  it('rebuilds a restarted follower from the first entry while the leader keeps its term', async () => {
+    const net = new RaftNetwork(3);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const term = net.server(l).state.currentTerm;
+    const f = net.ids.find((id) => id !== l) as string;
+    for (let i = 1; i <= 5; i++) void net.server(l).kv.propose('k', `v${i}`);
+    await until(() => net.server(f).state.lastApplied === 5, 500, 'the follower applying 5 entries');
+    net.restart(f);
+    void net.server(l).kv.propose('k', 'v6');
+    // The leader had f matched at 5; the new process has nothing and must get all 6.
+    await until(() => net.server(f).state.lastApplied === 6, 1000, 'the restarted follower applying 6 entries');
+    expect(net.server(l).state.currentTerm).toBe(term);
+    expect(net.server(f).state.caughtUp).toBe(true);
+    expect(net.server(f).kv.data.get('k')).toBe('v6');
+    expect(net.conflicts()).toEqual([]);
+  });
+
+  it.each([
+    [false, 'keeps'],
+    [true, 'loses'],
+  ])('broken=%s %s committed entries when a stale minority rejoins with a higher term', async (broken) => {
+    const net = new RaftNetwork(5, { workload: true, broken });
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const minority = net.ids.filter((id) => id !== l).slice(0, 2);
+    net.partition(minority, net.ids.filter((id) => !minority.includes(id)));
+    await vi.advanceTimersByTimeAsync(1500);
+    net.heal();
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(doubleLeaders(net)).toEqual([]);
+    if (broken) expect(net.conflicts().length).toBeGreaterThan(0);
+    else expect(net.conflicts()).toEqual([]);
+  });
+});
