@@ -21,6 +21,8 @@ export interface NodeApi {
   readonly peers: readonly string[];
   /** Every node of the run, this one included. */
   readonly nodeIds: readonly string[];
+  /** This process of the node: 0, then +1 each time it is restarted (a restarted process starts with no state). */
+  readonly incarnation: number;
   /** Whom `send` can reach: the peers, or with `--routing` every other node. */
   readonly destinations: readonly string[];
   /** Random numbers from the run seed, keyed by this node: the same seed, the same draws. */
@@ -72,6 +74,7 @@ export function createApiBehavior(
     id: handle.id,
     peers: handle.peers,
     nodeIds,
+    incarnation: handle.incarnation ?? 0,
     destinations: handle.destinations,
     rng: keyedRng(handle.seed, 'behavior', handle.id),
     log,
