@@ -44,4 +44,20 @@ describe('behaviour modules', () => {
     const failed = ['n0', 'n1'].flatMap((id) => readLogLines(join(run.dir, `${id}.log`))).find((l) => l.msg === 'behavior_failed');
     expect(failed?.err).toMatchObject({ message: expect.stringContaining('exports no factory') });
   });
+
+  it("passes --param to a behaviour: Raft with election timeouts sized for the default delay is valid", async () => {
+    const run = startCluster(['--nodes', '5', '--behavior', 'raft', '--param', 'election_ms=1500:3000', '--param', 'heartbeat_ms=300', '--param', 'rate=5', '--duration', '5s', '--settle', '1s', '--seed', '2']);
+    const { report } = await completedRun(run);
+    expect(report.config.delay).toBe('uniform:50:150');
+    expect(report.rerun).toContain('--param election_ms=1500:3000 --param heartbeat_ms=300 --param rate=5');
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+  });
+
+  it('fails the run at start on a bad --param, naming it', async () => {
+    const run = startCluster(['--nodes', '3', '--behavior', 'raft', '--param', 'election_ms=3', '--duration', '1s']);
+    const { code } = await run.exit;
+    expect(code).toBe(1);
+    expect(run.stderr()).toMatch(/stopped before the run started: behaviour raft: --param election_ms=3: expected MIN:MAX in ms with MIN < MAX/);
+  });
 });
+

@@ -52,6 +52,7 @@ describe('RunFlags defaults', () => {
       ttl: 64,
       broadcast: { mode: 'flood', fanout: 1 },
       settle: 3000,
+      param: {},
       'api-port': 0,
     });
   });
@@ -67,7 +68,7 @@ describe('RunFlags defaults', () => {
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
-      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--behavior', 'bully',
+      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'bully',
       '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070',
     ]);
     expect(flags).toEqual({
@@ -97,6 +98,7 @@ describe('RunFlags defaults', () => {
       ttl: 9,
       broadcast: { mode: 'gossip', fanout: 3 },
       settle: 1500,
+      param: { election_ms: '1500:3000', rate: '5' },
       behavior: { kind: 'bully', module: null },
       link: [
         { src: 'n0', dest: 'n1', loss: { kind: 'bernoulli', p: 1 }, delay: { kind: 'exponential', mean: 20 } },

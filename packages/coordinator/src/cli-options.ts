@@ -84,6 +84,7 @@ export const RUN_FLAGS: FlagSpec = {
   traffic: { type: 'string' },
   behavior: { type: 'string' },
   settle: { type: 'string' },
+  param: { type: 'string', multiple: true },
   broadcast: { type: 'string' },
   'message-size': { type: 'string' },
   'peer-validation': { type: 'string' },
@@ -117,6 +118,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
   { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
+  { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
   { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging (default 3s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
   { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
@@ -154,6 +156,10 @@ export const RunFlags = z.object({
   traffic: TrafficKind.exclude(['module']).default('chatter'),
   behavior: BehaviorText.optional(),
   settle: DurationText.prefault('3s'),
+  param: z
+    .array(z.string().regex(/^[A-Za-z_][\w.-]*=.*$/, 'a param is KEY=VALUE'))
+    .default([])
+    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))),
   broadcast: BroadcastText.prefault('flood'),
   'message-size': intText('message-size', 1, 65_536).prefault('100'),
   'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
@@ -225,6 +231,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
+    ...Object.entries(flags.param).map(([k, v]) => `--param ${k}=${v}`),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');

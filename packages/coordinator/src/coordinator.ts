@@ -110,7 +110,7 @@ export class Coordinator {
       init: {
         nodeCount: flags.nodes,
         network: { seed: options.seed, ...options.network },
-        traffic: { behavior: options.behavior.kind, module: options.behavior.module, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
+        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: flags.param, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
         validate_peer_messages: flags['peer-validation'],
         routing: options.routing,
       },
@@ -395,7 +395,7 @@ export class Coordinator {
         entry.counters = body.counters;
         this.log.info({ node_id: entry.id, counters: body.counters }, 'stopped');
         if (this.phase === 'registering' || this.phase === 'connecting') {
-          this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started`;
+          this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`;
         }
         if (this.phase === 'running') this.checker?.changed(`stopped ${entry.id}`);
         return this.conditions.changed();

@@ -263,7 +263,14 @@ export class AgentNode {
     const builtinApi = BUILTIN_API_BEHAVIORS[traffic.behavior];
     const record = (kind: string, data: Record<string, unknown>) => this.events.add(kind, data);
     if (builtinApi) {
-      this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: traffic.behavior }), builtinApi, record);
+      try {
+        this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: traffic.behavior }), builtinApi, record, traffic.params);
+      } catch (err) {
+        // A bad --param, for one: the node says why and leaves, which fails the run's setup.
+        this.log.error({ err }, 'behavior_failed');
+        void this.shutdown(`behaviour ${traffic.behavior}: ${(err as Error).message}`, 1);
+        return;
+      }
     } else if (modulePath === null) {
       this.behavior =
         traffic.behavior === 'flood'
@@ -277,7 +284,7 @@ export class AgentNode {
       modulePath === null
         ? Promise.resolve()
         : loadBehaviorModule(modulePath).then((factory) => {
-            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory, record);
+            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory, record, traffic.params);
           });
     const anyBody = modulePath !== null || builtinApi !== undefined;
     const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null, anyBody);
@@ -347,6 +354,7 @@ export class AgentNode {
         type: 'stopped',
         ...(stopMsgId === undefined ? {} : { in_reply_to: stopMsgId }),
         counters: this.journal.counters,
+        reason: reason.slice(0, 1000),
       });
     }
     this.mesh.close();

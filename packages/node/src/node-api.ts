@@ -23,6 +23,8 @@ export interface NodeApi {
   readonly nodeIds: readonly string[];
   /** This process of the node: 0, then +1 each time it is restarted (a restarted process starts with no state). */
   readonly incarnation: number;
+  /** The run's `--param key=value` settings, for the behaviour to read. */
+  readonly params: Readonly<Record<string, string>>;
   /** Whom `send` can reach: the peers, or with `--routing` every other node. */
   readonly destinations: readonly string[];
   /** Random numbers from the run seed, keyed by this node: the same seed, the same draws. */
@@ -62,6 +64,7 @@ export function createApiBehavior(
   log: Logger,
   factory: BehaviorFactory,
   record: (kind: string, data: Record<string, unknown>) => void = () => {},
+  params: Readonly<Record<string, string>> = {},
 ): Behavior {
   const handlers = new Map<string, Handler>();
   const pending = new Map<number, { resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
@@ -75,6 +78,7 @@ export function createApiBehavior(
     peers: handle.peers,
     nodeIds,
     incarnation: handle.incarnation ?? 0,
+    params,
     destinations: handle.destinations,
     rng: keyedRng(handle.seed, 'behavior', handle.id),
     log,

@@ -56,6 +56,8 @@ export const TrafficSettings = z.object({
   broadcast: z.object({ mode: z.enum(['flood', 'gossip']), fanout: z.number().int().min(1).max(1000) }).default({ mode: 'flood', fanout: 1 }),
   /** `module`: the absolute path of the behaviour module (`--behavior ./my-algorithm.ts`), as the node can read it. */
   module: z.string().nullable().default(null),
+  /** The behaviour's own settings (`--param key=value`), e.g. Raft's `election_ms=1500:3000`. */
+  params: z.record(z.string(), z.string()).default({}),
 });
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
 
@@ -135,6 +137,8 @@ export const Stopped = z.object({
   type: z.literal('stopped'),
   in_reply_to: MsgId.optional(),
   counters: NodeCounters,
+  /** Why the node stopped (the coordinator's stop, a signal, a behaviour that failed to start). */
+  reason: z.string().max(1000).optional(),
 });
 export type Stopped = z.infer<typeof Stopped>;
 

@@ -10,7 +10,7 @@ import type { RaftKv } from './raft-kv.js';
 import { WriteAnswer, type Write } from './raft-messages.js';
 import type { RaftState } from './raft-state.js';
 
-/** A run flag for the rate would belong to the coordinator; until then, these constants. */
+/** The built-in client's defaults; `--param rate=R` sets the writes per second per node. */
 export const RAFT_WORKLOAD = {
   writesPerSecond: 20,
   /** Keys k0..k9: few enough that writes to one key follow each other closely. */
@@ -39,7 +39,7 @@ export class RaftClient {
   ) {}
 
   start(): void {
-    this.s.node.every(1000 / RAFT_WORKLOAD.writesPerSecond, () => {
+    this.s.node.every(1000 / (this.s.options.writesPerSecond ?? RAFT_WORKLOAD.writesPerSecond), () => {
       const key = `k${this.s.node.rng.int(RAFT_WORKLOAD.keys)}`;
       // Unique across the node's processes too: a restarted process counts from 1 again.
       this.queue.push({ key, value: `${this.s.node.id}.${this.s.processTag.slice(0, 8)}.${++this.seq}`, submitted: Date.now() });

@@ -17,7 +17,7 @@
  */
 import type { Incoming } from '../behavior.js';
 import { RequestVote, Vote, incarnationOf, parseBody } from './raft-messages.js';
-import { RAFT_TIMING, type RaftState } from './raft-state.js';
+import type { RaftState } from './raft-state.js';
 
 export class RaftElection {
   /** Intact servers that granted this candidacy their vote (not this server). */
@@ -34,7 +34,7 @@ export class RaftElection {
 
   start(): void {
     this.s.resetElectionTimer();
-    this.s.node.every(RAFT_TIMING.tickMs, () => {
+    this.s.node.every(this.s.timing.tickMs, () => {
       if (this.s.role !== 'leader' && Date.now() >= this.s.electionDeadline) this.campaign();
     });
   }

@@ -11,7 +11,7 @@
 import type { Incoming } from '../behavior.js';
 import type { RaftKv } from './raft-kv.js';
 import { AppendEntries, AppendResult, incarnationOf, parseBody } from './raft-messages.js';
-import { RAFT_TIMING, type RaftState } from './raft-state.js';
+import type { RaftState } from './raft-state.js';
 
 export class RaftReplication {
   private readonly nextIndex = new Map<string, number>();
@@ -31,7 +31,7 @@ export class RaftReplication {
   }
 
   start(): void {
-    this.s.node.every(RAFT_TIMING.heartbeatMs, () => this.heartbeat());
+    this.s.node.every(this.s.timing.heartbeatMs, () => this.heartbeat());
   }
 
   /** A new leader (figure 2, "volatile state on leaders"): nextIndex after its log, nothing matched; heartbeats at once. */
@@ -64,7 +64,7 @@ export class RaftReplication {
     for (const peer of this.s.others) {
       const at = this.inflightAt.get(peer);
       // An answer lost to a partition or a crash must not stall the follower: resend after an interval.
-      if (at === undefined || now - at >= RAFT_TIMING.heartbeatMs) this.send(peer);
+      if (at === undefined || now - at >= this.s.timing.heartbeatMs) this.send(peer);
     }
   }
 
@@ -77,7 +77,7 @@ export class RaftReplication {
       term: currentTerm,
       prev_index: prev,
       prev_term: log.termAt(prev) ?? 0,
-      entries: log.from(next, RAFT_TIMING.maxBatch),
+      entries: log.from(next, this.s.timing.maxBatch),
       leader_commit: commitIndex,
       leader_last: log.lastIndex,
     };

@@ -28,6 +28,10 @@ export type Role = 'follower' | 'candidate' | 'leader';
 export interface RaftOptions {
   /** Grant votes without the log up-to-date check (§5.4.1): the mistake the checker must catch. */
   broken?: boolean;
+  /** Timing other than RAFT_TIMING (`--param election_ms=1500:3000 --param heartbeat_ms=300`). */
+  timing?: Partial<typeof RAFT_TIMING>;
+  /** Writes the built-in client submits per second on each node (`--param rate=50`). */
+  writesPerSecond?: number;
 }
 
 export class RaftState {
@@ -58,10 +62,13 @@ export class RaftState {
   readonly others: string[];
   readonly majority: number;
 
+  /** RAFT_TIMING with the run's `--param` overrides. */
+  readonly timing: typeof RAFT_TIMING;
   constructor(
     readonly node: NodeApi,
     readonly options: RaftOptions,
   ) {
+    this.timing = { ...RAFT_TIMING, ...options.timing };
     this.others = node.nodeIds.filter((id) => id !== node.id);
     this.majority = Math.floor(node.nodeIds.length / 2) + 1;
   }
@@ -73,7 +80,7 @@ export class RaftState {
 
   /** Draws the next election timeout from now (node.rng: the same seed, the same draws). */
   resetElectionTimer(): void {
-    this.electionDeadline = Date.now() + this.node.rng.uniform(RAFT_TIMING.electionMinMs, RAFT_TIMING.electionMaxMs);
+    this.electionDeadline = Date.now() + this.node.rng.uniform(this.timing.electionMinMs, this.timing.electionMaxMs);
   }
 
   /**
