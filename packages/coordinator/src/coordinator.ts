@@ -4,30 +4,25 @@
  * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
  */
 import {
-  COORDINATOR_ID,
-  ErrorCode,
   LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
-  type JournalRecord,
-  type MsgIds,
   type Logger,
   type MessageLine,
-  type NodeToCoordinator,
   type NetworkModel,
   type RoutingSettings,
   type BehaviorEvent,
   type LossModel,
   type TrafficKind,
   type Report,
-  type Typed,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
 import { ControlApi, type ControlApiHost } from './control-api.js';
 import { apiLinks, apiState } from './control-api-state.js';
 import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
 import { Membership } from './membership.js';
+import { ControlHandler, type Phase } from './control-handler.js';
 import { Ledger } from './ledger.js';
 import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
@@ -77,7 +72,6 @@ function losesAll(loss: LossModel): boolean {
   return loss.kind === 'bernoulli' ? loss.p >= 1 : loss.kind === 'gilbert_elliott' ? loss.loss_good >= 1 && loss.loss_bad >= 1 : false;
 }
 
-type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
 
 export class Coordinator {
   private phase: Phase = 'registering';
@@ -95,6 +89,7 @@ export class Coordinator {
   private readonly timeline: FaultTimeline;
   private readonly checker: RoutingChecker | undefined;
   private readonly membership: Membership;
+  private readonly handler: ControlHandler;
   private readonly events: Array<BehaviorEvent & { node: string }> = [];
   /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
   private settled = true;
@@ -144,6 +139,23 @@ export class Coordinator {
       // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
       recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });
+    this.handler = new ControlHandler({
+      server: () => this.server,
+      nodes: this.nodes,
+      ledger: this.ledger,
+      membership: this.membership,
+      timeline: this.timeline,
+      checker: this.checker,
+      events: this.events,
+      peerIds: this.peerIds,
+      expectedNodes: options.flags.nodes,
+      run: options.run,
+      log: options.log,
+      phase: () => this.phase,
+      nextMsgId: () => this.msgId++,
+      changed: () => this.conditions.changed(),
+      setupFailed: (reason) => (this.setupFailure ??= reason),
+    });
   }
 
   /** What is out of the topology now: nodes not running or paused, and cut links. */
@@ -163,7 +175,7 @@ export class Coordinator {
   /** Listens; resolves with the control URL. */
   async listen(): Promise<string> {
     this.server = await ControlServer.listen(this.options.host, this.options.port, this.log, {
-      onMessage: (conn, msg) => this.onMessage(conn, msg),
+      onMessage: (conn, msg) => this.handler.onMessage(conn, msg),
       onClose: (conn, code) => this.onClose(conn, code),
     });
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
@@ -327,97 +339,6 @@ export class Coordinator {
     // A connection of an earlier process of a restarted node says nothing about the new one.
     if (!entry || entry.conn !== conn || entry.state === 'stopped' || entry.state === 'lost') return;
     this.markLost(entry, entry.lostReason ?? `control connection closed (code ${code}) without a final flush`);
-  }
-
-  private onMessage(conn: ControlConnection, msg: Typed<NodeToCoordinator & MsgIds>): void {
-    const server = this.server;
-    if (!server) return;
-    const body = msg.body;
-    const seen = { src: msg.src, type: body.type, ...(body.msg_id === undefined ? {} : { msg_id: body.msg_id }) };
-    if (msg.dest !== COORDINATOR_ID) {
-      return server.reject(conn, ErrorCode.node_not_found, `this is the coordinator; "${msg.dest}" is not reachable on the control channel`, seen);
-    }
-    if (body.type === 'register') {
-      if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
-      if (this.phase === 'running') return this.membership.rejoin(conn, body, seen);
-      if (body.node_id !== undefined) {
-        return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.phase}`, seen);
-      }
-      if (this.nodes.size >= this.options.flags.nodes) {
-        return server.reject(conn, ErrorCode.cluster_full, `the run already has its ${this.options.flags.nodes} nodes`, seen);
-      }
-      if (this.phase !== 'registering') {
-        return server.reject(conn, ErrorCode.unexpected_message, `registration is closed: the run is ${this.phase}`, seen);
-      }
-      const { id } = this.nodes.add(conn, body);
-      conn.nodeId = id;
-      server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.options.run.id, run_dir: this.options.run.path });
-      this.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.nodes.size, of: this.options.flags.nodes }, 'register');
-      return this.conditions.changed();
-    }
-    const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
-    if (!entry) return server.reject(conn, ErrorCode.unexpected_message, `${body.type} before register`, seen);
-    if (entry.conn !== conn) return server.reject(conn, ErrorCode.unexpected_message, `this connection belongs to an earlier process of ${entry.id}`, seen);
-    if (msg.src !== entry.id) return server.reject(conn, ErrorCode.unknown_peer, `this connection is ${entry.id}, not ${msg.src}`, seen);
-    switch (body.type) {
-      case 'ready': {
-        const rejoining = this.phase === 'running' && entry.incarnation > 0;
-        if ((this.phase !== 'connecting' && !rejoining) || entry.state !== 'registered') {
-          return server.reject(conn, ErrorCode.unexpected_message, `ready is not expected while ${this.phase}`, seen);
-        }
-        const missing = (this.peerIds.get(entry.id) ?? []).filter((p) => !body.peers.includes(p) && (!rejoining || this.entry(p)?.state === 'ready'));
-        if (missing.length > 0) {
-          return server.reject(conn, ErrorCode.malformed_request, `ready without links to ${missing.join(', ')}`, seen);
-        }
-        entry.state = 'ready';
-        this.log.info({ node_id: entry.id, peers: body.peers.length, incarnation: entry.incarnation }, 'ready');
-        if (rejoining) {
-          // The node learns the faults in force before its traffic starts.
-          server.send(conn, { type: 'faults', msg_id: this.msgId++, ...this.timeline.state() });
-          server.send(conn, { type: 'start', msg_id: this.msgId++ });
-          this.checker?.changed(`rejoined ${entry.id}`);
-        }
-        return this.conditions.changed();
-      }
-      case 'events':
-        for (const e of body.events) this.events.push({ ...e, node: entry.id });
-        return;
-      case 'routes':
-        this.checker?.onRoutes(entry.id, body.routes, body.control, body.data, entry.incarnation);
-        return;
-      case 'records':
-        return this.onRecords(conn, entry, body.records, body.msg_id);
-      case 'stopped':
-        if (entry.state === 'stopped' || entry.state === 'lost') {
-          return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
-        }
-        entry.state = 'stopped';
-        entry.counters = body.counters;
-        this.log.info({ node_id: entry.id, counters: body.counters }, 'stopped');
-        if (this.phase === 'registering' || this.phase === 'connecting') {
-          this.setupFailure ??= `${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`;
-        }
-        if (this.phase === 'running') this.checker?.changed(`stopped ${entry.id}`);
-        return this.conditions.changed();
-      case 'error':
-        this.log.warn({ node_id: entry.id, error: body }, 'error_reply');
-        return;
-    }
-  }
-
-  private onRecords(conn: ControlConnection, entry: NodeEntry, records: JournalRecord[], msgId: number | undefined): void {
-    let refused = 0;
-    for (const record of records) {
-      // A node reports only what it sent (send, drop) or received (recv) itself.
-      // A router on the way reports the drops it made (`by`).
-      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : record.t === 'drop' && record.by !== undefined ? record.by === entry.id : record.src === entry.id;
-      if (own) this.ledger.add(record);
-      else refused++;
-    }
-    if (refused > 0) {
-      this.server?.reject(conn, ErrorCode.malformed_request, `${refused} records are not about ${entry.id}`, { src: entry.id, type: 'records', ...(msgId === undefined ? {} : { msg_id: msgId }) });
-    }
-    this.log.debug({ node_id: entry.id, records: records.length }, 'records');
   }
 
   async close(): Promise<void> {
