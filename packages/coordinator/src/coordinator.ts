@@ -93,6 +93,8 @@ export class Coordinator {
   private readonly events: Array<BehaviorEvent & { node: string }> = [];
   /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
   private settled = true;
+  /** When the nodes were told to stop (epoch ms). */
+  private stopEpochMs: number | undefined;
   /** The first wrong route when the run stopped (judged before the nodes stop), if any. */
   private mismatchAtStop: string | undefined;
 
@@ -277,6 +279,7 @@ export class Coordinator {
 
   /** Sends `stop` to every live node and waits for their final flushes. */
   private async stopAll(reason: string): Promise<void> {
+    this.stopEpochMs ??= Date.now();
     if (this.phase === 'running') this.mismatchAtStop = this.checker?.firstMismatch();
     this.checker?.freeze();
     this.timeline.stop();
@@ -307,6 +310,7 @@ export class Coordinator {
       coordinatorUrl: this.url,
       events: this.events,
       settled: this.settled,
+      stopEpochMs: this.stopEpochMs,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };

@@ -32,6 +32,8 @@ export interface ReportInput {
   events: Array<BehaviorEvent & { node: string }>;
   /** Whether the run healed and settled after its faults (or had none). */
   settled: boolean;
+  /** Epoch ms when the nodes were told to stop. */
+  stopEpochMs?: number | undefined;
 }
 
 export function buildReport(input: ReportInput): { report: Report; lines: MessageLine[] } {
@@ -67,6 +69,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       faultTimes: input.faults.filter((f) => f.kind !== 'reset').map((f) => input.startedAt.getTime() + f.at_ms),
       healTimes: input.faults.filter((f) => (f.ends ?? []).length > 0).map((f) => input.startedAt.getTime() + f.at_ms),
       settled: !input.interrupted && input.settled,
+      ...(input.stopEpochMs === undefined ? {} : { stopEpochMs: input.stopEpochMs }),
       messages: lines.length,
     }),
   });

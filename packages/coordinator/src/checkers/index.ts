@@ -20,6 +20,8 @@ export interface CheckInput {
   healTimes?: number[];
   /** Whether the run healed and settled after its faults (or had none), so liveness can be judged. */
   settled: boolean;
+  /** Epoch ms when the coordinator stopped the nodes: liveness is judged up to here, not up to the last event. */
+  stopEpochMs?: number;
   /** Data-plane messages the run sent (every behaviour message); unknown when absent. */
   messages?: number;
 }

@@ -99,8 +99,15 @@ describe('raft checker', () => {
     expect(check(base(behind), 'leader and caught-up logs after the last heal')).toMatchObject({ valid: false, detail: 'live nodes behind index 3: n1 at 2' });
     const quiet = cleanRun().filter((e) => e.at < 2500);
     expect(check({ ...base(quiet), events: [...base(quiet).events, ev(3000, 'n1', 'ack', { index: 1, term: 1, ...W[0], submitted: 2990 })] }, 'leader and caught-up logs after the last heal')?.detail).toBe(
-      `the last leader n0 (term 1) committed nothing in the last ${LAG_MS} ms`,
+      `the last leader n0 (term 1) committed nothing in the last ${LAG_MS} ms before the stop`,
     );
+    // A cluster that stalled long before the stop: its last events are its last commits, but the
+    // stop time shows the silence.
+    const lastCommitAt = Math.max(...cleanRun().filter((e) => e.kind === 'commit').map((e) => e.at));
+    expect(check({ ...base(cleanRun()), stopEpochMs: lastCommitAt + 60_000 }, 'leader and caught-up logs after the last heal')).toMatchObject({
+      valid: false,
+      detail: `the last leader n0 (term 1) committed nothing in the last ${LAG_MS} ms before the stop`,
+    });
     expect(check({ ...base(cleanRun()), liveAtEnd: ['n1', 'n2'] }, 'leader and caught-up logs after the last heal')?.detail).toBe('the last leader n0 (term 1) is not live');
   });
 

@@ -94,10 +94,13 @@ function settledLeader(input: CheckInput, ev: RaftEvents, current: AppliedLog[])
   if (!last) return { name, valid: false, detail: 'no node ever became leader' };
   const commits = ev.commits.filter((c) => c.node === last.node && c.term === last.term);
   const lastCommit = commits[commits.length - 1];
+  // The end is when the nodes were stopped: a cluster that stalled long before must not look live
+  // just because its last events are its last commits.
+  const endAt = input.stopEpochMs ?? ev.endAt;
   const problems: string[] = [];
   if (!input.liveAtEnd.includes(last.node)) problems.push(`the last leader ${last.node} (term ${last.term}) is not live`);
-  if (!lastCommit || ev.endAt - lastCommit.at > LAG_MS) problems.push(`the last leader ${last.node} (term ${last.term}) committed nothing in the last ${LAG_MS} ms`);
-  const target = commits.filter((c) => c.at <= ev.endAt - LAG_MS).reduce((m, c) => Math.max(m, c.index), 0);
+  if (!lastCommit || endAt - lastCommit.at > LAG_MS) problems.push(`the last leader ${last.node} (term ${last.term}) committed nothing in the last ${LAG_MS} ms before the stop`);
+  const target = commits.filter((c) => c.at <= endAt - LAG_MS).reduce((m, c) => Math.max(m, c.index), 0);
   const applied = new Map(current.map((l) => [l.node, l.entries.length]));
   const behind = input.liveAtEnd.filter((id) => (applied.get(id) ?? 0) < target);
   if (behind.length > 0) problems.push(`live nodes behind index ${target}: ${behind.map((id) => `${id} at ${applied.get(id) ?? 0}`).join(', ')}`);
