@@ -8,25 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { DelaySpecText, LossText, NodeId, type LinkOverride } from '@agentnet/protocol';
+import { DelaySpecText, LossText, NodeId, flagText, type LinkOverride } from '@agentnet/protocol';
 import { makeGraph, type Graph } from './graph.js';
 import { describeDisconnection, isConnected } from './graph-paths.js';
 import { TopologyError } from './topology-spec.js';
 
-/**
- * A link field in its flag form, as text or a number (YAML gives `loss: 0.1`), whose problems are
- * reported as non-fatal issues. An edge is a union (pair or object), and a zod union passes on the
- * issues of the one option that got past its type check only when they are non-fatal; with the
- * parsers' own issues it would hide `delay "constant:fast" is not ...` behind "invalid input".
- */
-function linkField<T>(schema: z.ZodType<T, string>) {
-  return z.union([z.number(), z.string()]).transform((value, ctx): T => {
-    const parsed = schema.safeParse(String(value));
-    if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, continue: true });
-    return z.NEVER;
-  });
-}
 
 const SELF_LOOP = 'an edge must join two different nodes';
 
@@ -40,8 +26,8 @@ export const TopologyEdge = z.union(
       .strictObject({
         from: NodeId,
         to: NodeId,
-        delay: linkField(DelaySpecText).optional().describe('delay of this link, as --delay: constant:MS, uniform:MIN:MAX, ...'),
-        loss: linkField(LossText).optional().describe('loss of this link, as --loss: P or ge:P:R:LOSS_GOOD:LOSS_BAD'),
+        delay: flagText(DelaySpecText).optional().describe('delay of this link, as --delay: constant:MS, uniform:MIN:MAX, ...'),
+        loss: flagText(LossText).optional().describe('loss of this link, as --loss: P or ge:P:R:LOSS_GOOD:LOSS_BAD'),
         one_way: z.boolean().default(false).describe('delay and loss apply from -> to only; the link itself always carries both ways'),
       })
       .refine((e) => e.from !== e.to, SELF_LOOP),

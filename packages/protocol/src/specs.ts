@@ -67,7 +67,22 @@ export function intText(name: string, min: number, max: number) {
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
 }
 
-/** A flag's text parser that also takes a number, as YAML gives `loss: 0.1`. */
-export function flagText<T extends z.ZodType<unknown, string>>(schema: T) {
-  return z.union([z.number(), z.string()]).transform(String).pipe(schema);
+/**
+ * A flag's text parser that also takes a number, as YAML gives `loss: 0.1`. The parser's problems
+ * come back as non-fatal issues with its own messages: inside a union (a topology file's edge is a
+ * pair or an object) zod passes on only non-fatal issues of the option that got past its type
+ * check, and would otherwise hide `delay "constant:fast" is not ...` behind "invalid input".
+ */
+export function flagText<T>(schema: z.ZodType<T, string>) {
+  return z.union([z.number(), z.string()]).transform((value, ctx): T => {
+    const parsed = schema.safeParse(String(value));
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, continue: true });
+    return z.NEVER;
+  });
+}
+
+/** Orders node ids by their number (n2 before n10), then as text. */
+export function compareNodeIds(a: string, b: string): number {
+  return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
 }
