@@ -4,6 +4,7 @@
  * traffic inside and outside fault periods.
  */
 import {
+  compareNodeIds,
   type DropReason,
   type BroadcastReport,
   type Verdict,
@@ -20,11 +21,6 @@ import { faultPeriods } from './fault-periods.js';
 import { percentiles } from './percentiles.js';
 
 export { percentiles };
-
-/** n2 before n10: node ids compare by their number. */
-function idOrder(a: string, b: string): number {
-  return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 export interface NodeFacts {
   id: string;
@@ -108,7 +104,7 @@ export function analyze(input: AnalysisInput): Report {
     duplicated: ms.reduce((n, m) => n + m.duplicates, 0),
     latency_ms: percentiles(ms.filter((m) => m.latency_ms !== null).map((m) => m.latency_ms as number)),
   }));
-  linkStats.sort((a, b) => (a.src === b.src ? idOrder(a.dest, b.dest) : idOrder(a.src, b.src)));
+  linkStats.sort((a, b) => (a.src === b.src ? compareNodeIds(a.dest, b.dest) : compareNodeIds(a.src, b.src)));
 
   const warnings = [...input.anomalies];
   for (const n of perNode) {

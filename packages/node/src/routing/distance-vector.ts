@@ -5,8 +5,8 @@
  * longer loops count up to infinity, bounded by the number of nodes. A neighbour not heard from
  * for 3.5 intervals, or whose socket closed, is dead and its vector forgotten.
  */
-import { DEAD_INTERVALS, type DvUpdate, type RoutingBody } from '@agentnet/protocol';
-import { byIndex, sameRoutes, type RouteEntry, type Router, type RouterHost } from './router.js';
+import { compareNodeIds, DEAD_INTERVALS, type DvUpdate, type RoutingBody } from '@agentnet/protocol';
+import { sameRoutes, type RouteEntry, type Router, type RouterHost } from './router.js';
 
 export class DistanceVectorRouter implements Router {
   private readonly infinity: number;
@@ -58,7 +58,7 @@ export class DistanceVectorRouter implements Router {
   }
 
   routes(): RouteEntry[] {
-    return [...this.table.values()].sort((a, b) => byIndex(a.dest, b.dest));
+    return [...this.table.values()].sort((a, b) => compareNodeIds(a.dest, b.dest));
   }
 
   private tick(): void {
@@ -78,7 +78,7 @@ export class DistanceVectorRouter implements Router {
     const next = new Map<string, RouteEntry>();
     // Neighbours in index order: among equal routes the lowest-numbered next hop wins, so tables
     // do not depend on the order updates arrived in.
-    for (const nb of [...this.vectors.keys()].sort(byIndex)) {
+    for (const nb of [...this.vectors.keys()].sort(compareNodeIds)) {
       for (const [dest, metric] of this.vectors.get(nb)?.metrics ?? []) {
         const hops = metric + 1;
         if (dest === this.host.self || hops >= this.infinity) continue;

@@ -5,8 +5,8 @@
  * origin, drops those that age out, and runs a shortest-path search (breadth first: every link
  * costs one hop) over the links both ends advertise.
  */
-import { DEAD_INTERVALS, LSA_REFRESH_INTERVALS, type Lsa, type RoutingBody } from '@agentnet/protocol';
-import { byIndex, sameRoutes, type RouteEntry, type Router, type RouterHost } from './router.js';
+import { compareNodeIds, DEAD_INTERVALS, LSA_REFRESH_INTERVALS, type Lsa, type RoutingBody } from '@agentnet/protocol';
+import { sameRoutes, type RouteEntry, type Router, type RouterHost } from './router.js';
 
 interface Stored {
   seq: number;
@@ -83,7 +83,7 @@ export class LinkStateRouter implements Router {
   }
 
   routes(): RouteEntry[] {
-    return [...this.table.values()].sort((a, b) => byIndex(a.dest, b.dest));
+    return [...this.table.values()].sort((a, b) => compareNodeIds(a.dest, b.dest));
   }
 
   private tick(): void {
@@ -114,7 +114,7 @@ export class LinkStateRouter implements Router {
 
   /** Re-originates this node's LSA when its two-way neighbours changed; returns whether they did. */
   private checkAdjacency(): boolean {
-    const adjacent = [...this.heard].filter(([, h]) => h.hearsMe).map(([id]) => id).sort(byIndex);
+    const adjacent = [...this.heard].filter(([, h]) => h.hearsMe).map(([id]) => id).sort(compareNodeIds);
     if (adjacent.join() === this.adjacent.join()) return false;
     const fresh = adjacent.filter((nb) => !this.adjacent.includes(nb));
     this.adjacent = adjacent;
@@ -194,7 +194,7 @@ export class LinkStateRouter implements Router {
           if (firstHop.has(v) || !linked(u, v)) continue;
           const via = u === self ? v : (firstHop.get(u) as string);
           const known = layer.get(v);
-          if (known === undefined || byIndex(via, known) < 0) layer.set(v, via);
+          if (known === undefined || compareNodeIds(via, known) < 0) layer.set(v, via);
         }
       }
       for (const [v, via] of layer) {

@@ -39,10 +39,6 @@ export interface Router {
   routes(): RouteEntry[];
 }
 
-/** Sorts node ids by their number: n2 before n10. */
-export function byIndex(a: string, b: string): number {
-  return Number(a.slice(1)) - Number(b.slice(1)) || (a < b ? -1 : a > b ? 1 : 0);
-}
 
 /** Whether two tables differ. */
 export function sameRoutes(a: ReadonlyMap<string, RouteEntry>, b: ReadonlyMap<string, RouteEntry>): boolean {
