@@ -36,7 +36,8 @@ export class RoutingChecker {
   readonly convergence: Convergence[] = [];
   private pending: Array<{ index: number; atEpochMs: number }> = [];
   private readonly epochs: Epoch[] = [];
-  private readonly distances = new Map<string, Map<string, Map<string, number>>>();
+  /** Each live graph seen, and its hop distances, by the key of its state: built once each. */
+  private readonly liveGraphs = new Map<string, { graph: Graph; distances: Map<string, Map<string, number>> }>();
   /** Epoch ms when traffic (and routing) started. */
   startEpochMs = 0;
   /** Set at stop: nodes leaving is not a topology change, and their last tables judge nothing. */
@@ -88,21 +89,19 @@ export class RoutingChecker {
   distancesAt(t: number): Map<string, Map<string, number>> | undefined {
     let epoch: Epoch | undefined;
     for (const e of this.epochs) if (e.from <= t) epoch = e;
-    return epoch ? this.distancesOf(epoch.key, epoch.state) : undefined;
+    return epoch ? this.liveOf(epoch.key, epoch.state).distances : undefined;
   }
 
-  private distancesOf(key: string, state: LiveState): Map<string, Map<string, number>> {
-    let d = this.distances.get(key);
-    if (!d) {
-      d = allPairsHops(this.liveGraph(state));
-      this.distances.set(key, d);
+  /** The topology without cut links and down nodes, with its hop distances. */
+  private liveOf(key: string, state: LiveState): { graph: Graph; distances: Map<string, Map<string, number>> } {
+    let live = this.liveGraphs.get(key);
+    if (!live) {
+      const cutEdges = this.graph.edges.filter(([a, b]) => state.cuts.has(`${a}>${b}`) || state.cuts.has(`${b}>${a}`));
+      const graph = withoutNodes(withoutEdges(this.graph, cutEdges), state.down);
+      live = { graph, distances: allPairsHops(graph) };
+      this.liveGraphs.set(key, live);
     }
-    return d;
-  }
-
-  private liveGraph(state: LiveState): Graph {
-    const cutEdges = this.graph.edges.filter(([a, b]) => state.cuts.has(`${a}>${b}`) || state.cuts.has(`${b}>${a}`));
-    return withoutNodes(withoutEdges(this.graph, cutEdges), state.down);
+    return live;
   }
 
   private evaluate(): void {
@@ -121,8 +120,8 @@ export class RoutingChecker {
 
   /** The first route that is not a shortest path of the live graph, if any. */
   firstMismatch(state: LiveState = this.live()): string | undefined {
-    const dist = this.distancesOf(keyOf(state), state);
-    const adjacency = this.liveGraph(state).adjacency;
+    const { graph, distances: dist } = this.liveOf(keyOf(state), state);
+    const adjacency = graph.adjacency;
     const live = this.graph.nodes.filter((id) => !state.down.has(id));
     for (const u of live) {
       const table = this.tables.get(u);
