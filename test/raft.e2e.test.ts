@@ -1,17 +1,19 @@
 /**
  * Raft on five real processes with its built-in write workload, judged by the Raft checker from
  * the nodes' own events: valid without faults; valid through a minority partition (whose stale,
- * higher-term side disrupts the leader on heal), a crash of a node and its restart as an empty
- * process that must catch up; and the broken variant, which grants votes without comparing logs,
- * lets a stale side win after a heal and overwrite committed, acknowledged writes (exit 1).
+ * higher-term side disrupts the leader on heal), a crash of a node and its restart from its stable
+ * storage; and on a majority side made of the stale minority and one up-to-date node, where the
+ * correct Raft elects the up-to-date node, and the broken variant, which grants votes without
+ * comparing logs, lets a stale node win and overwrite committed, acknowledged writes (exit 1).
  *
  * Seed 16 draws n4 the shortest first election timeout (node.rng is seeded), so n4 leads term 1
- * and the partition's minority [n0, n1] is a leaderless, stale side.
+ * and the partition's minority [n0, n1] is a leaderless, stale side whose terms run ahead.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Check } from '@agentnet/protocol';
+import { readLogLines } from '../scripts/log-lines.js';
 import { accountingHolds, scenarioFile, useClusters } from './helpers/cluster.js';
 
 const startCluster = useClusters();
@@ -24,15 +26,21 @@ const PARTITION_CRASH = `timeline:
   - { at: 3400ms, restart: n4 }
 `;
 
-/** Two partitions with different minorities, so a stale side rejoins after each whoever leads. */
-const TWO_PARTITIONS = `timeline:
-  - { at: 700ms, partition: { name: first, groups: [[n0, n1], [n2, n3, n4]] } }
-  - { at: 1900ms, heal: first }
-  - { at: 2600ms, partition: { name: second, groups: [[n3, n4], [n0, n1, n2]] } }
-  - { at: 3800ms, heal: second }
+/**
+ * The minority [n0, n1] misses the writes committed meanwhile and campaigns its terms up; then it
+ * forms a majority with n2 alone, which holds those writes. Only n2 may lead that side; a stale
+ * node that wins overwrites n2's committed entries. Every election on that side goes this way, not
+ * just a lucky one: the stale nodes' terms are far ahead, so n2 never wins a race against them.
+ */
+const STALE_MAJORITY = `timeline:
+  - { at: 700ms, partition: { name: minority, groups: [[n0, n1], [n2, n3, n4]] } }
+  - { at: 1900ms, heal: minority }
+  - { at: 1900ms, partition: { name: stale-majority, groups: [[n0, n1, n2], [n3, n4]] } }
+  - { at: 3100ms, heal: stale-majority }
 `;
 
 interface Event {
+  at: number;
   node: string;
   kind: string;
   data: Record<string, unknown>;
@@ -45,7 +53,7 @@ async function raft(behavior: string, extra: string[]) {
   expect(accountingHolds(report, run.messages())).toBe(true);
   const events = readFileSync(join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Event);
   const check = (name: string) => report.verdict?.checks.find((c) => c.name === name) as Check;
-  return { code, report, events, check, stderr: run.stderr() };
+  return { code, report, events, check, run, stderr: run.stderr() };
 }
 
 describe('raft', () => {
@@ -68,19 +76,53 @@ describe('raft', () => {
   });
 
   it('is valid through a minority partition, its heal, and a crash and restart of n4', async () => {
-    const { code, report, events, check, stderr } = await raft('raft', ['--duration', '4500ms', '--settle', '2s', '--scenario', scenarioFile(PARTITION_CRASH)]);
+    const { code, report, events, check, run, stderr } = await raft('raft', ['--duration', '4500ms', '--settle', '2s', '--scenario', scenarioFile(PARTITION_CRASH)]);
     expect(code, stderr).toBe(0);
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
     expect(report.faults.map((f) => f.kind)).toEqual(['partition', 'heal', 'crash', 'restart', 'reset']);
     // More than the first election: the heal or the crash cost a leader.
     expect(new Set(events.filter((e) => e.kind === 'leader').map((e) => e.data.term)).size).toBeGreaterThanOrEqual(2);
-    // The restarted n4 came back empty and applied the log again from index 1.
+    // The restarted n4 found its term, vote and log on storage, and rebuilt its state machine from index 1.
+    const restored = readLogLines(join(run.dir, 'n4.log')).find((l) => l.msg === 'raft_restored');
+    expect(restored?.term).toBeGreaterThanOrEqual(1);
+    expect(restored?.last_index).toBeGreaterThan(0);
     expect(events.filter((e) => e.node === 'n4' && e.kind === 'apply' && e.data.index === 1)).toHaveLength(2);
     expect(check('leader and caught-up logs after the last heal').detail).toMatch(/all 5 live nodes applied at least up to \d+/);
   });
 
-  it('catches the broken variant overwriting committed, acknowledged writes after a heal', async () => {
-    const { code, report, check } = await raft('raft-broken', ['--duration', '4500ms', '--settle', '2s', '--scenario', scenarioFile(TWO_PARTITIONS)]);
+  it('is valid when the nemesis crashes whichever node leads, and restarts it', async () => {
+    const { code, report, events, check, stderr } = await raft('raft', ['--duration', '4s', '--settle', '2s', '--nemesis', 'crash-leader', '--nemesis-interval', '1200ms']);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    const start = Date.parse(report.started_at);
+    const crashes = report.faults.filter((f) => f.kind === 'crash');
+    expect(crashes).toHaveLength(2);
+    for (const crash of crashes) {
+      // The node struck led the highest term recorded by then (events ship every 200 ms).
+      const node = /^(n\d+):/.exec(crash.detail)?.[1];
+      const before = events.filter((e) => e.kind === 'leader' && e.at < start + crash.at_ms - 200);
+      const top = before.reduce((a, b) => (Number(b.data.term) >= Number(a.data.term) ? b : a));
+      expect(node, crash.detail).toBe(top.node);
+    }
+    expect(report.faults.filter((f) => f.kind === 'restart').map((f) => f.detail.slice(0, 3))).toEqual(crashes.map((f) => f.detail.slice(0, 3)));
+    // Each crash cost the leader: a new one was elected after every one of them.
+    const m = check('raft measurements').data as { elect_ms: { count: number } };
+    expect(m.elect_ms.count).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is valid on a majority side of stale nodes and one up-to-date node, which alone may lead it', async () => {
+    const { code, report, events, stderr } = await raft('raft', ['--duration', '4s', '--settle', '2s', '--scenario', scenarioFile(STALE_MAJORITY)]);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    // While [n0, n1, n2] was cut from [n3, n4], its first leader was n2: n0 and n1 need n2's vote.
+    const start = Date.parse(report.started_at);
+    const from = report.faults.find((f) => f.name === 'stale-majority')?.at_ms ?? Infinity;
+    const leaders = events.filter((e) => e.kind === 'leader' && e.at >= start + from && ['n0', 'n1', 'n2'].includes(e.node));
+    expect(leaders[0]?.node, JSON.stringify(leaders)).toBe('n2');
+  });
+
+  it('catches the broken variant letting a stale node lead and overwrite committed, acknowledged writes', async () => {
+    const { code, report, check } = await raft('raft-broken', ['--duration', '4s', '--settle', '2s', '--scenario', scenarioFile(STALE_MAJORITY)]);
     expect(code).toBe(1);
     expect(report.verdict?.valid).toBe(false);
     expect(check('state machine safety').valid).toBe(false);

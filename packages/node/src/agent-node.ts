@@ -39,6 +39,7 @@ import { createFlood } from './flood.js';
 import { createBroadcast } from './broadcast.js';
 import { BehaviorModuleError, loadBehaviorModule } from './behavior-module.js';
 import { createApiBehavior } from './node-api.js';
+import { openNodeStorage } from './node-storage.js';
 import { BUILTIN_API_BEHAVIORS } from './behaviors/index.js';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
@@ -72,6 +73,9 @@ export class AgentNode {
   private control: ControlClient | undefined;
   private data: DataPath | undefined;
   private behavior: Behavior | undefined;
+  /** The behaviour's stable storage, beside the node's log; opened when the behaviour first uses it. */
+  private storagePath: string | undefined;
+  private storage: ReturnType<typeof openNodeStorage> | undefined;
   private routing: NodeRouting | undefined;
   private readonly mesh: PeerMesh;
   private readonly journal: Journal;
@@ -171,6 +175,7 @@ export class AgentNode {
         if (this.state !== 'registering') return this.unexpected(msg);
         this.id = body.node_id;
         this.sink.open(join(this.options.logDir ?? body.run_dir, `${body.node_id}.log`), { node: body.node_id });
+        this.storagePath = join(this.options.logDir ?? body.run_dir, `${body.node_id}.storage.jsonl`);
         this.log.info({ run_id: body.run_id, coordinator: this.options.coordinatorUrl }, 'register');
         this.state = 'registered';
         return;
@@ -255,6 +260,7 @@ export class AgentNode {
       destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
       seed,
       incarnation: init.incarnation,
+      storage: () => (this.storage ??= openNodeStorage(this.storagePath ?? `${init.node_id}.storage.jsonl`, init.incarnation === 0)),
       send: (dest, body, tag) => data.send(dest, body, tag),
       backlog: (dest) => data.backlog(dest),
     };
@@ -358,6 +364,7 @@ export class AgentNode {
       });
     }
     this.mesh.close();
+    this.storage?.close();
     this.control?.close();
     // Sockets that never became links (a stray client) would keep the server open; cut them.
     for (const socket of this.server?.clients ?? []) if (socket.readyState !== socket.CLOSING) socket.terminate();

@@ -3,6 +3,7 @@
  * Everything a behaviour sends goes through the node's link shaper and journal.
  */
 import type { MsgIds } from '@agentnet/protocol';
+import type { NodeStorage } from './node-storage.js';
 
 /** A data message as a behaviour sees it. */
 export interface Incoming {
@@ -24,6 +25,8 @@ export interface NodeHandle {
   readonly seed: number;
   /** This process's incarnation of the node (0, then +1 per restart). */
   readonly incarnation?: number;
+  /** The node's stable storage, opened on first use (it outlives this process; see node-storage.ts). */
+  storage?: () => NodeStorage;
   /** `tag` marks a broadcast's hop message for the journal. */
   send(dest: string, body: { type: string; [key: string]: unknown }, tag?: { bcast: string; round: number }): string;
   /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */

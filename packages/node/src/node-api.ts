@@ -8,6 +8,7 @@
  */
 import { ErrorCode, RpcError, keyedRng, type Logger, type Rng } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+import type { NodeStorage } from './node-storage.js';
 
 /** A message body as behaviours write it. */
 export type Body = { type: string; [key: string]: unknown };
@@ -29,6 +30,11 @@ export interface NodeApi {
   readonly destinations: readonly string[];
   /** Random numbers from the run seed, keyed by this node: the same seed, the same draws. */
   readonly rng: Rng;
+  /**
+   * Stable storage: what a process stores here its node's later processes find after a crash and
+   * restart (a node's first process starts with it empty). Writes are on storage when they return.
+   */
+  readonly storage: NodeStorage;
   readonly log: Logger;
   /** Handles messages of `type`; registering a type twice throws. */
   on(type: string, handler: Handler): void;
@@ -58,6 +64,13 @@ export class DuplicateHandlerError extends Error {
   }
 }
 
+export class NoStorageError extends Error {
+  constructor() {
+    super('this node has no stable storage (it was not given a run directory)');
+    this.name = 'NoStorageError';
+  }
+}
+
 export function createApiBehavior(
   handle: NodeHandle,
   nodeIds: readonly string[],
@@ -81,6 +94,10 @@ export function createApiBehavior(
     params,
     destinations: handle.destinations,
     rng: keyedRng(handle.seed, 'behavior', handle.id),
+    get storage() {
+      if (!handle.storage) throw new NoStorageError();
+      return handle.storage();
+    },
     log,
     on(type, handler) {
       if (handlers.has(type)) throw new DuplicateHandlerError(type);

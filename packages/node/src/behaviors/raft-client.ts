@@ -42,7 +42,7 @@ export class RaftClient {
     this.s.node.every(1000 / (this.s.options.writesPerSecond ?? RAFT_WORKLOAD.writesPerSecond), () => {
       const key = `k${this.s.node.rng.int(RAFT_WORKLOAD.keys)}`;
       // Unique across the node's processes too: a restarted process counts from 1 again.
-      this.queue.push({ key, value: `${this.s.node.id}.${this.s.processTag.slice(0, 8)}.${++this.seq}`, submitted: Date.now() });
+      this.queue.push({ key, value: `${this.s.node.id}.${this.s.node.incarnation}.${++this.seq}`, submitted: Date.now() });
       this.stats.submitted++;
       this.pump();
     });

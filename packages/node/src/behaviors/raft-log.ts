@@ -1,9 +1,12 @@
 /**
  * A Raft log (Ongaro & Ousterhout 2014, figure 2) holding key-value writes: 1-based indexes, the
  * AppendEntries consistency check with conflict truncation, and the "at least as up-to-date"
- * comparison a voter makes (§5.4.1). Pure data, no timers or messages, so the rules are tested on
- * their own.
+ * comparison a voter makes (§5.4.1). No timers or messages, so the rules are tested on their own.
+ * With a durable list behind it (node.storage), every change is on stable storage before the call
+ * that made it returns, so a server answers only for entries a crash cannot take back.
  */
+import type { DurableList } from '../node-storage.js';
+import { RaftEntrySchema } from './raft-messages.js';
 
 /** One write in the log, with the term of the leader that appended it. */
 export interface RaftEntry {
@@ -22,6 +25,11 @@ export type AcceptResult =
 export class RaftLog {
   /** entries[i - 1] is the entry at index i. */
   private readonly entries: RaftEntry[] = [];
+
+  /** `store`: where the entries live across restarts; what it holds is this log's start. */
+  constructor(private readonly store?: DurableList) {
+    if (store) for (const item of store.items()) this.entries.push(RaftEntrySchema.parse(item));
+  }
 
   get lastIndex(): number {
     return this.entries.length;
@@ -43,6 +51,7 @@ export class RaftLog {
 
   /** A leader appends a new write; returns its index. */
   append(entry: RaftEntry): number {
+    this.store?.append(entry);
     this.entries.push(entry);
     return this.entries.length;
   }
@@ -64,15 +73,22 @@ export class RaftLog {
     if (here === undefined) return { ok: false, hint: this.lastIndex + 1 };
     if (here !== prevTerm) return { ok: false, hint: this.firstIndexOfTerm(prevIndex) };
     let truncatedFrom: number | undefined;
+    const added: RaftEntry[] = [];
     entries.forEach((e, k) => {
       const index = prevIndex + 1 + k;
       const existing = this.termAt(index);
       if (existing !== undefined && existing !== e.term) {
+        // Once cut, every later index is past the end: this happens at most once per call.
+        this.store?.truncate(index - 1);
         this.entries.length = index - 1;
         truncatedFrom ??= index;
       }
-      if (index > this.lastIndex) this.entries.push({ term: e.term, key: e.key, value: e.value });
+      if (index > this.lastIndex) added.push({ term: e.term, key: e.key, value: e.value });
     });
+    if (added.length > 0) {
+      this.store?.append(...added);
+      this.entries.push(...added);
+    }
     return { ok: true, lastNew: prevIndex + entries.length, truncatedFrom };
   }
 

@@ -3,7 +3,7 @@
  * that a behaviour's body has a string `type`; a behaviour checks its own fields, so a malformed
  * body fails in its handler with the field named instead of corrupting the log.
  * RequestVote and AppendEntries and their answers are one-way messages (not `rpc`): Raft retries
- * on its own timers, and the answer's envelope id tells which process of the voter sent it.
+ * on its own timers.
  */
 import { z } from 'zod';
 import type { Incoming } from '../behavior.js';
@@ -18,8 +18,6 @@ export const RequestVote = z.object({
   term: Term,
   last_index: Index,
   last_term: Term,
-  /** Which process of the candidate asks (RaftState.processTag): answers meant for a previous one are not counted. */
-  candidate_process: z.string(),
 });
 export type RequestVote = z.infer<typeof RequestVote>;
 
@@ -27,12 +25,6 @@ export const Vote = z.object({
   type: z.literal('raft_vote'),
   term: Term,
   granted: z.boolean(),
-  /** Whether the voter's state is whole again after a restart (it copied a leader's log since): see raft-election.ts. */
-  caught_up: z.boolean(),
-  /** The request's `candidate_process`, echoed. */
-  candidate_process: z.string(),
-  /** The incarnation of the candidate's process as the voter saw it in the request's id. */
-  candidate_incarnation: z.number().int().nonnegative(),
 });
 export type Vote = z.infer<typeof Vote>;
 
@@ -43,8 +35,6 @@ export const AppendEntries = z.object({
   prev_term: Term,
   entries: z.array(RaftEntrySchema),
   leader_commit: Index,
-  /** The leader's last index when it sent this: a follower that reaches it has copied the leader's whole log. */
-  leader_last: Index,
 });
 export type AppendEntries = z.infer<typeof AppendEntries>;
 
@@ -82,14 +72,4 @@ export function parseBody<T>(schema: z.ZodType<T>, msg: Incoming): T {
   if (r.success) return r.data;
   const issue = r.error.issues[0];
   throw new RaftMessageError(msg.body.type, msg.src, issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid');
-}
-
-/**
- * The incarnation of the process that sent `msg`, from its envelope id: `n2-K` is the node's first
- * process, `n2.I-K` its I-th restart (docs/protocol.md, "incarnation"). An id-less message (never
- * sent by a node) counts as a first process.
- */
-export function incarnationOf(msg: Incoming): number {
-  const m = /^[^.]+\.(\d+)-\d+$/.exec(msg.id ?? '');
-  return m ? Number(m[1]) : 0;
 }

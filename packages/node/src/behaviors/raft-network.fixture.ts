@@ -1,12 +1,13 @@
 /**
  * Raft servers on an in-memory network for unit tests (with fake timers): real node APIs and real
  * Raft code, messages delivered after a seeded random delay unless a cut or a dead node loses
- * them; crash and restart a node (the restarted process starts empty, with the next incarnation
- * in its message ids, as on a real cluster); and every event the servers record.
+ * them; crash and restart a node (the restarted process gets what its predecessors stored, and
+ * the next incarnation in its message ids, as on a real cluster); and every event the servers record.
  */
 import { createLogger, keyedRng } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from '../behavior.js';
 import { createApiBehavior } from '../node-api.js';
+import { createMemoryStorage, type NodeStorage } from '../node-storage.js';
 import { createRaftServer, type RaftServer } from './raft.js';
 import type { RaftOptions } from './raft-state.js';
 
@@ -32,10 +33,14 @@ export class RaftNetwork {
   readonly servers = new Map<string, RaftServer>();
   private readonly behaviors = new Map<string, Behavior>();
   private readonly incarnations = new Map<string, number>();
+  /** Each node's stable storage: it outlives the node's processes. */
+  private readonly storages = new Map<string, NodeStorage>();
   /** Directed links that lose everything: "src>dest". */
   private readonly cuts = new Set<string>();
   private readonly delays = keyedRng(11, 'raft-network');
   sent = 0;
+  /** Every message sent, in order. */
+  readonly messages: Incoming[] = [];
 
   constructor(
     n: number,
@@ -71,7 +76,7 @@ export class RaftNetwork {
     this.behaviors.delete(id);
   }
 
-  /** Starts a new, empty process for the node with the next incarnation. */
+  /** Starts a new process for the node with the next incarnation and the node's storage. */
   restart(id: string): void {
     this.crash(id);
     this.boot(id, (this.incarnations.get(id) ?? 0) + 1);
@@ -79,6 +84,8 @@ export class RaftNetwork {
 
   private boot(id: string, incarnation: number): void {
     this.incarnations.set(id, incarnation);
+    const storage = this.storages.get(id) ?? createMemoryStorage();
+    this.storages.set(id, storage);
     let seq = 0;
     // Message ids as the data path writes them: `n2-K` for a first process, `n2.I-K` after a restart.
     const prefix = incarnation === 0 ? `${id}-` : `${id}.${incarnation}-`;
@@ -87,11 +94,14 @@ export class RaftNetwork {
       peers: this.ids.filter((p) => p !== id),
       destinations: this.ids.filter((p) => p !== id),
       seed: this.options.seed ?? 3,
+      incarnation,
+      storage: () => storage,
       backlog: () => 0,
       send: (dest, body) => {
         const k = ++seq;
         const msg: Incoming = { src: id, dest, id: `${prefix}${k}`, body: { ...body, msg_id: k } };
         this.sent++;
+        this.messages.push(msg);
         setTimeout(() => {
           // A cut at delivery time loses it, as a partition drops what crosses it; so does a dead receiver.
           if (this.cuts.has(`${id}>${dest}`)) return;
@@ -109,6 +119,11 @@ export class RaftNetwork {
     const behavior = createApiBehavior(handle, this.ids, log, factory, record);
     this.behaviors.set(id, behavior);
     behavior.start();
+  }
+
+  /** Hands `body` to `dest` as if `src` had sent it (a message no server of this network wrote). */
+  inject(src: string, dest: string, body: Incoming['body']): void {
+    this.behaviors.get(dest)?.handle({ src, dest, id: `${src}-injected`, body });
   }
 
   /** Each node's applied entries by index ("term:key=value"), from its `apply` events (all its processes). */

@@ -10,7 +10,7 @@
  */
 import type { Incoming } from '../behavior.js';
 import type { RaftKv } from './raft-kv.js';
-import { AppendEntries, AppendResult, incarnationOf, parseBody } from './raft-messages.js';
+import { AppendEntries, AppendResult, parseBody } from './raft-messages.js';
 import type { RaftState } from './raft-state.js';
 
 export class RaftReplication {
@@ -18,8 +18,6 @@ export class RaftReplication {
   private readonly matchIndex = new Map<string, number>();
   /** When the outstanding AppendEntries to each follower went out. */
   private readonly inflightAt = new Map<string, number>();
-  /** The latest process of each follower that answered (its incarnation). */
-  private readonly incarnations = new Map<string, number>();
   private kickPending = false;
 
   constructor(
@@ -79,7 +77,6 @@ export class RaftReplication {
       prev_term: log.termAt(prev) ?? 0,
       entries: log.from(next, this.s.timing.maxBatch),
       leader_commit: commitIndex,
-      leader_last: log.lastIndex,
     };
     this.s.node.send(peer, body);
     this.inflightAt.set(peer, Date.now());
@@ -104,10 +101,6 @@ export class RaftReplication {
     const r = s.log.accept(ae.prev_index, ae.prev_term, ae.entries);
     if (!r.ok) return answer(false, 0, r.hint);
     if (r.truncatedFrom !== undefined) this.kv.truncated(r.truncatedFrom);
-    if (r.lastNew >= ae.leader_last && !s.caughtUp) {
-      s.caughtUp = true;
-      s.node.log.info({ term: s.currentTerm, last_index: s.log.lastIndex, leader: msg.src }, 'raft_caught_up');
-    }
     // Only entries known to match the leader's may be committed here (figure 2, receiver step 5).
     const commit = Math.min(ae.leader_commit, r.lastNew);
     if (commit > s.commitIndex) {
@@ -122,15 +115,6 @@ export class RaftReplication {
     const r = parseBody(AppendResult, msg);
     if (!s.observeTerm(r.term) || s.role !== 'leader') return;
     const peer = msg.src;
-    const incarnation = incarnationOf(msg);
-    const known = this.incarnations.get(peer) ?? 0;
-    // A late answer from a process that has since been replaced says nothing about the new one.
-    if (incarnation < known) return;
-    if (incarnation > known) {
-      // A restarted follower starts empty: what its previous process matched is gone.
-      this.incarnations.set(peer, incarnation);
-      this.matchIndex.set(peer, 0);
-    }
     this.inflightAt.delete(peer);
     const match = this.matchIndex.get(peer) ?? 0;
     const next = this.nextIndex.get(peer) ?? s.log.lastIndex + 1;
@@ -140,7 +124,7 @@ export class RaftReplication {
       this.nextIndex.set(peer, Math.max(next, r.match + 1));
       this.advanceCommit();
     } else {
-      // Never below what the follower matched: only a new process loses entries, and that reset matchIndex above.
+      // Never below what the follower matched: its stored log keeps those entries, restarts included.
       this.nextIndex.set(peer, Math.max(match + 1, Math.min(next - 1, r.hint), 1));
     }
     if ((this.nextIndex.get(peer) ?? 0) <= s.log.lastIndex) this.send(peer);

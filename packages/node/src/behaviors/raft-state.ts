@@ -3,13 +3,21 @@
  * state machine, the client workload), its timing, and the term rule every part obeys: a message
  * with a higher term makes this server a follower of that term.
  *
- * Persistent state (currentTerm, votedFor, the log) lives in this process's memory: the node API
- * has no storage that outlives a SIGKILL, so a restarted node comes back empty. How Raft stays
- * safe anyway is in raft-election.ts (`intact`).
+ * Persistent state (currentTerm, votedFor, the log) is on the node's stable storage
+ * (`node.storage`): every change is stored before the call that made it returns, so before any
+ * message that depends on it leaves, and a restarted process starts from where the crashed one
+ * stopped, as figure 2 requires. Volatile state (commit index, what is applied, the role) starts
+ * over: the state machine is rebuilt from the log as the commit index is learned again.
  */
-import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { NodeApi } from '../node-api.js';
 import { RaftLog } from './raft-log.js';
+
+/** How currentTerm and votedFor are stored (one record, so they change together). */
+const StoredTerm = z.object({ term: z.number().int().nonnegative(), voted_for: z.string().nullable() });
+type StoredTerm = z.infer<typeof StoredTerm>;
+const TERM_KEY = 'raft_term';
+const LOG_LIST = 'raft_log';
 
 export const RAFT_TIMING = {
   /** Election timeouts are drawn uniformly from this range, as in the paper's evaluation (§9.3). */
@@ -35,27 +43,14 @@ export interface RaftOptions {
 }
 
 export class RaftState {
-  currentTerm = 0;
-  votedFor: string | undefined;
-  readonly log = new RaftLog();
+  private term = 0;
+  private vote: string | undefined;
+  readonly log: RaftLog;
   commitIndex = 0;
   lastApplied = 0;
   role: Role = 'follower';
   /** Whom this server believes leads the current term (itself when leader). */
   leader: string | undefined;
-  /**
-   * Whether this process has copied a leader's whole log since it started: from then on its log
-   * holds every committed entry, whatever a previous process of this node knew.
-   */
-  caughtUp = false;
-  /** This process's incarnation once a peer has told it (0: the node's first process). */
-  incarnation: number | undefined;
-  /**
-   * Names this process among the node's processes: a restarted node may receive answers to what
-   * its previous process asked, and must not take them for its own. (node.rng would draw the same
-   * tag again: it is keyed by the node, not the process.)
-   */
-  readonly processTag = randomUUID();
   /** When the election timer fires unless a leader or a granted vote resets it. */
   electionDeadline = 0;
 
@@ -71,11 +66,31 @@ export class RaftState {
     this.timing = { ...RAFT_TIMING, ...options.timing };
     this.others = node.nodeIds.filter((id) => id !== node.id);
     this.majority = Math.floor(node.nodeIds.length / 2) + 1;
+    const stored = node.storage.get(TERM_KEY);
+    if (stored !== undefined) {
+      const saved = StoredTerm.parse(stored);
+      this.term = saved.term;
+      this.vote = saved.voted_for ?? undefined;
+    }
+    this.log = new RaftLog(node.storage.list(LOG_LIST));
+    if (node.incarnation > 0) node.log.info({ term: this.term, voted_for: this.vote ?? null, last_index: this.log.lastIndex }, 'raft_restored');
   }
 
-  /** A first process has lost nothing; a restarted one is whole again once it caught up. */
-  get intact(): boolean {
-    return this.caughtUp || this.incarnation === 0;
+  get currentTerm(): number {
+    return this.term;
+  }
+
+  /** Whom this server voted for in the current term. */
+  get votedFor(): string | undefined {
+    return this.vote;
+  }
+
+  /** Stores the term and vote: on storage before the vote or the candidacy it stands for is sent. */
+  setTermAndVote(term: number, votedFor: string | undefined): void {
+    const record: StoredTerm = { term, voted_for: votedFor ?? null };
+    this.node.storage.set(TERM_KEY, record);
+    this.term = term;
+    this.vote = votedFor;
   }
 
   /** Draws the next election timeout from now (node.rng: the same seed, the same draws). */
@@ -89,8 +104,7 @@ export class RaftState {
    */
   observeTerm(term: number): boolean {
     if (term > this.currentTerm) {
-      this.currentTerm = term;
-      this.votedFor = undefined;
+      this.setTermAndVote(term, undefined);
       this.leader = undefined;
       this.becomeFollower();
     }

@@ -2,8 +2,8 @@
  * Raft servers on an in-memory network with fake timers: one leader that replicates the client
  * workload in one order everywhere; a leader cut into a minority keeps its writes uncommitted and
  * loses them to the majority's leader on heal; a new leader commits an entry of an earlier term
- * only with one of its own (figure 8); a restarted, empty process's vote does not count until it
- * has caught up; and the broken variant lets a stale server win and change committed entries.
+ * only with one of its own (figure 8); a restarted process keeps its term, vote and log from
+ * stable storage; and the broken variant lets a stale server win and change committed entries.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '@agentnet/protocol';
@@ -111,7 +111,7 @@ describe('Raft on an in-memory network', () => {
     );
   });
 
-  it("does not count a restarted process's vote before it has caught up with a leader", async () => {
+  it('keeps the term, the vote and the log across a restart, so the restarted node still guards committed entries', async () => {
     const net = new RaftNetwork(3);
     await until(() => net.leaders().length === 1, 1000, 'a leader');
     const l = net.leaders()[0] as string;
@@ -121,24 +121,47 @@ describe('Raft on an in-memory network', () => {
     const writes = [1, 2, 3].map((i) => net.server(l).kv.propose(`k${i}`, `v${i}`));
     await vi.advanceTimersByTimeAsync(100);
     for (const w of writes) await expect(w).resolves.toMatchObject({ type: 'raft_write_ok' });
-    // `a` restarts empty; the leader is cut off. `stale` and the new `a` could elect each other
-    // with empty logs and overwrite the committed writes, were the restarted vote counted.
+    const before = { term: net.server(a).state.currentTerm, vote: net.server(a).state.votedFor };
+    // `a` restarts: its new process has what the old one stored, before any message reaches it.
     net.restart(a);
+    expect(net.server(a).state.currentTerm).toBe(before.term);
+    expect(net.server(a).state.votedFor).toBe(before.vote);
+    expect(net.server(a).state.log.lastIndex).toBe(3);
+    expect(net.server(a).state.commitIndex).toBe(0);
+    // The leader is cut off. `stale` (empty log) cannot win `a`'s vote; `a` can win `stale`'s.
     net.heal();
     net.partition([l], [a, stale]);
-    const leadersBefore = leaderEvents(net).length;
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(leaderEvents(net).slice(leadersBefore)).toEqual([]);
-    expect(net.server(stale).state.currentTerm).toBeGreaterThan(1);
-    // With the leader back, a leader holding the writes wins and the restarted node catches up.
+    await until(() => net.leaders().includes(a), 2000, 'the restarted node leading the majority side');
+    expect(net.leaders()).not.toContain(stale);
+    const fresh = net.server(a).kv.propose('k4', 'v4');
+    await vi.advanceTimersByTimeAsync(200);
+    await expect(fresh).resolves.toMatchObject({ type: 'raft_write_ok', index: 4 });
     net.heal();
-    await until(() => net.leaders().length === 1 && net.server(a).state.caughtUp && net.server(a).state.lastApplied === 3, 2000, 'a leader and a caught-up node');
-    expect(net.leaders()).toEqual([l]);
-    for (const id of net.ids) expect(net.server(id).kv.data, id).toEqual(new Map([['k1', 'v1'], ['k2', 'v2'], ['k3', 'v3']]));
+    await until(() => net.ids.every((id) => net.server(id).state.lastApplied === 4), 2000, 'every node applying 4 entries');
+    for (const id of net.ids) expect(net.server(id).kv.data, id).toEqual(new Map([['k1', 'v1'], ['k2', 'v2'], ['k3', 'v3'], ['k4', 'v4']]));
     expect(net.conflicts()).toEqual([]);
+    expect(doubleLeaders(net)).toEqual([]);
   });
 
-  it('rebuilds a restarted follower from the first entry while the leader keeps its term', async () => {
+  it('does not vote twice in a term across a restart', async () => {
+    const net = new RaftNetwork(3);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const voter = net.ids.find((id) => id !== l && net.server(id).state.votedFor === l);
+    expect(voter, 'a follower that voted for the leader').toBeDefined();
+    const term = net.server(l).state.currentTerm;
+    net.restart(voter as string);
+    const other = net.ids.find((id) => id !== l && id !== voter) as string;
+    // Another candidate of the same term, with a log no shorter, asks the restarted voter.
+    net.inject(other, voter as string, { type: 'raft_request_vote', term, last_index: 100, last_term: term });
+    const answer = net.messages.findLast((m) => m.src === voter && m.dest === other && m.body.type === 'raft_vote');
+    expect(answer?.body).toMatchObject({ term, granted: false });
+    // The stored vote is what refused it: in the next term, where it has not voted, it grants.
+    net.inject(other, voter as string, { type: 'raft_request_vote', term: term + 1, last_index: 100, last_term: term });
+    expect(net.messages.findLast((m) => m.src === voter && m.dest === other && m.body.type === 'raft_vote')?.body).toMatchObject({ term: term + 1, granted: true });
+  });
+
+  it('gives a restarted follower only what it missed: its stored log is kept', async () => {
     const net = new RaftNetwork(3);
     await until(() => net.leaders().length === 1, 1000, 'a leader');
     const l = net.leaders()[0] as string;
@@ -147,13 +170,16 @@ describe('Raft on an in-memory network', () => {
     for (let i = 1; i <= 5; i++) void net.server(l).kv.propose('k', `v${i}`);
     await until(() => net.server(f).state.lastApplied === 5, 500, 'the follower applying 5 entries');
     net.restart(f);
+    expect(net.server(f).state.log.lastIndex).toBe(5);
+    const sentBefore = net.sent;
     void net.server(l).kv.propose('k', 'v6');
-    // The leader had f matched at 5; the new process has nothing and must get all 6.
+    // The state machine is rebuilt from the stored log once the commit index is learned again.
     await until(() => net.server(f).state.lastApplied === 6, 1000, 'the restarted follower applying 6 entries');
     expect(net.server(l).state.currentTerm).toBe(term);
-    expect(net.server(f).state.caughtUp).toBe(true);
     expect(net.server(f).kv.data.get('k')).toBe('v6');
     expect(net.conflicts()).toEqual([]);
+    // Heartbeats and one round of the new entry, not a replay from the first entry.
+    expect(net.sent - sentBefore).toBeLessThan(20);
   });
 
   it.each([
