@@ -7,6 +7,7 @@ import { COORDINATOR_ID, ErrorCode, type BehaviorEvent, type JournalRecord, type
 import type { ControlConnection, ControlServer } from './control-server.js';
 import type { FaultTimeline } from './fault-timeline.js';
 import type { Ledger } from './ledger.js';
+import type { LeaderWatch } from './leader-watch.js';
 import type { Membership } from './membership.js';
 import type { NodeEntry, NodeTable } from './node-table.js';
 import type { RoutingChecker } from './routing-checker.js';
@@ -22,6 +23,8 @@ export interface ControlHandlerContext {
   checker: RoutingChecker | undefined;
   /** What behaviours recorded, with the node. */
   events: Array<BehaviorEvent & { node: string }>;
+  /** Follows the `leader` events as they arrive, for faults that target the leader. */
+  leaders: LeaderWatch;
   peerIds: ReadonlyMap<string, readonly string[]>;
   /** `--nodes`. */
   expectedNodes: number;
@@ -89,7 +92,11 @@ export class ControlHandler {
         return this.c.changed();
       }
       case 'events':
-        for (const e of body.events) this.c.events.push({ ...e, node: entry.id });
+        for (const e of body.events) {
+          const event = { ...e, node: entry.id };
+          this.c.events.push(event);
+          this.c.leaders.observe(event);
+        }
         return;
       case 'routes':
         this.c.checker?.onRoutes(entry.id, body.routes, body.control, body.data, entry.incarnation);

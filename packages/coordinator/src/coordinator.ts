@@ -24,6 +24,7 @@ import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
 import { Membership } from './membership.js';
 import { ControlHandler, type Phase } from './control-handler.js';
 import { Ledger } from './ledger.js';
+import { LeaderWatch } from './leader-watch.js';
 import { SetupError } from './errors.js';
 import { Conditions } from './conditions.js';
 import { FaultTimeline } from './fault-timeline.js';
@@ -91,6 +92,7 @@ export class Coordinator {
   private readonly membership: Membership;
   private readonly handler: ControlHandler;
   private readonly events: Array<BehaviorEvent & { node: string }> = [];
+  private readonly leaders = new LeaderWatch();
   /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
   private settled = true;
   /** When the nodes were told to stop (epoch ms). */
@@ -138,6 +140,7 @@ export class Coordinator {
       elapsedMs: () => this.elapsed(),
       log: options.log,
       restart: (id) => this.membership.restart(id),
+      leader: () => this.leaders.current(),
       // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
       recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });
@@ -149,6 +152,7 @@ export class Coordinator {
       timeline: this.timeline,
       checker: this.checker,
       events: this.events,
+      leaders: this.leaders,
       peerIds: this.peerIds,
       expectedNodes: options.flags.nodes,
       run: options.run,

@@ -11,7 +11,7 @@ import { Action } from './scenario.js';
 
 const { log } = createLogger({ role: 'coordinator', level: 'silent', pretty: false });
 
-function timeline(): { t: FaultTimeline; sent: FaultState[] } {
+function timeline(leader?: string): { t: FaultTimeline; sent: FaultState[] } {
   const sent: FaultState[] = [];
   const nodes: TimelineNode[] = ['n0', 'n1', 'n2'].map((id, i) => ({
     id,
@@ -24,7 +24,7 @@ function timeline(): { t: FaultTimeline; sent: FaultState[] } {
     },
     expectLoss: () => {},
   }));
-  const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 1234, log, restart: (id) => `${id}: restarted` });
+  const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 1234, log, restart: (id) => `${id}: restarted`, leader: () => leader });
   return { t, sent };
 }
 
@@ -50,6 +50,13 @@ describe('FaultTimeline', () => {
     expect(t.apply(act({ partition: { preset: 'ring' } })).name).toBe('p2');
     t.apply(act({ link: { name: 'l1', from: ['n0'], to: ['n1'], delay: 'constant:5' } }));
     expect(t.apply(act({ link: { from: ['n1'], to: ['n0'], delay: 'constant:5' } })).name).toBe('l2');
+  });
+
+  it('resolves the leader target when the step runs, and refuses it with no leader or no crashed leader', () => {
+    expect(() => timeline().t.apply(act({ crash: 'leader' }))).toThrow(/no leader to crash: no node has recorded a leader event yet/);
+    // n2 is down in this fixture: the target is resolved to it, then refused as for `crash: n2`.
+    expect(() => timeline('n2').t.apply(act({ crash: 'leader' }))).toThrow(/n2 is not running/);
+    expect(() => timeline('n1').t.apply(act({ restart: 'leader' }))).toThrow(/no crashed leader to restart/);
   });
 
   it('refuses what it cannot do, changing nothing', () => {

@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { LinkFault, Logger, Partition, PausedNode, PauseMode, Report } from '@agentnet/protocol';
-import { NODE_FAULT_SIGNALS, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
+import { LEADER_TARGET, NODE_FAULT_SIGNALS, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
 import { FaultError } from './errors.js';
 
 /** The faults every node must know of: what its links do. */
@@ -38,6 +38,8 @@ export interface FaultHost {
   restart(id: string): string;
   /** A fault was applied (or skipped). */
   recorded?: (record: FaultRecord) => void;
+  /** The node that leads now, as the behaviour's `leader` events say (for `crash: leader`). */
+  leader?: () => string | undefined;
 }
 
 export type FaultRecord = Report['faults'][number];
@@ -51,6 +53,8 @@ export class FaultTimeline {
   private readonly down = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private counter = { partition: 0, link: 0 };
+  /** Nodes `crash: leader` killed that no `restart: leader` has started again yet, oldest first. */
+  private crashedLeaders: string[] = [];
 
   constructor(
     private readonly scenario: ScenarioFile | undefined,
@@ -101,7 +105,30 @@ export class FaultTimeline {
   }
 
   /** Applies one fault now; throws FaultError, having changed nothing, when it cannot. */
-  apply(action: Action): FaultRecord {
+  apply(step: Action): FaultRecord {
+    const action = this.resolveLeader(step);
+    const record = this.applyResolved(action);
+    if (step.crash === LEADER_TARGET && action.crash !== undefined) this.crashedLeaders.push(action.crash);
+    if (step.restart === LEADER_TARGET) this.crashedLeaders.shift();
+    return record;
+  }
+
+  /** `crash: leader` names the node that leads now; `restart: leader` the oldest leader crashed and not restarted. */
+  private resolveLeader(action: Action): Action {
+    if (action.crash === LEADER_TARGET) {
+      const leader = this.host.leader?.();
+      if (leader === undefined) throw new FaultError('no leader to crash: no node has recorded a leader event yet');
+      return { ...action, crash: leader };
+    }
+    if (action.restart === LEADER_TARGET) {
+      const crashed = this.crashedLeaders[0];
+      if (crashed === undefined) throw new FaultError('no crashed leader to restart');
+      return { ...action, restart: crashed };
+    }
+    return action;
+  }
+
+  private applyResolved(action: Action): FaultRecord {
     const ids = this.host.nodes().map((n) => n.id);
     const unknown = nodesNamed(action).filter((id) => !ids.includes(id));
     if (unknown.length > 0) throw new FaultError(`unknown node ${unknown.join(', ')} (this run has ${ids[0]}..${ids.at(-1)})`);
@@ -157,6 +184,7 @@ export class FaultTimeline {
     this.links.clear();
     this.paused.clear();
     this.down.clear();
+    this.crashedLeaders = [];
     const details = restarted.map((id) => this.host.restart(id));
     this.broadcast();
     return this.record('reset', ends.length > 0 ? `ended ${ends.join(', ')}${details.length > 0 ? `; ${details.join('; ')}` : ''}` : 'no fault in force', { ends });

@@ -27,8 +27,17 @@ describe('nemesis', () => {
     for (const s of a) if (s.partition?.preset === 'isolate') expect(IDS).toContain(s.partition.node);
   });
 
+  it('pairs each crash of the leader with a restart of the node it took, half an interval later', () => {
+    expect(nemesisSteps(['crash-leader'], 1000, 3000, IDS, 7)).toEqual([
+      { at: 1000, crash: 'leader' },
+      { at: 1500, restart: 'leader' },
+      { at: 2000, crash: 'leader' },
+      { at: 2500, restart: 'leader' },
+    ]);
+  });
+
   it('accepts the available kinds and refuses the others clearly', () => {
     expect(NemesisText.parse('partition,pause,crash,loss')).toEqual(['partition', 'pause', 'crash', 'loss']);
-    expect(NemesisText.safeParse('flood').error?.issues[0]?.message).toBe('nemesis "flood" is not one of partition, pause, crash, loss');
+    expect(NemesisText.safeParse('flood').error?.issues[0]?.message).toBe('nemesis "flood" is not one of partition, pause, crash, crash-leader, loss');
   });
 });

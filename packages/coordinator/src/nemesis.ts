@@ -2,13 +2,14 @@
  * The random nemesis (`--nemesis partition,crash,loss --nemesis-interval 5s`): a fault timeline
  * drawn from the run seed. Every interval it starts one fault, of a kind and on nodes drawn from a
  * generator keyed by (seed, 'nemesis', k), and ends it half an interval later (heal, resume,
- * restart), so the same seed gives the same faults at the same times.
+ * restart), so the same seed gives the same faults at the same times. `crash-leader` is the one
+ * exception: it strikes whichever node leads at that moment (scenario.ts, LEADER_TARGET).
  */
 import { z } from 'zod';
 import { keyedRng } from '@agentnet/protocol';
-import type { Step } from './scenario.js';
+import { LEADER_TARGET, type Step } from './scenario.js';
 
-export const NEMESIS_KINDS = ['partition', 'pause', 'crash', 'loss'] as const;
+export const NEMESIS_KINDS = ['partition', 'pause', 'crash', 'crash-leader', 'loss'] as const;
 /** Loss probabilities the loss nemesis draws from for all links of one node. */
 const LOSS_LEVELS = [0.1, 0.3, 0.5, 0.9] as const;
 
@@ -38,6 +39,9 @@ export function nemesisSteps(kinds: readonly (typeof NEMESIS_KINDS)[number][], i
     const name = `nemesis-${k + 1}`;
     if (kind === 'crash') {
       steps.push({ at, crash: node }, { at: end, restart: node });
+    } else if (kind === 'crash-leader') {
+      // Whom it strikes is known only when it strikes: the node that leads then.
+      steps.push({ at, crash: LEADER_TARGET }, { at: end, restart: LEADER_TARGET });
     } else if (kind === 'loss') {
       const loss = LOSS_LEVELS[rng.int(LOSS_LEVELS.length)] as number;
       const others = ids.filter((id) => id !== node);

@@ -89,6 +89,12 @@ export function linkOverridesOf(step: LinkStep): LinkOverride[] {
   return all.filter(([a, b]) => a !== b && !seen.has(`${a}>${b}`) && seen.add(`${a}>${b}`)).map(([src, dest]) => ({ src, dest, ...fields }));
 }
 
+/**
+ * A crash or restart target resolved when the step runs, not a node id: the node whose `leader`
+ * event has the highest term (or epoch), as Jepsen's nemesis can target the primary.
+ */
+export const LEADER_TARGET = 'leader';
+
 export const PauseStep = z.union([NodeId, z.strictObject({ node: NodeId, mode: PauseMode.default('hold') })]);
 
 /** What a step (or a control API request) does: exactly one of these. */
@@ -96,8 +102,8 @@ const ACTIONS = {
   partition: PartitionStep.optional(),
   heal: z.union([z.literal(true), z.string()]).optional().describe('true heals every partition and link fault; a name heals that one'),
   link: LinkStep.optional().describe('change the model of some links until healed'),
-  crash: NodeId.optional().describe('kill the node (SIGKILL); it is lost until a restart'),
-  restart: NodeId.optional().describe('start the node again under the same id (killing it first if it runs); it gets init again and its peers link to it'),
+  crash: NodeId.optional().describe(`kill the node (SIGKILL); it is lost until a restart. "${LEADER_TARGET}" kills the node that leads now (from the behaviour's leader events)`),
+  restart: NodeId.optional().describe(`start the node again under the same id (killing it first if it runs); it gets init again and its peers link to it. "${LEADER_TARGET}" restarts the node the last "crash: ${LEADER_TARGET}" killed`),
   pause: PauseStep.optional().describe('freeze the node (SIGSTOP) until resume; mode hold (default): messages to it wait in the sockets; drop: senders drop them (reason paused)'),
   resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
   stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
@@ -160,7 +166,8 @@ export function nodesNamed(a: Action | Step): string[] {
     ...(p?.node ? [p.node] : []),
     ...(a.link ? [...a.link.from, ...a.link.to] : []),
     ...(a.pause === undefined ? [] : [typeof a.pause === 'string' ? a.pause : a.pause.node]),
-    ...[a.crash, a.restart, a.resume, a.stop].filter((id): id is string => id !== undefined),
+    ...[a.crash, a.restart].filter((id): id is string => id !== undefined && id !== LEADER_TARGET),
+    ...[a.resume, a.stop].filter((id): id is string => id !== undefined),
   ];
 }
 
