@@ -3,7 +3,7 @@
  * (and its drawing in the run directory), routing and broadcast results.
  */
 import type { BehaviorEvent, MessageLine, Report } from '@agentnet/protocol';
-import { verdictOf } from './checkers/index.js';
+import { verdictOf, type FaultMoment } from './checkers/index.js';
 import { analyze } from './analysis.js';
 import { broadcastReport } from './broadcast-report.js';
 import type { CoordinatorOptions } from './coordinator.js';
@@ -66,7 +66,8 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       events: [...input.events].sort((a, b) => a.at - b.at),
       liveAtEnd: table.all.filter((e) => e.state !== 'lost').map((e) => e.id),
       startEpochMs: input.startedAt.getTime(),
-      faultTimes: input.faults.filter((f) => f.kind !== 'reset').map((f) => input.startedAt.getTime() + f.at_ms),
+      faultTimes: faultMoments(input.faults, input.startedAt.getTime()).map((f) => f.at),
+      faults: faultMoments(input.faults, input.startedAt.getTime()),
       healTimes: input.faults.filter((f) => (f.ends ?? []).length > 0).map((f) => input.startedAt.getTime() + f.at_ms),
       settled: !input.interrupted && input.settled,
       ...(input.stopEpochMs === undefined ? {} : { stopEpochMs: input.stopEpochMs }),
@@ -74,4 +75,14 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     }),
   });
   return { report, lines };
+}
+
+/** The faults for the checkers: a crash, stop or pause names its node in its period's name (`crash n2`). */
+function faultMoments(faults: FaultRecord[], startEpochMs: number): FaultMoment[] {
+  return faults
+    .filter((f) => f.kind !== 'reset')
+    .map((f) => {
+      const struck = ['crash', 'stop', 'pause'].includes(f.kind) ? f.name?.split(' ')[1] : undefined;
+      return { at: startEpochMs + f.at_ms, kind: f.kind, ...(struck === undefined ? {} : { node: struck }) };
+    });
 }

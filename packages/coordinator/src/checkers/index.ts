@@ -16,6 +16,8 @@ export interface CheckInput {
   /** Epoch ms of traffic start and of each fault. */
   startEpochMs: number;
   faultTimes: number[];
+  /** The same faults with their kind, and the node a crash, stop or pause struck; none known when absent. */
+  faults?: FaultMoment[];
   /** Epoch ms of each step that ended fault periods (heal, resume, restart, a reset that ended some); none known when absent. */
   healTimes?: number[];
   /** Whether the run healed and settled after its faults (or had none), so liveness can be judged. */
@@ -24,6 +26,13 @@ export interface CheckInput {
   stopEpochMs?: number;
   /** Data-plane messages the run sent (every behaviour message); unknown when absent. */
   messages?: number;
+}
+
+export interface FaultMoment {
+  /** Epoch ms. */
+  at: number;
+  kind: string;
+  node?: string;
 }
 
 const CHECKERS: Partial<Record<TrafficKind, (input: CheckInput) => Check[]>> = {

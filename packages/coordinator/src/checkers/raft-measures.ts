@@ -7,26 +7,45 @@
  */
 import type { Check } from '@agentnet/protocol';
 import { percentiles } from '../percentiles.js';
-import type { CheckInput } from './index.js';
+import type { CheckInput, FaultMoment } from './index.js';
 import type { AppliedLog, RaftEvents } from './raft-events.js';
 
+/** Faults that bring a node back: they cost no leader (a restarted Raft node returns as a follower). */
+const RETURNS = new Set(['restart', 'resume']);
+/** Faults that strike one node: they cost the leader exactly when they strike it. */
+const STRIKES = new Set(['crash', 'stop', 'pause']);
+
 /**
- * Time to elect: from the start and from each fault to the first leader of a term above every
- * term led before it, if that leader came before the next fault (a fault that left the leader in
- * place, such as cutting off a follower, gives no sample unless its heal cost the leader).
+ * Time to elect: from the start, and from each fault that cost the leader, to the first leader of
+ * a term above every term led before the fault. A crash, stop or pause costs the leader when it
+ * strikes the node that led the highest term so far, however long the election then takes (a
+ * restart meanwhile does not cut it short); a partition, heal or link fault counts when a new
+ * leader came before the next fault, as nothing else tells whether it cost the leader.
  */
-export function electionTimes(startEpochMs: number, faultTimes: number[], leaders: RaftEvents['leaders']): number[] {
-  const starts = [startEpochMs, ...[...faultTimes].sort((a, b) => a - b)];
-  return starts.flatMap((t, i) => {
-    const before = leaders.filter((l) => l.at < t).reduce((m, l) => Math.max(m, l.term), 0);
-    const next = leaders.find((l) => l.at >= t && l.term > before);
-    const until = starts[i + 1] ?? Infinity;
-    return next && next.at < until ? [next.at - t] : [];
+export function electionTimes(startEpochMs: number, faults: readonly FaultMoment[], leaders: RaftEvents['leaders']): number[] {
+  const sorted = [...faults].sort((a, b) => a.at - b.at);
+  const topBefore = (t: number) => leaders.filter((l) => l.at < t).reduce<RaftEvents['leaders'][number] | undefined>((m, l) => (m === undefined || l.term >= m.term ? l : m), undefined);
+  const nextAfter = (t: number) => {
+    const before = topBefore(t)?.term ?? 0;
+    return leaders.find((l) => l.at >= t && l.term > before);
+  };
+  const first = nextAfter(startEpochMs);
+  const samples = first ? [first.at - startEpochMs] : [];
+  sorted.forEach((f, i) => {
+    if (RETURNS.has(f.kind)) return;
+    const next = nextAfter(f.at);
+    if (!next) return;
+    if (STRIKES.has(f.kind) && f.node !== undefined) {
+      if (topBefore(f.at)?.node === f.node) samples.push(next.at - f.at);
+      return;
+    }
+    if (next.at < (sorted[i + 1]?.at ?? Infinity)) samples.push(next.at - f.at);
   });
+  return samples;
 }
 
 export function raftMeasures(input: CheckInput, ev: RaftEvents, longest: AppliedLog | undefined): Check {
-  const elect = percentiles(electionTimes(input.startEpochMs, input.faultTimes, ev.leaders));
+  const elect = percentiles(electionTimes(input.startEpochMs, input.faults ?? input.faultTimes.map((at) => ({ at, kind: 'fault' })), ev.leaders));
   const latency = percentiles(ev.acks.map((a) => a.at - a.submitted));
   const committed = longest?.entries.length ?? 0;
   const perWrite = input.messages === undefined || committed === 0 ? null : Math.round((input.messages / committed) * 100) / 100;
