@@ -1,7 +1,8 @@
 /**
  * Bully leader election under faults, judged by the election checker from the nodes' own events:
- * the correct algorithm stays valid through a three-way partition, its heal and a leader crash
- * (the run heals, restarts and settles before judging); the broken variant, which reuses epoch
+ * the correct algorithm is valid without faults, through a three-way partition, its heal and a
+ * leader crash (the run heals, restarts and settles before judging), and through a minority /
+ * majority partition and a crash and restart of whichever node leads; the broken variant, which reuses epoch
  * numbers, elects two leaders for one epoch and the checker says so (exit 1, as Maelstrom).
  */
 import { describe, expect, it } from 'vitest';
@@ -17,8 +18,16 @@ const SCENARIO = `timeline:
   - { at: 2500ms, crash: n4 }
 `;
 
-async function election(behavior: string) {
-  const run = startCluster(['--nodes', '5', '--behavior', behavior, '--duration', '3500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '51', '--scenario', scenarioFile(SCENARIO)]);
+const MAJORITY_AND_LEADER = `timeline:
+  - { at: 800ms, partition: { name: split, groups: [[n3, n4], [n0, n1, n2]] } }
+  - { at: 1600ms, heal: split }
+  - { at: 2000ms, crash: leader }
+  - { at: 2600ms, restart: leader }
+`;
+
+async function election(behavior: string, scenario: string | null = SCENARIO) {
+  const faults = scenario === null ? [] : ['--scenario', scenarioFile(scenario)];
+  const run = startCluster(['--nodes', '5', '--behavior', behavior, '--duration', '3500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '51', ...faults]);
   const { code } = await run.exit;
   const report = run.report();
   expect(accountingHolds(report, run.messages())).toBe(true);
@@ -35,6 +44,26 @@ describe('bully election', () => {
     expect(new Set(events.filter((e) => e.kind === 'leader').map((e) => e.node)).size).toBeGreaterThanOrEqual(3);
     // The run ended healed: the crashed leader came back and, being highest, leads again.
     expect(report.faults.map((f) => f.kind)).toEqual(['partition', 'heal', 'crash', 'reset']);
+    expect(report.verdict?.checks.find((c) => c.name === 'leader agreed after the last heal')?.detail).toBe('every live node follows n4');
+  });
+
+  it('is valid without faults: n4 leads and everyone follows it', async () => {
+    const { code, report, events, stderr } = await election('bully', null);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    expect(report.faults).toEqual([]);
+    expect(new Set(events.filter((e) => e.kind === 'leader').map((e) => e.node))).toEqual(new Set(['n4']));
+  });
+
+  it('is valid through a minority / majority partition and a crash and restart of the leader', async () => {
+    const { code, report, events, stderr } = await election('bully', MAJORITY_AND_LEADER);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    // Both sides elected: the minority its highest, n4, and the majority n2.
+    expect(events.some((e) => e.kind === 'leader' && e.node === 'n2')).toBe(true);
+    // After the heal n4 led again, so the leader crash struck n4, and n3 took over until it came back.
+    expect(report.faults.filter((f) => f.kind === 'crash').map((f) => f.name)).toEqual(['crash n4']);
+    expect(events.some((e) => e.kind === 'leader' && e.node === 'n3')).toBe(true);
     expect(report.verdict?.checks.find((c) => c.name === 'leader agreed after the last heal')?.detail).toBe('every live node follows n4');
   });
 

@@ -3,7 +3,8 @@
  * the nodes' own events: five nodes cut in halves at 800 ms and healed at 2 s; with anti-entropy
  * every live node ends up holding every value, repaired with fewer bytes than resending everything;
  * the broken variant (gossip only) leaves each side without the other side's values and the checker
- * names them (exit 1, as Maelstrom).
+ * names them (exit 1, as Maelstrom). It is also valid without faults, and when a node cut off from
+ * the rest crashes with values only it held: its restarted process finds them on its storage.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -24,8 +25,16 @@ interface Event {
   data: { value?: string; bytes?: number };
 }
 
-async function reconciliation(behavior: string) {
-  const run = startCluster(['--nodes', '5', '--behavior', behavior, '--duration', '2500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '71', '--scenario', scenarioFile(SCENARIO)]);
+const ISOLATED_CRASH = `timeline:
+  - { at: 500ms, partition: { name: alone, groups: [[n4], [n0, n1, n2, n3]] } }
+  - { at: 1500ms, crash: n4 }
+  - { at: 1800ms, restart: n4 }
+  - { at: 2000ms, heal: alone }
+`;
+
+async function reconciliation(behavior: string, scenario: string | null = SCENARIO) {
+  const faults = scenario === null ? [] : ['--scenario', scenarioFile(scenario)];
+  const run = startCluster(['--nodes', '5', '--behavior', behavior, '--duration', '2500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '71', ...faults]);
   const { code } = await run.exit;
   const report = run.report();
   expect(accountingHolds(report, run.messages())).toBe(true);
@@ -51,6 +60,30 @@ describe('reliable broadcast with reconciliation', () => {
     expect(cost.repair_bytes).toBe(events.filter((e) => e.kind === 'repair').reduce((n, e) => n + (e.data.bytes ?? 0), 0));
     expect(cost.repair_bytes).toBeGreaterThan(0);
     expect(cost.repair_bytes).toBeLessThan(cost.full_resend_bytes);
+  });
+
+  it('is valid without faults, by gossip alone', async () => {
+    const { code, report, check, stderr } = await reconciliation('reliable-broadcast', null);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    expect(check('every live node holds every acknowledged value')?.detail).toMatch(/^all 5 live nodes hold all \d+ values/);
+    expect(report.faults).toEqual([]);
+  });
+
+  it('keeps the values a cut-off node held alone through its crash and restart', async () => {
+    const { code, report, events, stderr } = await reconciliation('reliable-broadcast', ISOLATED_CRASH);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    const start = Date.parse(report.started_at);
+    // What n4's first process broadcast while cut off, before its crash: nobody else had it then.
+    const alone = events.filter((e) => e.kind === 'broadcast' && e.node === 'n4' && e.at > start + 600 && e.at < start + 1400).map((e) => e.data.value);
+    expect(alone.length).toBeGreaterThan(2);
+    const others = events.filter((e) => e.node !== 'n4' && e.at < start + 1500 && alone.includes(e.data.value));
+    expect(others).toEqual([]);
+    // The restarted n4 held them again from storage, and every node holds them at the end.
+    const boots = events.filter((e) => e.kind === 'boot' && e.node === 'n4');
+    expect(boots).toHaveLength(2);
+    for (const node of ['n0', 'n1', 'n2', 'n3']) expect(alone.filter((v) => !events.some((e) => e.node === node && e.kind === 'hold' && e.data.value === v)), node).toEqual([]);
   });
 
   it('catches the broken variant leaving values behind after the heal', async () => {

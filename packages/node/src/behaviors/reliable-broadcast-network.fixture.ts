@@ -1,12 +1,14 @@
 /**
  * Reliable-broadcast nodes on an in-memory full mesh for unit tests (with fake timers): real node
  * APIs and the real behaviour, each message delivered after a seeded 1-5 ms delay unless a cut or
- * a dead node loses it; crash and restart a node (the new process starts empty); and every event
+ * a dead node loses it; crash and restart a node (the new process has only the node's storage);
+ * and every event
  * the nodes record, as a run's events.jsonl would hold them.
  */
 import { createLogger, keyedRng } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from '../behavior.js';
 import { createApiBehavior } from '../node-api.js';
+import { createMemoryStorage, type NodeStorage } from '../node-storage.js';
 import { createReliableBroadcast } from './reliable-broadcast.js';
 
 const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
@@ -28,6 +30,8 @@ export class BroadcastNetwork {
   private readonly cuts = new Set<string>();
   private readonly delays = keyedRng(5, 'broadcast-network');
   private msgIds = 0;
+  private readonly storages = new Map<string, NodeStorage>();
+  private readonly incarnations = new Map<string, number>();
 
   constructor(
     n: number,
@@ -77,11 +81,17 @@ export class BroadcastNetwork {
 
   private boot(id: string): void {
     const peers = this.ids.filter((p) => p !== id);
+    const incarnation = this.incarnations.has(id) ? (this.incarnations.get(id) as number) + 1 : 0;
+    this.incarnations.set(id, incarnation);
+    const storage = this.storages.get(id) ?? createMemoryStorage();
+    this.storages.set(id, storage);
     const handle: NodeHandle = {
       id,
       peers,
       destinations: peers,
       seed: 3,
+      incarnation,
+      storage: () => storage,
       backlog: () => 0,
       send: (dest, body) => {
         const msgId = ++this.msgIds;

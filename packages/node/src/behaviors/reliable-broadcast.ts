@@ -7,6 +7,10 @@
  * values, `hold {value}` for each value it learns, and `repair {bytes, values}` for each repair it
  * sends, so the checker can judge convergence and the report can count what repair cost.
  * `antiEntropy: false` is the broken variant the checker must catch: gossip only.
+ *
+ * A node stores every value it holds (node.storage) before it records or passes it on, so what it
+ * acknowledged survives a crash: a restarted node records `boot` and then `hold` for each value
+ * it found on storage, and catches up on the rest by anti-entropy.
  */
 import { ErrorCode, RpcError } from '@agentnet/protocol';
 import { z } from 'zod';
@@ -30,11 +34,22 @@ function parsed<T>(schema: z.ZodType<T>, msg: Incoming): T {
 
 export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: boolean }) {
   const t = RELIABLE_BROADCAST_TIMING;
-  // A restarted node starts again from nothing: its origin names the incarnation so its new
-  // counters never collide with values its earlier incarnation sent.
-  const origin = `${node.id}.${Date.now().toString(36)}`;
+  // Its counter starts again after a restart: the origin names the incarnation so the new values
+  // never collide with those an earlier process sent.
+  const origin = `${node.id}.${node.incarnation}`;
+  const stored = node.storage.list('rb_held');
   const held = new HeldValues();
+  const restored = stored.items().filter((v): v is string => typeof v === 'string');
+  for (const value of restored) held.add(value);
   let k = 0;
+
+  /** Takes the values not held yet: stored first, so nothing is acknowledged that a crash could take back. */
+  const keep = (values: readonly string[]): string[] => {
+    const fresh = [...new Set(values)].filter((v) => !held.has(v));
+    stored.append(...fresh);
+    for (const v of fresh) held.add(v);
+    return fresh;
+  };
 
   const gossip = (value: string, except?: string) => {
     for (const peer of node.peers) if (peer !== except) node.send(peer, { type: 'rb_value', value });
@@ -42,7 +57,7 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
 
   /** Values that came by repair are not gossiped on: each node repairs itself, so repair bytes are the whole cost of catching up. */
   const learn = (values: string[]) => {
-    for (const value of values) if (held.add(value)) node.record('hold', { value });
+    for (const value of keep(values)) node.record('hold', { value });
   };
 
   const repair = (dest: string, values: string[]) => {
@@ -51,7 +66,7 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
 
   const originate = () => {
     const value = `${origin}:${++k}`;
-    held.add(value);
+    keep([value]);
     node.record('broadcast', { value });
     gossip(value);
     node.after(node.rng.uniform(t.minIntervalMs, t.maxIntervalMs), originate);
@@ -78,7 +93,7 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
 
   node.on('rb_value', (msg) => {
     const { value } = parsed(ValueMsg, msg);
-    if (!held.add(value)) return;
+    if (keep([value]).length === 0) return;
     node.record('hold', { value });
     gossip(value, msg.src);
   });
@@ -93,8 +108,9 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
 
   return {
     start() {
-      // The checker counts what a node holds from its latest boot: a restart forgets everything.
+      // The checker counts what a node holds from its latest boot on: what it kept comes back.
       node.record('boot', { origin });
+      for (const value of restored) node.record('hold', { value });
       node.after(node.rng.uniform(t.minIntervalMs, t.maxIntervalMs), originate);
       // Each node's rounds start at its own random phase: nodes started together would otherwise
       // all sync at once and repair the same values twice from the same stale digests.
