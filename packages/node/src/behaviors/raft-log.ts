@@ -6,14 +6,11 @@
  * that made it returns, so a server answers only for entries a crash cannot take back.
  */
 import type { DurableList } from '../node-storage.js';
+import type { z } from 'zod';
 import { RaftEntrySchema } from './raft-messages.js';
 
-/** One write in the log, with the term of the leader that appended it. */
-export interface RaftEntry {
-  term: number;
-  key: string;
-  value: string;
-}
+/** One operation in the log, with the term of the leader that appended it (see RaftEntrySchema). */
+export type RaftEntry = z.infer<typeof RaftEntrySchema>;
 
 /** What an AppendEntries did to this log. */
 export type AcceptResult =
@@ -83,7 +80,7 @@ export class RaftLog {
         this.entries.length = index - 1;
         truncatedFrom ??= index;
       }
-      if (index > this.lastIndex) added.push({ term: e.term, key: e.key, value: e.value });
+      if (index > this.lastIndex) added.push({ ...e });
     });
     if (added.length > 0) {
       this.store?.append(...added);

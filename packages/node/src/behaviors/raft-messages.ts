@@ -11,7 +11,12 @@ import type { Incoming } from '../behavior.js';
 const Term = z.number().int().nonnegative();
 const Index = z.number().int().nonnegative();
 
-export const RaftEntrySchema = z.object({ term: Term, key: z.string(), value: z.string() });
+/**
+ * A log entry: a write of `value` to `key` (the built-in workload's, and a client's `write`), or,
+ * with `op`, a client's `cas` (from `from` to `value`) or `read` (value ''). Client values are kept
+ * as JSON text, so any JSON value round-trips.
+ */
+export const RaftEntrySchema = z.object({ term: Term, key: z.string(), value: z.string(), op: z.enum(['cas', 'read']).optional(), from: z.string().optional() });
 
 export const RequestVote = z.object({
   type: z.literal('raft_request_vote'),

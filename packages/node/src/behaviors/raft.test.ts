@@ -182,6 +182,35 @@ describe('Raft on an in-memory network', () => {
     expect(net.sent - sentBefore).toBeLessThan(20);
   });
 
+  it('serves read, write and cas from a client through the log, proxied by followers to the leader', async () => {
+    const net = new RaftNetwork(3);
+    await until(() => net.leaders().length === 1, 1000, 'a leader');
+    const l = net.leaders()[0] as string;
+    const f = net.ids.find((id) => id !== l) as string;
+    let msgId = 0;
+    /** Sends a client op to `node` and returns the answer it sent back to c1. */
+    const ask = async (node: string, body: Record<string, unknown>) => {
+      const id = ++msgId;
+      net.inject('c1', node, { ...body, type: String(body.type), msg_id: id });
+      await until(() => net.messages.some((m) => m.dest === 'c1' && m.body.in_reply_to === id), 1500, `an answer to ${String(body.type)}`);
+      return net.messages.find((m) => m.dest === 'c1' && m.body.in_reply_to === id)?.body;
+    };
+    expect(await ask(f, { type: 'read', key: 1 })).toMatchObject({ type: 'error', code: ErrorCode.key_does_not_exist });
+    expect(await ask(f, { type: 'write', key: 1, value: 10 })).toMatchObject({ type: 'write_ok' });
+    expect(await ask(l, { type: 'read', key: 1 })).toMatchObject({ type: 'read_ok', value: 10 });
+    expect(await ask(f, { type: 'cas', key: 1, from: 3, to: 4 })).toMatchObject({ type: 'error', code: ErrorCode.precondition_failed, text: 'key 1 is 10, not 3' });
+    expect(await ask(l, { type: 'cas', key: 1, from: 10, to: { a: [1] } })).toMatchObject({ type: 'cas_ok' });
+    expect(await ask(f, { type: 'read', key: 1 })).toMatchObject({ type: 'read_ok', value: { a: [1] } });
+    expect(await ask(f, { type: 'write', value: 1 })).toMatchObject({ type: 'error', code: ErrorCode.malformed_request });
+    // The follower proxied: its answers came from the leader, whose log holds every operation.
+    expect(net.server(l).state.log.from(1, 10).map((e) => e.op ?? 'write')).toEqual(['read', 'write', 'read', 'cas', 'cas', 'read']);
+    // Cut off from the leader, a follower that still names it answers with the timeout code.
+    net.partition([f], net.ids.filter((id) => id !== f));
+    expect(await ask(f, { type: 'read', key: 1 })).toMatchObject({ type: 'error', code: ErrorCode.timeout });
+    // A proxied request to a node that does not lead is refused, never forwarded again.
+    expect(await ask(f, { type: 'read', key: 1, proxied: true })).toMatchObject({ type: 'error', code: ErrorCode.temporarily_unavailable });
+  });
+
   it.each([
     [false, 'keeps'],
     [true, 'loses'],

@@ -7,7 +7,8 @@
  * - raft-election.ts: randomized election timeouts and RequestVote;
  * - raft-replication.ts: AppendEntries, heartbeats and commitment;
  * - raft-kv.ts: the state machine and the leader's side of a write;
- * - raft-client.ts: every node writing at a constant rate and recording acknowledgements.
+ * - raft-client.ts: every node writing at a constant rate and recording acknowledgements;
+ * - raft-service.ts: read, write and cas from client connections (`--workload kv`), proxied to the leader.
  *
  * Events for the checkers (packages/coordinator/src/checkers/raft.ts): `leader {term}` when a
  * server wins an election; `commit {index, term}` when a leader's commit index advances;
@@ -22,6 +23,7 @@ import { RaftClient } from './raft-client.js';
 import { RaftElection } from './raft-election.js';
 import { RaftKv } from './raft-kv.js';
 import { RaftReplication } from './raft-replication.js';
+import { RaftService } from './raft-service.js';
 import { RaftState, type RaftOptions } from './raft-state.js';
 
 /** The parts of one server, exposed for tests that look inside. */
@@ -38,6 +40,7 @@ export function createRaftServer(node: NodeApi, options: RaftOptions = {}, workl
   const replication = new RaftReplication(state, kv);
   const election = new RaftElection(state, () => replication.lead());
   const client = new RaftClient(state, kv);
+  new RaftService(state, kv);
   return {
     state,
     kv,
