@@ -293,7 +293,13 @@ export class AgentNode {
             this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory, record, traffic.params);
           });
     const anyBody = modulePath !== null || builtinApi !== undefined;
-    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, init.validate_peer_messages, init.down, routing !== null, anyBody);
+    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, {
+      validate: init.validate_peer_messages,
+      down: init.down,
+      routed: routing !== null,
+      anyBody,
+      rejoining: init.incarnation > 0,
+    });
     Promise.all([linked, loaded]).then(
       () => {
         if (this.state !== 'connecting') return;

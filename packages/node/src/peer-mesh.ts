@@ -55,6 +55,26 @@ export interface PeerMeshOptions {
   onLinkDown: (peer: string) => void;
   /** A link opened (the first time, or again after a peer restarted). */
   onLinkUp?: (peer: string) => void;
+  /** How often and how far apart a peer is dialed before it counts as unavailable (DIAL_ATTEMPTS, DIAL_RETRY_MS). */
+  dialAttempts?: number;
+  dialRetryMs?: number;
+}
+
+/** What `init` says about how this node links. */
+export interface ConnectOptions {
+  /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
+  validate?: boolean;
+  /** Peers not running at init (a rejoining node does not wait for them). */
+  down?: readonly string[];
+  /** With routing, data messages between other nodes pass through this node's links. */
+  routed?: boolean;
+  /** A behaviour module's own message types are checked as plain bodies. */
+  anyBody?: boolean;
+  /**
+   * A restarted process joining a running cluster: a peer it cannot reach went down since its init
+   * (faults go on meanwhile), so it is taken as down rather than failing the node.
+   */
+  rejoining?: boolean;
 }
 
 export class PeerMesh {
@@ -77,6 +97,8 @@ export class PeerMesh {
   private down = new Set<string>();
   /** With routing, data messages between other nodes pass through this node's links. */
   private routed = false;
+  /** A restarted process (ConnectOptions.rejoining). */
+  private rejoining = false;
   /** A behaviour module's own message types are checked as plain bodies (type, msg_id, in_reply_to). */
   private anyBody = false;
 
@@ -106,12 +128,14 @@ export class PeerMesh {
 
   /**
    * Learns the peers from `init`, dials those this node must dial and resolves when a link to every
-   * peer is up.
+   * peer is up (or, for a rejoining node, known down).
    */
-  async connect(self: string, peers: Peer[], nodeIds: string[], validate = true, down: readonly string[] = [], routed = false, anyBody = false): Promise<void> {
+  async connect(self: string, peers: Peer[], nodeIds: string[], o: ConnectOptions = {}): Promise<void> {
+    const { validate = true, down = [], routed = false, anyBody = false } = o;
     this.self = self;
     this.routed = routed;
     this.anyBody = anyBody;
+    this.rejoining = o.rejoining ?? false;
     this.down = new Set(down);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.validate = validate;
@@ -131,12 +155,18 @@ export class PeerMesh {
     let socket: WebSocket;
     try {
       socket = await dial(peer.url, {
-        attempts: DIAL_ATTEMPTS,
-        retryMs: DIAL_RETRY_MS,
+        attempts: this.options.dialAttempts ?? DIAL_ATTEMPTS,
+        retryMs: this.options.dialRetryMs ?? DIAL_RETRY_MS,
         onRetry: (attempt, err) => this.options.log.debug({ peer: peer.id, attempt, err }, 'dial_retry'),
       });
     } catch (err) {
-      throw new PeerUnavailableError(peer.id, peer.url, err);
+      const unavailable = new PeerUnavailableError(peer.id, peer.url, err);
+      if (!this.rejoining) throw unavailable;
+      // A peer that went down after this node's init: it is linked again when it restarts (relink).
+      this.options.log.warn({ err: unavailable, peer: peer.id }, 'peer_down');
+      // Unless it restarted meanwhile, under a new URL that relink is dialing.
+      if (this.peers.get(peer.id)?.url === peer.url) this.down.add(peer.id);
+      return;
     }
     this.watch(socket);
     this.dialing.set(socket, peer.id);
@@ -315,6 +345,8 @@ export class PeerMesh {
     this.stopping = true;
     for (const link of this.links.values()) link.socket.close(1000, 'stop');
     for (const { socket } of this.early) socket.terminate();
+    // Dialed sockets whose peer never answered the hello are no link yet, but still open.
+    for (const socket of this.dialing.keys()) socket.terminate();
     this.onAllLinked = undefined;
   }
 }
