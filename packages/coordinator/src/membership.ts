@@ -63,11 +63,14 @@ export class Membership {
     const how = this.c.spawnNode ? 'starting it again' : 'waiting for it to register again (no launcher here starts processes)';
     if (isRunning(entry)) {
       if (entry.hostname !== hostname()) throw new FaultError(`${id} runs on ${entry.hostname}, not on this host, so it cannot be killed`);
-      entry.lostReason = 'killed for a restart (SIGKILL)';
+      // A crash just before may have killed it already, before its loss was seen: keep that reason.
+      entry.lostReason ??= 'killed for a restart (SIGKILL)';
       entry.respawnOnLoss = true;
       try {
         process.kill(entry.pid, 'SIGKILL');
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ESRCH') return `${id}: pid ${entry.pid} had already exited, ${how} once its loss is seen`;
+        delete entry.respawnOnLoss;
         throw new FaultError(`SIGKILL to ${id} (pid ${entry.pid}) failed: ${(err as Error).message}`);
       }
       return `${id}: SIGKILL to pid ${entry.pid}, then ${how}`;
