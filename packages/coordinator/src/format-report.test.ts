@@ -40,6 +40,7 @@ function report(overrides: Partial<Report> = {}): Report {
     graph: { topology: 'mesh', nodes: 3, edges: 3, connected: true, diameter: 1, degree: { min: 2, max: 2, mean: 2, histogram: { '2': 3 } }, average_shortest_path: 1, edge_list: [['n0', 'n1'], ['n0', 'n2'], ['n1', 'n2']], svg: 'graph.svg' },
     routing: null,
     broadcast: null,
+    workload: null,
     verdict: null,
     warnings: [],
   };
