@@ -316,6 +316,8 @@ export class AgentNode {
     }
     // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
     if (this.behavior?.handle(msg as Incoming)) return;
+    // An error nobody waits for any more (its rpc timed out) is logged, never answered.
+    if (body.type === 'error') return void this.log.warn({ src: msg.src, error: body }, 'error_reply');
     this.refuse(link, msg, ErrorCode.not_supported, `message type "${msg.body.type}" is not handled by this node's behaviour`);
   }
 

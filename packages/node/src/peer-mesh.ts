@@ -202,6 +202,9 @@ export class PeerMesh {
       case 'link_hello_ok':
         return this.reject(socket, ErrorCode.unexpected_message, `link to ${link.peer} is already open`, seen);
       case 'error':
+        // A behaviour's error reply is a data message (it has the journal fields) for its rpc; one
+        // without them is the peer refusing a frame of this node's.
+        if (msg.id !== undefined) return this.options.onMessage(link, msg);
         this.options.log.warn({ peer: link.peer, error: msg.body }, 'error_reply');
         return;
       default:
