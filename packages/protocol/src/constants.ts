@@ -81,3 +81,5 @@ export const DEFAULT_WORKLOAD_KEYS = 5;
  */
 export const OP_TIMEOUT_DELAYS = 10;
 export const MIN_OP_TIMEOUT_MS = 1000;
+/** A final read that failed is tried again (on the next node the seed names) after this pause. */
+export const FINAL_READ_RETRY_MS = 100;
