@@ -108,7 +108,7 @@ describe('kv workload', () => {
     expect(whileDown.length).toBeGreaterThan(0);
     expect(whileDown.map((c) => c.type).filter((t) => t === 'ok')).toEqual([]);
     // Some client linked to the new process and got answers from it.
-    expect(log.some((l) => l.msg === 'client_connect' && l.node === 'n2' && (l.time as number) > rejoined)).toBe(true);
+    expect(log.some((l) => l.msg === 'client_connect' && l.node_id === 'n2' && (l.time as number) > rejoined)).toBe(true);
     expect(done.some((c) => c.node === 'n2' && c.type === 'ok' && invokedAt(c) > rejoined)).toBe(true);
   });
 

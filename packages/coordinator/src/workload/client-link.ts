@@ -93,7 +93,7 @@ export class ClientLink {
       };
       const timer = setTimeout(() => fail(`no link_hello_ok within ${timeoutMs} ms`), timeoutMs);
       socket.on('error', (err) => {
-        if (link.usable) o.log.warn({ err, client: o.client, node: o.node }, 'socket_error');
+        if (link.usable) o.log.warn({ err, client: o.client, node_id: o.node }, 'socket_error');
         else fail(err.message);
       });
       socket.once('open', () => {
@@ -103,7 +103,7 @@ export class ClientLink {
             clearTimeout(timer);
             if (body.type !== 'link_hello_ok') return fail(`the node answered ${describe(body)}`);
             link.linked = true;
-            o.log.info({ client: o.client, node: o.node, url: o.url }, 'client_connect');
+            o.log.info({ client: o.client, node_id: o.node, url: o.url }, 'client_connect');
             resolve(link);
           },
           reject: (err) => fail(err.message),
@@ -180,7 +180,7 @@ export class ClientLink {
     }
     const waiting = raw.in_reply_to === undefined ? undefined : this.pending.get(raw.in_reply_to);
     if (!waiting || raw.in_reply_to === undefined) {
-      this.o.log.debug({ client: this.o.client, node: this.o.node, type: raw.type, in_reply_to: raw.in_reply_to }, 'late_reply');
+      this.o.log.debug({ client: this.o.client, node_id: this.o.node, type: raw.type, in_reply_to: raw.in_reply_to }, 'late_reply');
       return;
     }
     this.pending.delete(raw.in_reply_to);
@@ -193,12 +193,12 @@ export class ClientLink {
   }
 
   private reject(code: number, text: string, seen: { src?: string | undefined; type?: string | undefined }): void {
-    this.o.log.warn({ err: new BadInputError(code, text), client: this.o.client, node: this.o.node, src: seen.src, type: seen.type }, 'reject');
+    this.o.log.warn({ err: new BadInputError(code, text), client: this.o.client, node_id: this.o.node, src: seen.src, type: seen.type }, 'reject');
   }
 
   private onClose(code: number): void {
     this.lost ??= `closed (code ${code})`;
-    if (this.linked && !this.byeReceived) this.o.log.info({ client: this.o.client, node: this.o.node, code }, 'client_disconnect');
+    if (this.linked && !this.byeReceived) this.o.log.info({ client: this.o.client, node_id: this.o.node, code }, 'client_disconnect');
     this.failAll(`the link to ${this.o.node} closed (code ${code})`);
   }
 

@@ -101,7 +101,7 @@ export class KvClient {
           break;
         }
       }
-      this.c.log.info({ client: this.id, ...read }, 'final_read');
+      this.c.log.info({ client: this.id, key, ok: read.ok, value: read.value, node_id: read.node, attempts: read.attempts }, 'final_read');
     }
     return out;
   }
@@ -116,7 +116,7 @@ export class KvClient {
       const seen = f === 'read' ? (done.value as number | null) : value;
       if (seen !== null) this.c.known.set(key, seen);
     }
-    if (done) this.c.log.debug({ client: this.id, f, key, node, type: done.type, ms: Math.round(done.time_ms - invoke.time_ms), error: done.error }, 'op');
+    if (done) this.c.log.debug({ client: this.id, f, key, node_id: node, type: done.type, ms: Math.round(done.time_ms - invoke.time_ms), error: done.error }, 'op');
     return done;
   }
 
@@ -143,7 +143,7 @@ export class KvClient {
       if (err instanceof LinkLostError) return { type: 'info', error: { code: ErrorCode.crash, text }, ...known };
       if (err instanceof BadReplyError) return { type: 'info', error: { code: ErrorCode.malformed_request, text }, ...known };
       // Nothing else is expected here; if it comes, the operation's fate is unknown, and the client goes on.
-      this.c.log.error({ err, client: this.id, node }, 'client_failed');
+      this.c.log.error({ err, client: this.id, node_id: node }, 'client_failed');
       return { type: 'info', error: { code: ErrorCode.crash, text }, ...known };
     } finally {
       clearTimeout(timer);
