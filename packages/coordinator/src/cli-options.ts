@@ -126,7 +126,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
   { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
   { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
-  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging (default 3s)' },
+  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
   { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
