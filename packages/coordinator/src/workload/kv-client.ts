@@ -85,25 +85,29 @@ export class KvClient {
     }
   }
 
-  /** Reads each key until a read is `ok` or `deadline` (performance.now() ms) has passed; each key at least once. */
+  /**
+   * Reads each key until a read is `ok` or `deadline` (performance.now() ms) has passed: every key
+   * once, then those not read yet again, in rounds, so one key that cannot be read does not starve
+   * the others.
+   */
   async finalReads(keys: readonly number[], deadline: number): Promise<FinalRead[]> {
-    const out: FinalRead[] = [];
-    for (const key of keys) {
-      const read: FinalRead = { key, ok: false, value: null, node: null, attempts: 0 };
-      out.push(read);
-      while (!this.halted && (read.attempts === 0 || performance.now() < deadline)) {
-        if (read.attempts > 0) await this.sleep(Math.min(FINAL_READ_RETRY_MS, deadline - performance.now()));
-        read.node = finalReadNode(this.c.seed, this.c.nodeIds, key, read.attempts++);
-        const done = await this.perform('read', key, read.node, 0, true);
+    const reads: FinalRead[] = keys.map((key) => ({ key, ok: false, value: null, node: null, attempts: 0 }));
+    for (let round = 0; !this.halted; round++) {
+      const unread = reads.filter((r) => !r.ok);
+      if (unread.length === 0 || (round > 0 && performance.now() >= deadline)) break;
+      if (round > 0) await this.sleep(Math.min(FINAL_READ_RETRY_MS, deadline - performance.now()));
+      for (const read of unread) {
+        if (this.halted || (round > 0 && performance.now() >= deadline)) break;
+        read.node = finalReadNode(this.c.seed, this.c.nodeIds, read.key, read.attempts++);
+        const done = await this.perform('read', read.key, read.node, 0, true);
         if (done?.type === 'ok') {
           read.ok = true;
           read.value = done.value as number | null;
-          break;
         }
       }
-      this.c.log.info({ client: this.id, key, ok: read.ok, value: read.value, node_id: read.node, attempts: read.attempts }, 'final_read');
     }
-    return out;
+    for (const r of reads) this.c.log.info({ client: this.id, key: r.key, ok: r.ok, value: r.value, node_id: r.node, attempts: r.attempts }, 'final_read');
+    return reads;
   }
 
   /** One operation from invoke to completion; undefined when the run ended before it completed. */

@@ -69,8 +69,8 @@ export function finalReadsCheck(finals: readonly FinalRead[], keys: number, inte
   const unread = finals.filter((f) => !f.ok);
   const values = finals.map((f) => `${f.key}=${f.ok ? (f.value ?? 'nothing') : '?'}`).join(' ');
   if (unread.length > 0) {
-    const which = unread.map((f) => `${f.key} (${f.attempts} attempts)`).join(', ');
-    return { name, valid: 'unknown', detail: `no answer to the final read of key ${which}: whether acknowledged writes to them survived is not known; read: ${values}`, data: { unread: unread.map((f) => f.key) } };
+    const which = unread.map((f) => `${f.key} (${f.attempts} ${f.attempts === 1 ? 'attempt' : 'attempts'})`).join(', ');
+    return { name, valid: 'unknown', detail: `no final read of key ${which} was answered ok: whether acknowledged writes to them survived is not known; read: ${values}`, data: { unread: unread.map((f) => f.key) } };
   }
   return { name, valid: true, detail: `every key read after the settle: ${values}` };
 }
