@@ -62,11 +62,15 @@ export function useClusters(): (args: string[]) => ClusterRun {
   };
 }
 
-/** The accounting identity every report must satisfy, checked from both the report and the journal. */
+/**
+ * The accounting identity every report must satisfy, checked from both the report and the journal.
+ * A workload's clients send messages too: theirs count in the totals and in no node's `sent`.
+ */
 export function accountingHolds(report: Report, messages: MessageLine[]): boolean {
   const t = report.totals;
   const byStatus = (s: string) => messages.filter((m) => m.status === s).length;
-  const perNodeSent = report.per_node.reduce((n, p) => n + p.sent, 0);
+  const clientSent = (report.workload?.clients ?? []).reduce((n, c) => n + c.sent, 0);
+  const perNodeSent = report.per_node.reduce((n, p) => n + p.sent, 0) + clientSent;
   return (
     t.sent === t.delivered + t.dropped + t.in_flight &&
     t.sent === messages.length &&

@@ -243,3 +243,22 @@ describe('analyze: fault periods', () => {
     expect(r.outside_faults).toMatchObject({ sent: 4, delivered: 3, dropped: 1, in_flight: 0, delivery_ratio: 0.75 });
   });
 });
+
+describe('analyze: client links', () => {
+  // A client's request and the node's reply: counted like any message, but never shaped.
+  const lines = [
+    line('a', 'n0', 'n1', 'delivered', { delay_ms: 100 }),
+    line('c1-1', 'c1', 'n0', 'delivered', { delay_ms: 0, received_at: 1001 }),
+    line('n0-2', 'n0', 'c1', 'delivered', { delay_ms: 0, received_at: 1003 }),
+    line('c1-2', 'c1', 'n1', 'dropped', { delay_ms: 0, drop_reason: 'crash' }),
+  ];
+
+  it('counts their messages in the totals, the nodes and the periods, but not in the network latency', () => {
+    const r = analyze(input([node('n0'), node('n1')], lines, { startedAt: new Date(500).toISOString(), faults: [{ at_ms: 0, kind: 'partition', detail: 'x', name: 'p1' }] }));
+    expect(r.totals).toMatchObject({ sent: 4, delivered: 3, dropped: 1 });
+    expect(r.per_node.map((n) => [n.id, n.sent, n.received])).toEqual([['n0', 2, 1], ['n1', 0, 1]]);
+    expect([r.latency_ms.count, r.delay_ms.count, r.overhead_ms.count]).toEqual([1, 1, 1]);
+    expect(r.delay_ms.p50).toBe(100);
+    expect(r.inside_faults).toMatchObject({ sent: 4, delivered: 3, latency_ms: { count: 1 } });
+  });
+});

@@ -5,6 +5,7 @@
  */
 import {
   compareNodeIds,
+  onClientLink,
   type DropReason,
   type BroadcastReport,
   type Verdict,
@@ -16,6 +17,7 @@ import {
   type NodeReport,
   type Report,
   type RunConfig,
+  type WorkloadReport,
 } from '@agentnet/protocol';
 import { faultPeriods } from './fault-periods.js';
 import { percentiles } from './percentiles.js';
@@ -55,6 +57,7 @@ export interface AnalysisInput {
   routing: RoutingReport | null;
   broadcast: BroadcastReport | null;
   verdict?: Verdict | null;
+  workload?: WorkloadReport | null;
 }
 
 export function analyze(input: AnalysisInput): Report {
@@ -64,6 +67,8 @@ export function analyze(input: AnalysisInput): Report {
   for (const m of lines) if (m.drop_reason) droppedByReason[m.drop_reason] = (droppedByReason[m.drop_reason] ?? 0) + 1;
 
   const delivered = lines.filter((m) => m.status === 'delivered');
+  // Client links are outside the simulated network: their messages count, but not in its latency.
+  const shaped = delivered.filter((m) => !onClientLink(m));
   // A restarted node's counters are its last process's: compare them with that process's messages.
   const ownSent = (n: NodeFacts) => {
     const prefix = `${n.id}.${n.incarnation}-`;
@@ -154,14 +159,15 @@ export function analyze(input: AnalysisInput): Report {
       most_received: most,
     },
     per_node: perNode,
-    latency_ms: percentiles(delivered.map((m) => m.latency_ms as number)),
-    delay_ms: percentiles(delivered.map((m) => m.delay_ms)),
-    overhead_ms: percentiles(delivered.map((m) => (m.latency_ms as number) - m.delay_ms)),
+    latency_ms: percentiles(shaped.map((m) => m.latency_ms as number)),
+    delay_ms: percentiles(shaped.map((m) => m.delay_ms)),
+    overhead_ms: percentiles(shaped.map((m) => (m.latency_ms as number) - m.delay_ms)),
     faults: input.faults,
     ...faultPeriods({ faults: input.faults, startedAtMs: Date.parse(input.startedAt), elapsedMs: Math.round(input.elapsedMs), lines }),
     graph: input.graph,
     routing: input.routing,
     broadcast: input.broadcast,
+    workload: input.workload ?? null,
     verdict: input.verdict ?? null,
     warnings,
   };

@@ -188,6 +188,38 @@ describe('rerunCommand', () => {
   });
 });
 
+describe('workload flags', () => {
+  it('takes --workload kv with a behaviour on the node API, and --rate, --concurrency, --keys with it', () => {
+    expect(flagsOf(['--workload', 'kv', '--behavior', './kv.ts', '--rate', '2.5', '--concurrency', '4', '--keys', '3'])).toMatchObject({ workload: 'kv', rate: 2.5, concurrency: 4, keys: 3 });
+    // Unset: the settings pick their defaults (concurrency: the number of nodes).
+    const unset = flagsOf(['--workload', 'kv', '--behavior', 'raft']);
+    expect([unset.workload, unset.rate, unset.concurrency, unset.keys]).toEqual(['kv', undefined, undefined, undefined]);
+  });
+
+  it.each([
+    [['--workload', 'kv'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); chatter does not'],
+    [['--workload', 'kv', '--traffic', 'broadcast'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); broadcast does not'],
+    [['--workload', 'kv', '--behavior', 'flood'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); flood does not'],
+    [['--workload', 'lin-kv', '--behavior', 'raft'], 'workload: workload "lin-kv" is not kv (the only workload so far)'],
+    [['--rate', '5'], 'rate: --rate goes only with --workload kv'],
+    [['--concurrency', '2', '--keys', '3'], 'concurrency: --concurrency, --keys go only with --workload kv'],
+    [['--workload', 'kv', '--behavior', 'raft', '--rate', '0'], 'rate: rate must be above 0 and at most 10000 operations per second'],
+    [['--workload', 'kv', '--behavior', 'raft', '--rate', 'fast'], 'rate: rate must be a number of operations per second'],
+    [['--workload', 'kv', '--behavior', 'raft', '--concurrency', '0'], 'concurrency: concurrency must be between 1 and 1000'],
+    [['--workload', 'kv', '--behavior', 'raft', '--keys', '1001'], 'keys: keys must be between 1 and 1000'],
+  ])('refuses %j', (argv, message) => {
+    expect(errorOf(argv)).toBe(message);
+  });
+
+  it('spells the workload out in the rerun line, which parses back to the same settings', () => {
+    const flags = flagsOf(['--nodes', '4', '--workload', 'kv', '--behavior', 'raft', '--rate', '20']);
+    const command = rerunCommand(flags, 3);
+    expect(command).toContain('--behavior raft --workload kv --rate 20 --concurrency 4 --keys 5');
+    expect(rerunCommand(reparse(command), 3)).toBe(command);
+    expect(rerunCommand(flagsOf([]), 3)).not.toContain('--workload');
+  });
+});
+
 describe('networkModel', () => {
   const scenario = {
     network: { delay: { kind: 'constant' as const, ms: 5 }, loss: { kind: 'bernoulli' as const, p: 0.2 } },

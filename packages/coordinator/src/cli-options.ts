@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { NEMESIS_KINDS, NemesisText } from './nemesis.js';
 import { scenarioLinks, type ScenarioFile } from './scenario.js';
 import { TOPOLOGY_FORMS, TopologyText, formatTopology } from './topology.js';
+import { workloadFlags } from './workload/settings.js';
 import {
   DEFAULT_DELAY,
   DEFAULT_DURATION,
@@ -26,6 +27,8 @@ import {
   DEFAULT_LINK_QUEUE,
   DEFAULT_ROUTING_INTERVAL_MS,
   DEFAULT_TTL,
+  DEFAULT_WORKLOAD_KEYS,
+  DEFAULT_WORKLOAD_RATE,
   RoutingProtocolName,
   QueueText,
   DELAY_FORMS,
@@ -100,6 +103,10 @@ export const RUN_FLAGS: FlagSpec = {
   routing: { type: 'string' },
   'routing-interval': { type: 'string' },
   ttl: { type: 'string' },
+  workload: { type: 'string' },
+  rate: { type: 'string' },
+  concurrency: { type: 'string' },
+  keys: { type: 'string' },
 };
 
 export const RUN_HELP: FlagHelp[] = [
@@ -119,7 +126,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
   { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
   { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
-  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging (default 3s)' },
+  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
   { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
@@ -135,8 +142,15 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--routing P', help: 'multi-hop routing: distance-vector or link-state (default: none, messages go to neighbours only)' },
   { flag: '--routing-interval T', help: `period of routing updates / hellos (default ${DEFAULT_ROUTING_INTERVAL_MS}ms)` },
   { flag: '--ttl N', help: `hops a routed message may take (default ${DEFAULT_TTL})` },
+  { flag: '--workload kv', help: "external clients read, write and cas keys on any node (Maelstrom's lin-kv), checked for linearizability; needs a behaviour that serves them (default: none)" },
+  { flag: '--rate R', help: `with --workload: operations per second over all clients (default ${DEFAULT_WORKLOAD_RATE})` },
+  { flag: '--concurrency C', help: 'with --workload: clients, each with one operation at a time (default: the number of nodes)' },
+  { flag: '--keys K', help: `with --workload: how many keys the clients use (default ${DEFAULT_WORKLOAD_KEYS})` },
   { flag: '--api-port N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
 ];
+
+/** The built-in traffic that is not written on the node API: it has no handlers for client operations. */
+const PLAIN_TRAFFIC: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast']);
 
 export const RunFlags = z.object({
   nodes: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)),
@@ -175,8 +189,27 @@ export const RunFlags = z.object({
   routing: RoutingProtocolName.optional(),
   'routing-interval': DurationText.prefault(`${DEFAULT_ROUTING_INTERVAL_MS}ms`).refine((ms) => ms >= 10 && ms <= 60_000, 'routing-interval must be between 10ms and 60s'),
   ttl: intText('ttl', 1, 10_000).prefault(String(DEFAULT_TTL)),
+  workload: z.enum(['kv'], { error: (issue) => `workload "${String(issue.input)}" is not kv (the only workload so far)` }).optional(),
+  rate: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'rate must be a number of operations per second')
+    .transform(Number)
+    .refine((r) => r > 0 && r <= 10_000, 'rate must be above 0 and at most 10000 operations per second')
+    .optional(),
+  concurrency: intText('concurrency', 1, 1000).optional(),
+  keys: intText('keys', 1, 1000).optional(),
+}).superRefine((flags, ctx) => {
+  const workloadOnly = (['rate', 'concurrency', 'keys'] as const).filter((k) => flags[k] !== undefined);
+  if (flags.workload === undefined && workloadOnly.length > 0) {
+    ctx.addIssue({ code: 'custom', path: [workloadOnly[0] as string], message: `--${workloadOnly.join(', --')} ${workloadOnly.length === 1 ? 'goes' : 'go'} only with --workload kv` });
+  }
+  const behavior = flags.behavior?.kind ?? flags.traffic;
+  if (flags.workload !== undefined && PLAIN_TRAFFIC.has(behavior)) {
+    ctx.addIssue({ code: 'custom', path: ['workload'], message: `--workload ${flags.workload} needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); ${behavior} does not` });
+  }
 });
 export type RunFlags = z.infer<typeof RunFlags>;
+
 
 /** The coordinator entry point: the run flags plus where to listen. */
 export const COORDINATOR_FLAGS: FlagSpec = { ...RUN_FLAGS, host: { type: 'string' }, port: { type: 'string' } };
@@ -233,6 +266,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
     ...Object.entries(flags.param).map(([k, v]) => `--param ${k}=${v}`),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
+    ...workloadFlags(flags),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');
 }

@@ -16,6 +16,7 @@ import {
   type LossModel,
   type TrafficKind,
   type Report,
+  type HistoryEntry,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './control-server.js';
 import { ControlApi, type ControlApiHost } from './control-api.js';
@@ -35,6 +36,7 @@ import { buildReport } from './run-report.js';
 import { hasCheckers, verdictExitCode } from './checkers/index.js';
 import type { RunFlags } from './cli-options.js';
 import { writeControlFile, type RunDir } from './run-dir.js';
+import { createWorkload, type Workload } from './workload/workload.js';
 
 export interface CoordinatorOptions {
   flags: RunFlags;
@@ -64,6 +66,8 @@ export interface RunOutcome {
   lines?: MessageLine[];
   /** What the behaviour recorded (`events.jsonl`). */
   events?: Array<BehaviorEvent & { node: string }>;
+  /** The client workload's operations (`history.jsonl`), with `--workload`. */
+  history?: readonly HistoryEntry[] | undefined;
   exitCode: number;
   error?: string;
 }
@@ -99,10 +103,12 @@ export class Coordinator {
   private stopEpochMs: number | undefined;
   /** The first wrong route when the run stopped (judged before the nodes stop), if any. */
   private mismatchAtStop: string | undefined;
+  private readonly workload: Workload | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.peerIds = neighbours(options.topology.graph);
     const { flags } = options;
+    this.workload = createWorkload(options, this.nodes, this.ledger, () => this.elapsed());
     this.membership = new Membership({
       nodes: this.nodes,
       peerIds: this.peerIds,
@@ -254,6 +260,7 @@ export class Coordinator {
       this.log.info({ nodes: this.nodes.size, duration_ms: flags.duration }, 'start');
       this.checker?.start();
       this.timeline.start();
+      this.workload?.start(signal);
       // Runs for the duration, unless interrupted or every node has already gone.
       r = await this.conditions.waitFor(() => this.nodes.allFinished(), flags.duration, signal);
       if (r !== 'aborted') r = await this.settle(signal);
@@ -261,20 +268,22 @@ export class Coordinator {
     const interrupted = r === 'aborted';
     await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
     const outcome = this.finish(startedAt, interrupted);
-    return { ...outcome, events: this.events, exitCode: interrupted ? 130 : verdictExitCode(outcome.report?.verdict ?? null) };
+    return { ...outcome, events: this.events, history: this.workload?.entries, exitCode: interrupted ? 130 : verdictExitCode(outcome.report?.verdict ?? null) };
   }
 
   /**
    * Before checkers judge liveness, a run with faults ends them all (heal, resume, restart) and
-   * lets the cluster settle for `--settle`.
+   * lets the cluster settle for `--settle`; a client workload always settles, then reads every key.
    */
   private async settle(signal: AbortSignal): Promise<'ok' | 'timeout' | 'aborted'> {
-    if (!hasCheckers(this.options.behavior.kind) || this.timeline.faults.length === 0) return 'ok';
-    this.timeline.reset();
+    this.workload?.stopIssuing();
+    const faults = this.timeline.faults.length > 0;
+    if (!this.workload && (!hasCheckers(this.options.behavior.kind) || !faults)) return 'ok';
+    if (faults) this.timeline.reset();
     this.log.info({ settle_ms: this.options.flags.settle }, 'settle');
     const r = await this.conditions.waitFor(() => false, this.options.flags.settle, signal);
     this.settled = r !== 'aborted';
-    return r;
+    return r === 'aborted' || !this.workload ? r : this.workload.finalReads(signal);
   }
 
   private entry(id: string): NodeEntry | undefined {
@@ -315,6 +324,7 @@ export class Coordinator {
       events: this.events,
       settled: this.settled,
       stopEpochMs: this.stopEpochMs,
+      workload: this.workload,
     });
     this.log.info({ totals: report.totals, interrupted }, 'report');
     return { report, lines };
@@ -350,6 +360,7 @@ export class Coordinator {
   }
 
   async close(): Promise<void> {
+    this.workload?.close();
     await Promise.all([this.server?.close(), this.api?.close()]);
   }
 }

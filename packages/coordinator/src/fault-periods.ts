@@ -4,7 +4,7 @@
  * split by the time they were sent. Comparing a period's observed latency with its injected delay
  * shows what the sockets and processes add under that fault.
  */
-import type { DropReason, FaultPeriod, FaultRecord, MessageLine, PeriodStats } from '@agentnet/protocol';
+import { onClientLink, type DropReason, type FaultPeriod, type FaultRecord, type MessageLine, type PeriodStats } from '@agentnet/protocol';
 import { percentiles } from './percentiles.js';
 
 export interface FaultPeriodsInput {
@@ -73,28 +73,32 @@ function lowerBound(lines: readonly MessageLine[], t: number): number {
 export function statsOver(lines: readonly MessageLine[], ranges: readonly Range[]): PeriodStats {
   let sent = 0;
   let delivered = 0;
+  /** Delivered over the simulated network: a client link's messages are not shaped, so not in the latency. */
+  let shaped = 0;
   let dropped = 0;
   const droppedByReason: Partial<Record<DropReason, number>> = {};
   for (const [from, to] of ranges) {
     sent += to - from;
     for (let i = from; i < to; i++) {
       const m = lines[i] as MessageLine;
-      if (m.status === 'delivered') delivered++;
-      else if (m.status === 'dropped') {
+      if (m.status === 'delivered') {
+        delivered++;
+        if (!onClientLink(m)) shaped++;
+      } else if (m.status === 'dropped') {
         dropped++;
         if (m.drop_reason) droppedByReason[m.drop_reason] = (droppedByReason[m.drop_reason] ?? 0) + 1;
       }
     }
   }
   // Sized once from the first pass: no per-line allocation on runs of millions of messages.
-  const latency = new Float64Array(delivered);
-  const delay = new Float64Array(delivered);
-  const overhead = new Float64Array(delivered);
+  const latency = new Float64Array(shaped);
+  const delay = new Float64Array(shaped);
+  const overhead = new Float64Array(shaped);
   let k = 0;
   for (const [from, to] of ranges) {
     for (let i = from; i < to; i++) {
       const m = lines[i] as MessageLine;
-      if (m.status !== 'delivered') continue;
+      if (m.status !== 'delivered' || onClientLink(m)) continue;
       latency[k] = m.latency_ms as number;
       delay[k] = m.delay_ms;
       overhead[k] = (m.latency_ms as number) - m.delay_ms;

@@ -40,6 +40,7 @@ function report(overrides: Partial<Report> = {}): Report {
     graph: { topology: 'mesh', nodes: 3, edges: 3, connected: true, diameter: 1, degree: { min: 2, max: 2, mean: 2, histogram: { '2': 3 } }, average_shortest_path: 1, edge_list: [['n0', 'n1'], ['n0', 'n2'], ['n1', 'n2']], svg: 'graph.svg' },
     routing: null,
     broadcast: null,
+    workload: null,
     verdict: null,
     warnings: [],
   };
@@ -203,5 +204,28 @@ describe('formatReport: fault periods', () => {
     const r = report({ ...withFaults, inside_faults: stats(0, 0) });
     const inside = linesOf(r).find((l) => l.startsWith('inside faults'));
     expect(inside?.split(/ {2,}/)).toEqual(['inside faults', '0', '-', '-', '-', '-']);
+  });
+});
+
+describe('formatReport: the client workload', () => {
+  const workload: NonNullable<Report['workload']> = {
+    kind: 'kv', rate: 10, concurrency: 3, keys: 2, op_timeout_ms: 1000, history: 'history.jsonl',
+    ops: { read: { ok: 4, fail: 1, info: 0 }, write: { ok: 5, fail: 0, info: 1 }, cas: { ok: 2, fail: 3, info: 0 } },
+    ok_latency_ms: pct(20, 40, 11),
+    throughput: { invoked_per_s: 1.7, ok_per_s: 1.1 },
+    final_reads: [{ key: 0, ok: true, value: 7, node: 'n1', attempts: 1 }, { key: 1, ok: false, value: null, node: 'n2', attempts: 4 }],
+    clients: [{ id: 'c1', sent: 6, received: 6, dropped: 0, in_flight: 0 }, { id: 'c2', sent: 5, received: 4, dropped: 1, in_flight: 0 }],
+  };
+
+  it('prints nothing about a workload for a run without one', () => {
+    expect(formatReport(report())).not.toContain('workload');
+  });
+
+  it('prints the operations by outcome, their latency, the final reads and the history file', () => {
+    const lines = linesOf(report({ workload }));
+    expect(lines).toContain('workload: kv, 3 clients at 10 ops/s on 2 keys (timeout 1000 ms): 1.7 invoked/s, 1.1 ok/s');
+    expect(lines).toContain('  read ok 4, fail 1, info 0; write ok 5, fail 0, info 1; cas ok 2, fail 3, info 0');
+    expect(lines).toContain('ok latency ms:          p50 20.0  p95 40.0  p99 40.0  max 40.0  (n=11)');
+    expect(lines).toContain('final reads: 0=7 1=?; clients sent 11 requests; every operation in history.jsonl');
   });
 });

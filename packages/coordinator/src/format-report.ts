@@ -68,6 +68,21 @@ function topologyLines(report: Report): string[] {
   return lines;
 }
 
+/** The client workload: what the clients did and saw, and where the operations are. */
+function workloadLines(report: Report): string[] {
+  const w = report.workload;
+  if (!w) return [];
+  const outcomes = (o: { ok: number; fail: number; info: number }) => `ok ${o.ok}, fail ${o.fail}, info ${o.info}`;
+  const finals = w.final_reads.map((f) => `${f.key}=${f.ok ? (f.value ?? 'nothing') : '?'}`).join(' ');
+  const sent = w.clients.reduce((n, c) => n + c.sent, 0);
+  return [
+    `workload: ${w.kind}, ${w.concurrency} clients at ${w.rate} ops/s on ${w.keys} keys (timeout ${w.op_timeout_ms} ms): ${w.throughput.invoked_per_s} invoked/s, ${w.throughput.ok_per_s} ok/s`,
+    `  read ${outcomes(w.ops.read)}; write ${outcomes(w.ops.write)}; cas ${outcomes(w.ops.cas)}`,
+    `ok latency ms:          ${ms(w.ok_latency_ms)}`,
+    `final reads: ${finals || 'none'}; clients sent ${sent} requests; every operation in ${w.history}`,
+  ];
+}
+
 export function formatReport(report: Report): string {
   const t = report.totals;
   const most = report.summary.most_received;
@@ -89,7 +104,7 @@ export function formatReport(report: Report): string {
     `injected delay ms:      ${ms(report.delay_ms)}`,
     `overhead ms:            ${ms(report.overhead_ms)}`,
   ];
-  lines.push(...topologyLines(report));
+  lines.push(...workloadLines(report), ...topologyLines(report));
   for (const f of report.faults) lines.push(`fault at ${secs(f.at_ms)} s: ${f.kind} ${f.detail}`);
   lines.push(...faultTable(report));
   if (report.interrupted) lines.push('', 'INTERRUPTED: this is a partial report of what was collected before the stop.');

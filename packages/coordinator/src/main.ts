@@ -11,7 +11,7 @@ import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
 import { BehaviorError, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
-import { createRunDir, linkLatest, writeEvents, writeMessages, writeReport } from './run-dir.js';
+import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
 
 const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
 
@@ -111,6 +111,7 @@ const outcome = await coordinator.run(interrupt.signal);
 if (outcome.report && outcome.lines) {
   await writeMessages(run, outcome.lines);
   if (outcome.events && outcome.events.length > 0) writeEvents(run, outcome.events);
+  if (outcome.history) await writeHistory(run, outcome.history);
   await writeReport(run, outcome.report);
   // A pipe takes large writes asynchronously: wait for them, or process.exit cuts the report short.
   const text = flags.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : formatReport(outcome.report);

@@ -6,8 +6,9 @@ import { mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'n
 import { open } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { LATEST_LINK, type MessageLine, type Report } from '@agentnet/protocol';
+import { LATEST_LINK, type HistoryEntry, type MessageLine, type Report } from '@agentnet/protocol';
 import { CONTROL_FILE, type ControlFile } from './control-api-schema.js';
+import { HISTORY_FILE } from './workload/workload-report.js';
 
 export interface RunDir {
   id: string;
@@ -46,8 +47,17 @@ export function linkLatest(run: RunDir): void {
   renameSync(tmp, link);
 }
 
-export async function writeMessages(run: RunDir, lines: MessageLine[]): Promise<void> {
-  const file = await open(join(run.path, 'messages.jsonl'), 'w');
+export function writeMessages(run: RunDir, lines: readonly MessageLine[]): Promise<void> {
+  return writeJsonLines(join(run.path, 'messages.jsonl'), lines);
+}
+
+/** The client workload's operations, one per line in the order they happened (`history.jsonl`). */
+export function writeHistory(run: RunDir, entries: readonly HistoryEntry[]): Promise<void> {
+  return writeJsonLines(join(run.path, HISTORY_FILE), entries);
+}
+
+async function writeJsonLines(path: string, lines: readonly unknown[]): Promise<void> {
+  const file = await open(path, 'w');
   try {
     const chunk: string[] = [];
     for (const line of lines) {

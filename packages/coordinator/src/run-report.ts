@@ -15,6 +15,7 @@ import { runConfigOf } from './run-config.js';
 import { writeGraphSvg } from './run-dir.js';
 import type { RoutingChecker } from './routing-checker.js';
 import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
+import type { Workload } from './workload/workload.js';
 
 export interface ReportInput {
   options: CoordinatorOptions;
@@ -34,6 +35,8 @@ export interface ReportInput {
   settled: boolean;
   /** Epoch ms when the nodes were told to stop. */
   stopEpochMs?: number | undefined;
+  /** The client workload, if the run has one. */
+  workload?: Workload | undefined;
 }
 
 export function buildReport(input: ReportInput): { report: Report; lines: MessageLine[] } {
@@ -45,6 +48,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
   const graph = topology.graph;
   // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
   const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
+  const workload = input.workload?.result(lines, input.interrupted);
   const config = runConfigOf(flags, options.seed, options.network, topology.name, options.routing?.protocol ?? null);
   const report = analyze({
     runId: run.id,
@@ -62,6 +66,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     graph: graphReport(graph, topology.name, svg),
     routing: input.checker ? routingReport(input.checker, lines, input.mismatchAtStop) : null,
     broadcast: options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
+    workload: workload?.report ?? null,
     verdict: verdictOf(options.behavior.kind, {
       events: [...input.events].sort((a, b) => a.at - b.at),
       liveAtEnd: table.all.filter((e) => e.state !== 'lost').map((e) => e.id),
@@ -72,7 +77,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       settled: !input.interrupted && input.settled,
       ...(input.stopEpochMs === undefined ? {} : { stopEpochMs: input.stopEpochMs }),
       messages: lines.length,
-    }),
+    }, workload?.checks),
   });
   return { report, lines };
 }

@@ -317,17 +317,27 @@ export class AgentNode {
 
   private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
     const body = msg.body;
-    if (body.type === 'dv' || body.type === 'hello' || body.type === 'lsa') {
+    if (link.client) {
+      // The client journaled its send, so every request that arrives is journaled, refused or not.
+      if (this.data && !this.data.receiveFromClient(msg)) return this.refuse(link, msg, ErrorCode.malformed_request, 'a client message carries the journal fields id and sent_at');
+      if (this.state !== 'running') return this.refuse(link, msg, ErrorCode.temporarily_unavailable, `${msg.dest} is not running (it is ${this.state})`);
+    } else if (body.type === 'dv' || body.type === 'hello' || body.type === 'lsa') {
       if (this.routing) return this.routing.receive(link.peer, body);
     } else if (this.data?.receive(msg) === false) {
       return; // forwarded towards its destination
     }
     // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
     if (this.behavior?.handle(msg as Incoming)) return;
-    const text = `message type "${msg.body.type}" is not handled by this node's behaviour`;
-    this.log.warn({ err: new BadInputError(ErrorCode.not_supported, text), src: msg.src, type: msg.body.type }, 'reject');
-    if (msg.body.msg_id !== undefined && link.open) {
-      link.socket.send(encode(errorReply(msg.dest, msg.src, ErrorCode.not_supported, text, msg.body.msg_id)));
+    // An error nobody waits for any more (its rpc timed out) is logged, never answered.
+    if (body.type === 'error') return void this.log.warn({ src: msg.src, error: body }, 'error_reply');
+    this.refuse(link, msg, ErrorCode.not_supported, `message type "${msg.body.type}" is not handled by this node's behaviour`);
+  }
+
+  /** Logs a refused message and answers it on its link, unless it cannot be answered or the link said goodbye. */
+  private refuse(link: PeerLink, msg: PeerMessage, code: number, text: string): void {
+    this.log.warn({ err: new BadInputError(code, text), src: msg.src, type: msg.body.type }, 'reject');
+    if (msg.body.msg_id !== undefined && link.usable) {
+      link.socket.send(encode(errorReply(msg.dest, msg.src, code, text, msg.body.msg_id)));
     }
   }
 

@@ -9,6 +9,7 @@ import {
   BATCH_FRAME_BYTES,
   encode,
   encodeBatch,
+  isClientId,
   linkModelFor,
   wallClockMs,
   type DropReason,
@@ -83,10 +84,12 @@ export class DataPath {
 
   /** Sends `body` to `dest` through the journal, the shaper and the wire; returns the message id. */
   send(dest: string, body: { type: string; [key: string]: unknown }, tag?: BroadcastTag): string {
-    if (!this.destinations.has(dest)) throw new UnknownPeerError(dest);
+    const client = isClientId(dest);
+    if (!client && !this.destinations.has(dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
     const id = `${this.idPrefix}${msgId}`;
     const sentAt = wallClockMs();
+    if (client) return this.sendToClient({ id, src: this.o.self, dest, sent_at: sentAt, delay_ms: 0 }, { ...body, msg_id: msgId });
     const routing = this.o.routing;
     const next = routing ? routing.nextHop(dest) : dest;
     const d = next === undefined ? undefined : this.shaper.draw(next);
@@ -100,6 +103,36 @@ export class DataPath {
     const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: { ...body, msg_id: msgId } };
     this.launch(next, d, facts, envelope, false, undefined);
     return id;
+  }
+
+  /**
+   * A message to a workload client: journaled like any other, then straight onto the client's link.
+   * Client links are outside the simulated network: no shaper, no faults, no delay.
+   */
+  private sendToClient(facts: MessageFacts, body: Record<string, unknown>): string {
+    this.o.journal.add({ t: 'send', ...facts });
+    const link = this.o.mesh.clientLink(facts.dest);
+    if (!link?.usable || !this.o.isRunning()) {
+      this.drop(facts, 'link_down');
+      return facts.id;
+    }
+    const { id, src, dest, sent_at } = facts;
+    // A write that fails never left this process: the message is dropped, not in flight.
+    link.socket.send(encode({ src, dest, id, sent_at, body }), (err) => err && this.drop(facts, 'link_down'));
+    this.o.hot.info({ dest, id, delay_ms: 0, client: true }, 'send');
+    return id;
+  }
+
+  /**
+   * A request from a workload client: journaled as received (its client journaled the send);
+   * false when it lacks the journal fields a client message must carry (`id`, `sent_at`).
+   */
+  receiveFromClient(msg: PeerMessage): boolean {
+    if (msg.id === undefined || msg.sent_at === undefined) return false;
+    const receivedAt = wallClockMs();
+    this.o.journal.add({ t: 'recv', id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: 0, received_at: receivedAt });
+    this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at, client: true }, 'recv');
+    return true;
   }
 
   /** Sends a routing message to a neighbour: shaped and faulted like data, counted apart. */
@@ -216,7 +249,8 @@ export class DataPath {
   }
 
   private drop(facts: MessageFacts, reason: DropReason, by?: string): void {
-    this.data.dropped++;
+    // The data plane counts what travels the simulated links; a client's link is not one of them.
+    if (!isClientId(facts.dest)) this.data.dropped++;
     this.o.journal.add({ t: 'drop', ...facts, reason, ...(by === undefined ? {} : { by }) });
     this.o.hot.info({ dest: facts.dest, id: facts.id, reason, ...(by === undefined ? {} : { src: facts.src }) }, 'drop');
   }

@@ -74,6 +74,36 @@ describe('node API', () => {
     expect(sent.find((m) => m.body.type === 'error')?.body).toMatchObject({ in_reply_to: 2, code: ErrorCode.key_does_not_exist, text: 'no such key' });
   });
 
+  it("answers with the code of an RpcError from a module's own copy of the protocol package, and 13 for any other error", async () => {
+    // What a behaviour module loaded from a path throws: its RpcError is not the node's class.
+    class RpcError extends Error {
+      constructor(
+        readonly code: number,
+        readonly text: string,
+      ) {
+        super(text);
+        this.name = 'RpcError';
+      }
+    }
+    let client!: Parameters<BehaviorFactory>[0];
+    pair(
+      (node) => void (client = node),
+      (node) => {
+        node.on('precondition', () => {
+          throw new RpcError(ErrorCode.precondition_failed, 'expected 3');
+        });
+        node.on('broken', () => {
+          throw new Error('a bug');
+        });
+      },
+    );
+    const precondition = expect(client.rpc('n1', { type: 'precondition' })).rejects.toMatchObject({ code: ErrorCode.precondition_failed, text: 'expected 3' });
+    const broken = expect(client.rpc('n1', { type: 'broken' })).rejects.toMatchObject({ code: ErrorCode.crash, text: 'a bug' });
+    await vi.advanceTimersByTimeAsync(5);
+    await precondition;
+    await broken;
+  });
+
   it('refuses a second handler for a type, and stops its timers with the behaviour', async () => {
     expect(() => pair((node) => (node.on('x', () => undefined), node.on('x', () => undefined)), () => undefined)).toThrow(DuplicateHandlerError);
     let ticks = 0;

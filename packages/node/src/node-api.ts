@@ -71,6 +71,16 @@ export class NoStorageError extends Error {
   }
 }
 
+/**
+ * An RpcError, also one made from a behaviour module's own copy of `@agentnet/protocol`: a module
+ * loaded from a path imports the package again, so its RpcError is another class than the node's.
+ */
+function asRpcError(err: unknown): { code: number; text: string } | undefined {
+  if (err instanceof RpcError) return err;
+  const e = err as { name?: unknown; code?: unknown; text?: unknown } | null;
+  return e?.name === 'RpcError' && typeof e.code === 'number' && typeof e.text === 'string' ? { code: e.code, text: e.text } : undefined;
+}
+
 export function createApiBehavior(
   handle: NodeHandle,
   nodeIds: readonly string[],
@@ -140,10 +150,12 @@ export function createApiBehavior(
       if (body !== undefined && running) api.reply(msg, body);
     };
     const fail = (err: unknown) => {
-      const code = err instanceof RpcError ? err.code : ErrorCode.crash;
-      log.warn({ err, type: msg.body.type, src: msg.src }, 'handler_failed');
-      const text = err instanceof RpcError ? err.text : (err as Error).message;
-      if (msg.body.msg_id !== undefined && running) api.reply(msg, { type: 'error', code, text });
+      const rpc = asRpcError(err);
+      // An RpcError is the handler's answer (key does not exist, ...); anything else is a bug worth a warning.
+      if (rpc) log.debug({ code: rpc.code, text: rpc.text, type: msg.body.type, src: msg.src }, 'handler_error');
+      else log.warn({ err, type: msg.body.type, src: msg.src }, 'handler_failed');
+      const text = rpc ? rpc.text : (err as Error).message;
+      if (msg.body.msg_id !== undefined && running) api.reply(msg, { type: 'error', code: rpc?.code ?? ErrorCode.crash, text });
     };
     try {
       const out = handler(msg);

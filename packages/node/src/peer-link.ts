@@ -1,6 +1,8 @@
 /**
  * One link to a peer: the WebSocket both directions share, who dialed it, and whether the peer's
- * `link_bye` arrived (everything it sent before stopping is then in), for the drain at stop.
+ * `link_bye` arrived (everything it sent before stopping is then in), for the drain at stop. A
+ * client of the workload (`c1`, ...) has a link of its own kind: drained the same way, but outside
+ * the topology and the network model.
  */
 import type { WebSocket } from 'ws';
 
@@ -14,6 +16,8 @@ export class PeerLink {
     readonly peer: string,
     readonly socket: WebSocket,
     readonly dialed: boolean,
+    /** A workload client's link, not a peer's. */
+    readonly client = false,
   ) {}
 
   get open(): boolean {

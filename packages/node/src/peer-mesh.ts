@@ -1,8 +1,9 @@
 /**
  * The node's links to its peers: one WebSocket per pair of nodes, carrying both directions. The node
  * with the smaller index in `node_ids` dials, the other accepts. A socket becomes a link only after a
- * valid `link_hello` from a peer named in `init`; everything that arrives on a peer socket is decoded
- * and checked here, and bad input is answered with an error and logged, never thrown.
+ * valid `link_hello` from a peer named in `init`, or from a workload client (`c1`, ...: see
+ * client-links.ts); everything that arrives on a peer socket is decoded and checked here, and bad
+ * input is answered with an error and logged, never thrown.
  */
 import type { WebSocket, RawData } from 'ws';
 import {
@@ -10,46 +11,25 @@ import {
   DIAL_RETRY_MS,
   BadInputError,
   ErrorCode,
-  ErrorBody,
   UNREGISTERED_ID,
-  LinkBye,
-  LinkHello,
-  LinkHelloOk,
-  Chatter,
-  Bcast,
-  Body,
-  ROUTING_BODIES,
-  decodeFrame,
   encode,
   errorReply,
-  type BodyOf,
-  type MsgIds,
+  isClientId,
   type Logger,
-  type Typed,
   type Peer,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
 import { PeerLink } from './peer-link.js';
-
-export { PeerLink };
-
-export type PeerMessage = Typed<BodyOf<typeof PEER_BODIES> & MsgIds>;
-
-function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string } {
-  const msgId = msg.body.msg_id;
-  return msgId === undefined ? { src: msg.src, type: msg.body.type } : { src: msg.src, msg_id: msgId, type: msg.body.type };
-}
+import { ClientLinks } from './client-links.js';
+import { LINK_LOCAL, decodePeerFrame, seenOf, type PeerMessage } from './peer-bodies.js';
 import { PeerUnavailableError } from './errors.js';
 
-/** Bodies that only ever travel one link between its two ends: never routed through. */
-const LINK_LOCAL = new Set(['link_hello', 'link_hello_ok', 'link_bye', 'error', 'dv', 'hello', 'lsa']);
-
-/** Body types a node accepts from peers. */
-export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, bcast: Bcast, error: ErrorBody, ...ROUTING_BODIES };
+export { PeerLink };
+export { PEER_BODIES, type PeerMessage } from './peer-bodies.js';
 
 export interface PeerMeshOptions {
   log: Logger;
-  /** A data message from a linked peer, already checked for src and dest. */
+  /** A data message from a linked peer or client (`link.client`), already checked for src and dest. */
   onMessage: (link: PeerLink, msg: PeerMessage) => void;
   /** A link closed while the node was not stopping. */
   onLinkDown: (peer: string) => void;
@@ -80,7 +60,9 @@ export interface ConnectOptions {
 export class PeerMesh {
   private peers = new Map<string, Peer>();
   private readonly links = new Map<string, PeerLink>();
+  /** Every link by its socket: the peers' and the workload clients'. */
   private readonly bySocket = new Map<WebSocket, PeerLink>();
+  private readonly clients: ClientLinks;
   /** Sockets this node dialed that wait for the peer's `link_hello_ok`, with the peer they are for. */
   private readonly dialing = new Map<WebSocket, string>();
   /** Hellos that arrived before this node's own `init` told it who its peers are. */
@@ -102,10 +84,17 @@ export class PeerMesh {
   /** A behaviour module's own message types are checked as plain bodies (type, msg_id, in_reply_to). */
   private anyBody = false;
 
-  constructor(private readonly options: PeerMeshOptions) {}
+  constructor(private readonly options: PeerMeshOptions) {
+    this.clients = new ClientLinks(options.log);
+  }
 
   link(peer: string): PeerLink | undefined {
     return this.links.get(peer);
+  }
+
+  /** A workload client's link to this node, if it has one. */
+  clientLink(client: string): PeerLink | undefined {
+    return this.clients.get(client);
   }
 
   get linkedPeers(): string[] {
@@ -202,7 +191,8 @@ export class PeerMesh {
   }
 
   private onFrame(socket: WebSocket, data: RawData): void {
-    for (const res of decodeFrame(data, PEER_BODIES, this.validate, this.anyBody ? Body : undefined)) {
+    const client = this.bySocket.get(socket)?.client === true;
+    for (const res of decodePeerFrame(data, { client, validate: this.validate, anyBody: this.anyBody })) {
       if (res.ok) this.onEnvelope(socket, res.msg);
       else this.reject(socket, res.code, res.text, res);
     }
@@ -216,12 +206,13 @@ export class PeerMesh {
       else this.reject(socket, ErrorCode.temporarily_unavailable, 'this node has not been initialised yet', seen);
       return;
     }
-    // A routed data message carries its two ends in src/dest, whichever link it travels on.
-    const transit = this.routed && msg.ttl !== undefined && msg.id !== undefined && !LINK_LOCAL.has(msg.body.type);
+    const link = this.bySocket.get(socket);
+    // A routed data message carries its two ends in src/dest, whichever link it travels on; a
+    // client is outside the network and is routed nowhere.
+    const transit = this.routed && !link?.client && msg.ttl !== undefined && msg.id !== undefined && !LINK_LOCAL.has(msg.body.type);
     if (msg.dest !== this.self && !transit) {
       return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}; it does not forward to ${msg.dest}`, seen);
     }
-    const link = this.bySocket.get(socket);
     if (!link) return this.onUnlinkedFrame(socket, msg);
     if (msg.src !== link.peer && !transit) {
       return this.reject(socket, ErrorCode.unknown_peer, `this link belongs to ${link.peer}, not ${msg.src}`, seen);
@@ -241,6 +232,9 @@ export class PeerMesh {
       case 'link_hello_ok':
         return this.reject(socket, ErrorCode.unexpected_message, `link to ${link.peer} is already open`, seen);
       case 'error':
+        // A behaviour's error reply is a data message (it has the journal fields) for its rpc; one
+        // without them is the peer refusing a frame of this node's.
+        if (msg.id !== undefined) return this.options.onMessage(link, msg);
         this.options.log.warn({ peer: link.peer, error: msg.body }, 'error_reply');
         return;
       default:
@@ -268,6 +262,7 @@ export class PeerMesh {
       // Hellos held from before init were not checked for their destination yet.
       return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}, not ${msg.dest}`, seen);
     }
+    if (isClientId(msg.src)) return this.onClientHello(socket, msg);
     if (!this.peers.has(msg.src)) {
       return this.reject(socket, ErrorCode.unknown_peer, `${msg.src} is not a peer of ${this.self}`, seen);
     }
@@ -283,6 +278,14 @@ export class PeerMesh {
     this.addLink(msg.src, socket, false);
   }
 
+  private onClientHello(socket: WebSocket, msg: PeerMessage): void {
+    const self = this.self ?? UNREGISTERED_ID;
+    const refused = this.clients.refusal(self, msg.src, this.stopping);
+    if (refused) return this.reject(socket, refused.code, refused.text, seenOf(msg));
+    socket.send(encode({ src: self, dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: msg.body.msg_id ?? 0 } }));
+    this.bySocket.set(socket, this.clients.add(msg.src, socket));
+  }
+
   private onClose(socket: WebSocket, code: number): void {
     const link = this.bySocket.get(socket);
     this.early = this.early.filter((e) => e.socket !== socket);
@@ -290,6 +293,7 @@ export class PeerMesh {
     if (!link) return;
     this.bySocket.delete(socket);
     link.settle();
+    if (link.client) return this.clients.closed(link, code, this.stopping);
     if (!this.stopping) {
       this.options.log.warn({ peer: link.peer, code }, 'disconnect');
       this.options.onLinkDown(link.peer);
@@ -320,7 +324,7 @@ export class PeerMesh {
    */
   async drain(timeoutMs: number): Promise<string[]> {
     this.stopping = true;
-    const links = [...this.links.values()].filter((l) => l.open);
+    const links = [...this.links.values(), ...this.clients.all].filter((l) => l.open);
     for (const link of links) {
       if (link.byeSent) continue;
       link.byeSent = true;
@@ -337,13 +341,13 @@ export class PeerMesh {
 
   /** Drops the links to `peers` at once: no further frame from them is read. */
   cut(peers: readonly string[]): void {
-    for (const peer of peers) this.links.get(peer)?.socket.terminate();
+    for (const peer of peers) (this.links.get(peer) ?? this.clients.get(peer))?.socket.terminate();
   }
 
   /** Closes every link gracefully and cuts sockets that never became links. */
   close(): void {
     this.stopping = true;
-    for (const link of this.links.values()) link.socket.close(1000, 'stop');
+    for (const link of [...this.links.values(), ...this.clients.all]) link.socket.close(1000, 'stop');
     for (const { socket } of this.early) socket.terminate();
     // Dialed sockets whose peer never answered the hello are no link yet, but still open.
     for (const socket of this.dialing.keys()) socket.terminate();

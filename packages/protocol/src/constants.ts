@@ -71,3 +71,15 @@ export const LSA_REFRESH_INTERVALS = 50;
 export const DEFAULT_TTL = 64;
 /** Route tables are reported to the coordinator at most this often, ms. */
 export const ROUTES_REPORT_MS = 20;
+
+/** `--workload kv`: operations per second over all clients (`--rate`), and keys (`--keys`). */
+export const DEFAULT_WORKLOAD_RATE = 10;
+export const DEFAULT_WORKLOAD_KEYS = 5;
+/**
+ * A client waits for a reply OP_TIMEOUT_DELAYS times the median injected delay, and never less than
+ * MIN_OP_TIMEOUT_MS (Maelstrom: ten mean latencies, at least 1 s); then the operation is `info`.
+ */
+export const OP_TIMEOUT_DELAYS = 10;
+export const MIN_OP_TIMEOUT_MS = 1000;
+/** A final read that failed is tried again (on the next node the seed names) after this pause. */
+export const FINAL_READ_RETRY_MS = 100;

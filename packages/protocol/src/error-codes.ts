@@ -28,6 +28,17 @@ const NAMES = new Map<number, ErrorCodeName>(
   Object.entries(ErrorCode).map(([name, code]) => [code, name as ErrorCodeName]),
 );
 
+/**
+ * Errors after which the request certainly did not take effect (Maelstrom's "definite" errors, and
+ * agentnet's refusals of a frame before anything handled it). Any other code (0 timeout, 13 crash,
+ * an unknown one) leaves the outcome unknown.
+ */
+const DEFINITE = new Set<number>([1, 10, 11, 12, 14, 20, 21, 22, 30, 1000, 1001, 1002, 1003]);
+
+export function isDefiniteError(code: number): boolean {
+  return DEFINITE.has(code);
+}
+
 export function errorCodeName(code: number): string {
   return NAMES.get(code) ?? `code_${code}`;
 }

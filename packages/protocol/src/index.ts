@@ -15,3 +15,5 @@ export * from './distributions.js';
 export * from './link-model.js';
 export * from './faults.js';
 export * from './routing-messages.js';
+export * from './kv-messages.js';
+export * from './history.js';

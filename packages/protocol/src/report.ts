@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DropReason } from './records.js';
+import { NodeId } from './envelope.js';
+import { ClientId, KvKey, KvValue } from './kv-messages.js';
 
 export const Percentiles = z.object({
   count: z.number().int().nonnegative(),
@@ -187,6 +189,33 @@ export const BroadcastReport = z.object({
 });
 export type BroadcastReport = z.infer<typeof BroadcastReport>;
 
+/** Operations of one kind (read, write or cas) by outcome. */
+const OutcomeCounts = z.object({ ok: z.number().int(), fail: z.number().int(), info: z.number().int() });
+
+/** `--workload kv`: what the clients did and saw (the operations themselves are in history.jsonl). */
+export const WorkloadReport = z.object({
+  kind: z.literal('kv'),
+  /** Operations per second over all clients (`--rate`), clients (`--concurrency`), keys (`--keys`). */
+  rate: z.number(),
+  concurrency: z.number().int(),
+  keys: z.number().int(),
+  /** How long a client waits for a reply before the operation is `info`. */
+  op_timeout_ms: z.number(),
+  /** The file holding every operation, in the run directory. */
+  history: z.string(),
+  /** Operations during the run (the final reads apart), by kind and outcome. */
+  ops: z.object({ read: OutcomeCounts, write: OutcomeCounts, cas: OutcomeCounts }),
+  /** Invoke to completion of the `ok` operations (final reads apart). */
+  ok_latency_ms: Percentiles,
+  /** Per second of the duration: operations invoked, and those that completed `ok`. */
+  throughput: z.object({ invoked_per_s: z.number(), ok_per_s: z.number() }),
+  /** The read of every key after the settle; `ok` false when no attempt got an answer in time. */
+  final_reads: z.array(z.object({ key: KvKey, ok: z.boolean(), value: KvValue.nullable(), node: NodeId.nullable(), attempts: z.number().int() })),
+  /** The clients' messages in the journal: their requests by status, and the replies they received. */
+  clients: z.array(z.object({ id: ClientId, sent: z.number().int(), received: z.number().int(), dropped: z.number().int(), in_flight: z.number().int() })),
+});
+export type WorkloadReport = z.infer<typeof WorkloadReport>;
+
 /** One property a checker judged from the run's events and journal. */
 export const Check = z.object({
   name: z.string(),
@@ -268,6 +297,8 @@ export const Report = z.object({
   routing: RoutingReport.nullable(),
   /** Broadcast results; null unless `--traffic broadcast`. */
   broadcast: BroadcastReport.nullable(),
+  /** The client workload (`--workload`); null without one. */
+  workload: WorkloadReport.nullable(),
   /** The checkers' verdict; null for behaviours without checkers. */
   verdict: Verdict.nullable(),
   /** Disagreements between the journal and nodes' own counters, and other things worth a look. */

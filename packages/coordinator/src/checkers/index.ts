@@ -48,10 +48,11 @@ export function hasCheckers(kind: TrafficKind): boolean {
   return CHECKERS[kind] !== undefined;
 }
 
-export function verdictOf(kind: TrafficKind, input: CheckInput): Verdict | null {
+/** `extra`: checks that do not come from the behaviour (a client workload's); null when there are none at all. */
+export function verdictOf(kind: TrafficKind, input: CheckInput, extra: readonly Check[] = []): Verdict | null {
   const checker = CHECKERS[kind];
-  if (!checker) return null;
-  const checks = checker(input);
+  if (!checker && extra.length === 0) return null;
+  const checks = [...(checker?.(input) ?? []), ...extra];
   const valid = checks.some((c) => c.valid === false) ? false : checks.some((c) => c.valid === 'unknown') ? 'unknown' : true;
   return { valid, checks };
 }

@@ -1,0 +1,104 @@
+/**
+ * The client workload of a run (`--workload kv`), in the coordinator process. Its phases follow the
+ * run's: the clients start issuing operations with the traffic, stop issuing when the duration
+ * ends (what is outstanding completes or times out), and after the end-of-run heal and settle each
+ * key is read once more (retried within `--settle`), so an acknowledged write that was lost shows.
+ * Then the history is judged: linearizable per key, and every key read at the end.
+ */
+import type { Check, HistoryEntry, Logger, MessageLine, NetworkModel, WorkloadReport } from '@agentnet/protocol';
+import type { RunFlags } from '../cli-options.js';
+import type { Ledger } from '../ledger.js';
+import type { NodeTable } from '../node-table.js';
+import { nodeIds } from '../topology.js';
+import { History } from './history.js';
+import { finalReader } from './kv-generator.js';
+import { KvClient, type FinalRead } from './kv-client.js';
+import { linearizableCheck } from './linearizable.js';
+import { workloadSettings, type WorkloadSettings } from './settings.js';
+import { finalReadsCheck, workloadReport } from './workload-report.js';
+
+export interface WorkloadOptions {
+  settings: WorkloadSettings;
+  seed: number;
+  nodeIds: readonly string[];
+  locate: (node: string) => { url: string } | { down: string };
+  ledger: Ledger;
+  log: Logger;
+  /** ms since the start of traffic. */
+  elapsedMs: () => number;
+  durationMs: number;
+}
+
+export interface WorkloadResult {
+  report: WorkloadReport;
+  checks: Check[];
+}
+
+export class Workload {
+  readonly history: History;
+  private readonly clients: KvClient[];
+  private finals: FinalRead[] = [];
+
+  constructor(private readonly o: WorkloadOptions) {
+    this.history = new History(o.elapsedMs);
+    const known = new Map<number, number>();
+    const context = { seed: o.seed, settings: o.settings, nodeIds: o.nodeIds, locate: o.locate, ledger: o.ledger, log: o.log, history: this.history, known };
+    this.clients = Array.from({ length: o.settings.concurrency }, (_, i) => new KvClient(i + 1, context));
+  }
+
+  /** Starts the clients; an interrupt (`signal`) stops them at once, retries included. */
+  start(signal: AbortSignal): void {
+    const { kind, rate, concurrency, keys, opTimeoutMs } = this.o.settings;
+    this.o.log.info({ kind, rate, clients: concurrency, keys, op_timeout_ms: opTimeoutMs }, 'workload_start');
+    signal.addEventListener('abort', () => this.clients.forEach((c) => c.halt()), { once: true });
+    for (const c of this.clients) c.start();
+  }
+
+  /** The duration is over: no new operations. */
+  stopIssuing(): void {
+    for (const c of this.clients) void c.stopIssuing();
+  }
+
+  /**
+   * After the heal and the settle: waits for every client's last operation, then reads every key
+   * (each client the keys dealt to it, all clients at once) until read or `--settle` has passed.
+   */
+  async finalReads(signal: AbortSignal): Promise<'ok' | 'aborted'> {
+    await Promise.all(this.clients.map((c) => c.stopIssuing()));
+    const deadline = performance.now() + this.o.settings.finalReadsMs;
+    const keys = Array.from({ length: this.o.settings.keys }, (_, k) => k);
+    const reads = await Promise.all(this.clients.map((c) => c.finalReads(keys.filter((k) => finalReader(k, this.clients.length) === c.index), deadline)));
+    this.finals = reads.flat().sort((a, b) => a.key - b.key);
+    this.o.log.info({ ops: this.history.entries.filter((e) => e.type === 'invoke').length, read: this.finals.filter((f) => f.ok).length, of: this.o.settings.keys }, 'workload_done');
+    return signal.aborted ? 'aborted' : 'ok';
+  }
+
+  /** The report section and the checks, once the nodes have stopped; completes what is still outstanding as `info`. */
+  result(lines: readonly MessageLine[], interrupted: boolean): WorkloadResult {
+    for (const c of this.clients) c.halt();
+    this.history.closeOutstanding('the run stopped with the operation outstanding');
+    const { settings } = this.o;
+    const report = workloadReport({ settings, history: this.history.entries, finals: this.finals, lines, durationMs: this.o.durationMs });
+    return { report, checks: [linearizableCheck(this.history.entries), finalReadsCheck(this.finals, settings.keys, interrupted)] };
+  }
+
+  get entries(): readonly HistoryEntry[] {
+    return this.history.entries;
+  }
+
+  close(): void {
+    for (const c of this.clients) c.close();
+  }
+}
+
+/** The run's workload from its flags, or undefined without `--workload`. */
+export function createWorkload(o: { flags: RunFlags; seed: number; network: NetworkModel; log: Logger }, nodes: NodeTable, ledger: Ledger, elapsedMs: () => number): Workload | undefined {
+  const settings = workloadSettings(o.flags, o.network.default.delay);
+  if (!settings) return undefined;
+  const locate = (id: string) => {
+    const entry = nodes.get(id);
+    if (entry?.state === 'ready') return { url: entry.url };
+    return { down: `${id} is not running (${entry?.state === 'registered' ? 'rejoining' : (entry?.state ?? 'unknown')})` };
+  };
+  return new Workload({ settings, seed: o.seed, nodeIds: nodeIds(o.flags.nodes), locate, ledger, log: o.log, elapsedMs, durationMs: o.flags.duration });
+}
