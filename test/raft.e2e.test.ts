@@ -4,7 +4,9 @@
  * higher-term side disrupts the leader on heal), a crash of a node and its restart from its stable
  * storage; and on a majority side made of the stale minority and one up-to-date node, where the
  * correct Raft elects the up-to-date node, and the broken variant, which grants votes without
- * comparing logs, lets a stale node win and overwrite committed, acknowledged writes (exit 1).
+ * comparing logs, lets a stale node win and overwrite committed, acknowledged writes (exit 1). With
+ * the kv client workload the clients are the load: linearizable through a partition and a leader
+ * crash, and the broken variant is caught by the linearizability checker as well.
  *
  * Seed 16 draws n4 the shortest first election timeout (node.rng is seeded), so n4 leads term 1
  * and the partition's minority [n0, n1] is a leaderless, stale side whose terms run ahead.
@@ -37,6 +39,14 @@ const STALE_MAJORITY = `timeline:
   - { at: 1900ms, heal: minority }
   - { at: 1900ms, partition: { name: stale-majority, groups: [[n0, n1, n2], [n3, n4]] } }
   - { at: 3100ms, heal: stale-majority }
+`;
+
+/** A minority cut off for a while, then whoever leads crashes and comes back. */
+const CLIENTS_UNDER_FAULTS = `timeline:
+  - { at: 700ms, partition: { name: minority, groups: [[n0, n1], [n2, n3, n4]] } }
+  - { at: 1700ms, heal: minority }
+  - { at: 2300ms, crash: leader }
+  - { at: 3000ms, restart: leader }
 `;
 
 interface Event {
@@ -110,6 +120,20 @@ describe('raft', () => {
     expect(m.elect_ms.count).toBeGreaterThanOrEqual(3);
   });
 
+  it('serves a client workload linearizably through a minority partition and a leader crash and restart', async () => {
+    const { code, report, events, check, run, stderr } = await raft('raft', ['--duration', '4s', '--settle', '2s', '--workload', 'kv', '--rate', '60', '--scenario', scenarioFile(CLIENTS_UNDER_FAULTS)]);
+    expect(code, stderr).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+    expect(check('linearizable').detail).toMatch(/^\d+ operations on 5 keys: every key has an order/);
+    expect(report.faults.filter((f) => f.kind === 'crash')).toHaveLength(1);
+    // The clients were the only load: the built-in writers stood down.
+    expect(events.filter((e) => e.kind === 'ack')).toEqual([]);
+    const history = readLogLines(join(run.dir, 'history.jsonl'));
+    // Clients reached every node, and some operations came back ok from followers that proxied them.
+    expect(new Set(history.filter((h) => h.type === 'invoke').map((h) => h.node))).toEqual(new Set(['n0', 'n1', 'n2', 'n3', 'n4']));
+    expect(report.workload?.ops.write.ok).toBeGreaterThan(20);
+  });
+
   it('is valid on a majority side of stale nodes and one up-to-date node, which alone may lead it', async () => {
     const { code, report, events, stderr } = await raft('raft', ['--duration', '4s', '--settle', '2s', '--scenario', scenarioFile(STALE_MAJORITY)]);
     expect(code, stderr).toBe(0);
@@ -130,5 +154,13 @@ describe('raft', () => {
     expect(check('acknowledged writes kept').valid).toBe(false);
     // One leader per term still holds: the mistake is whom votes go to, not how many.
     expect(check('one leader per term').valid).toBe(true);
+  });
+
+  it('catches the broken variant through its clients too: operations that no order of the history explains', async () => {
+    const { code, check } = await raft('raft-broken', ['--duration', '4s', '--settle', '2s', '--workload', 'kv', '--rate', '60', '--scenario', scenarioFile(STALE_MAJORITY)]);
+    expect(code).toBe(1);
+    expect(check('state machine safety').valid).toBe(false);
+    expect(check('linearizable').valid).toBe(false);
+    expect(check('linearizable').detail).toMatch(/^\d of 5 keys not linearizable: key \d+: no order explains c\d+ (read|write|cas)/);
   });
 });

@@ -197,9 +197,10 @@ describe('workload flags', () => {
   });
 
   it.each([
-    [['--workload', 'kv'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); chatter does not'],
-    [['--workload', 'kv', '--traffic', 'broadcast'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); broadcast does not'],
-    [['--workload', 'kv', '--behavior', 'flood'], 'workload: --workload kv needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); flood does not'],
+    [['--workload', 'kv'], 'workload: --workload kv needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); chatter does not'],
+    [['--workload', 'kv', '--traffic', 'broadcast'], 'workload: --workload kv needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); broadcast does not'],
+    [['--workload', 'kv', '--behavior', 'flood'], 'workload: --workload kv needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); flood does not'],
+    [['--workload', 'kv', '--behavior', 'bully'], 'workload: --workload kv needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); bully does not'],
     [['--workload', 'lin-kv', '--behavior', 'raft'], 'workload: workload "lin-kv" is not kv (the only workload so far)'],
     [['--rate', '5'], 'rate: --rate goes only with --workload kv'],
     [['--concurrency', '2', '--keys', '3'], 'concurrency: --concurrency, --keys go only with --workload kv'],

@@ -149,8 +149,8 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--api-port N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
 ];
 
-/** The built-in traffic that is not written on the node API: it has no handlers for client operations. */
-const PLAIN_TRAFFIC: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast']);
+/** The built-in behaviours without handlers for client operations: all but Raft (a module may have them). */
+const NO_KV_SERVICE: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast', 'bully', 'bully-broken', 'reliable-broadcast', 'reliable-broadcast-broken']);
 
 export const RunFlags = z.object({
   nodes: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)),
@@ -204,8 +204,8 @@ export const RunFlags = z.object({
     ctx.addIssue({ code: 'custom', path: [workloadOnly[0] as string], message: `--${workloadOnly.join(', --')} ${workloadOnly.length === 1 ? 'goes' : 'go'} only with --workload kv` });
   }
   const behavior = flags.behavior?.kind ?? flags.traffic;
-  if (flags.workload !== undefined && PLAIN_TRAFFIC.has(behavior)) {
-    ctx.addIssue({ code: 'custom', path: ['workload'], message: `--workload ${flags.workload} needs a behaviour that answers client operations (a module on the node API, e.g. --behavior ./my-kv.ts); ${behavior} does not` });
+  if (flags.workload !== undefined && NO_KV_SERVICE.has(behavior)) {
+    ctx.addIssue({ code: 'custom', path: ['workload'], message: `--workload ${flags.workload} needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); ${behavior} does not` });
   }
 });
 export type RunFlags = z.infer<typeof RunFlags>;

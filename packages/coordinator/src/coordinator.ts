@@ -115,7 +115,7 @@ export class Coordinator {
       init: {
         nodeCount: flags.nodes,
         network: { seed: options.seed, ...options.network },
-        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: flags.param, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast },
+        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: flags.param, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast, workload: flags.workload ?? null },
         validate_peer_messages: flags['peer-validation'],
         routing: options.routing,
       },

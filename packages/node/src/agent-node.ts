@@ -260,6 +260,7 @@ export class AgentNode {
       destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
       seed,
       incarnation: init.incarnation,
+      workload: init.traffic.workload,
       storage: () => (this.storage ??= openNodeStorage(this.storagePath ?? `${init.node_id}.storage.jsonl`, init.incarnation === 0)),
       send: (dest, body, tag) => data.send(dest, body, tag),
       backlog: (dest) => data.backlog(dest),

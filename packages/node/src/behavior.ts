@@ -25,6 +25,8 @@ export interface NodeHandle {
   readonly seed: number;
   /** This process's incarnation of the node (0, then +1 per restart). */
   readonly incarnation?: number;
+  /** The run's client workload (init.traffic.workload), if any. */
+  readonly workload?: 'kv' | null;
   /** The node's stable storage, opened on first use (it outlives this process; see node-storage.ts). */
   storage?: () => NodeStorage;
   /** `tag` marks a broadcast's hop message for the journal. */

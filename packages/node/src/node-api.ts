@@ -26,6 +26,8 @@ export interface NodeApi {
   readonly incarnation: number;
   /** The run's `--param key=value` settings, for the behaviour to read. */
   readonly params: Readonly<Record<string, string>>;
+  /** The run's client workload (`--workload kv`: clients send read, write and cas), or null. */
+  readonly workload: 'kv' | null;
   /** Whom `send` can reach: the peers, or with `--routing` every other node. */
   readonly destinations: readonly string[];
   /** Random numbers from the run seed, keyed by this node: the same seed, the same draws. */
@@ -102,6 +104,7 @@ export function createApiBehavior(
     nodeIds,
     incarnation: handle.incarnation ?? 0,
     params,
+    workload: handle.workload ?? null,
     destinations: handle.destinations,
     rng: keyedRng(handle.seed, 'behavior', handle.id),
     get storage() {

@@ -58,6 +58,8 @@ export const TrafficSettings = z.object({
   module: z.string().nullable().default(null),
   /** The behaviour's own settings (`--param key=value`), e.g. Raft's `election_ms=1500:3000`. */
   params: z.record(z.string(), z.string()).default({}),
+  /** The run's client workload (`--workload kv`), if any: a behaviour with a load of its own may leave the load to it. */
+  workload: z.enum(['kv']).nullable().default(null),
 });
 export type TrafficSettings = z.infer<typeof TrafficSettings>;
 

@@ -7,7 +7,8 @@
  * - raft-election.ts: randomized election timeouts and RequestVote;
  * - raft-replication.ts: AppendEntries, heartbeats and commitment;
  * - raft-kv.ts: the state machine and the leader's side of a write;
- * - raft-client.ts: every node writing at a constant rate and recording acknowledgements;
+ * - raft-client.ts: every node writing at a constant rate and recording acknowledgements (unless
+ *   the run has a client workload);
  * - raft-service.ts: read, write and cas from client connections (`--workload kv`), proxied to the leader.
  *
  * Events for the checkers (packages/coordinator/src/checkers/raft.ts): `leader {term}` when a
@@ -58,6 +59,7 @@ export function createRaftServer(node: NodeApi, options: RaftOptions = {}, workl
 }
 
 export function createRaft(node: NodeApi, options: RaftOptions = {}) {
-  const server = createRaftServer(node, options);
+  // With a client workload the clients are the load; the built-in writers stand down.
+  const server = createRaftServer(node, options, node.workload === null);
   return { start: server.start, stop: server.stop };
 }
