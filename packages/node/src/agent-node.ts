@@ -34,13 +34,9 @@ import { EventLog } from './event-log.js';
 import { HotLog } from './hot-log.js';
 import { DataPath } from './data-path.js';
 import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
-import { createChatter } from './chatter.js';
-import { createFlood } from './flood.js';
-import { createBroadcast } from './broadcast.js';
-import { BehaviorModuleError, loadBehaviorModule } from './behavior-module.js';
-import { createApiBehavior } from './node-api.js';
+import { BehaviorModuleError } from './behavior-module.js';
+import { selectBehavior, type SelectedBehavior } from './behavior-select.js';
 import { openNodeStorage } from './node-storage.js';
-import { BUILTIN_API_BEHAVIORS } from './behaviors/index.js';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
 
@@ -265,35 +261,21 @@ export class AgentNode {
       send: (dest, body, tag) => data.send(dest, body, tag),
       backlog: (dest) => data.backlog(dest),
     };
-    const traffic = init.traffic;
-    const modulePath = traffic.behavior === 'module' ? traffic.module : null;
-    const builtinApi = BUILTIN_API_BEHAVIORS[traffic.behavior];
     const record = (kind: string, data: Record<string, unknown>) => this.events.add(kind, data);
-    if (builtinApi) {
-      try {
-        this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: traffic.behavior }), builtinApi, record, traffic.params);
-      } catch (err) {
-        // A bad --param, for one: the node says why and leaves, which fails the run's setup.
-        this.log.error({ err }, 'behavior_failed');
-        void this.shutdown(`behaviour ${traffic.behavior}: ${(err as Error).message}`, 1);
-        return;
-      }
-    } else if (modulePath === null) {
-      this.behavior =
-        traffic.behavior === 'flood'
-          ? createFlood(handle, traffic.message_size)
-          : traffic.behavior === 'broadcast'
-            ? createBroadcast(handle, traffic.interval, traffic.broadcast)
-            : createChatter(handle, traffic.interval);
+    let selected: SelectedBehavior;
+    try {
+      selected = selectBehavior(init, handle, this.log, record);
+    } catch (err) {
+      // A bad --param, for one: the node says why and leaves, which fails the run's setup.
+      this.log.error({ err }, 'behavior_failed');
+      void this.shutdown(`behaviour ${init.traffic.behavior}: ${(err as Error).message}`, 1);
+      return;
     }
     // A behaviour module is loaded while the links come up; the node is ready only with both.
-    const loaded =
-      modulePath === null
-        ? Promise.resolve()
-        : loadBehaviorModule(modulePath).then((factory) => {
-            this.behavior = createApiBehavior(handle, init.node_ids, this.log.child({ behavior: modulePath }), factory, record, traffic.params);
-          });
-    const anyBody = modulePath !== null || builtinApi !== undefined;
+    const loaded = selected.behavior.then((behavior) => {
+      this.behavior = behavior;
+    });
+    const anyBody = selected.anyBody;
     const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, {
       validate: init.validate_peer_messages,
       down: init.down,
