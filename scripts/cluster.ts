@@ -20,6 +20,8 @@ const COORDINATOR_START_TIMEOUT_MS = 30_000;
 const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//) });
 /** The coordinator asks for a new process of a restarted node. */
 const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });
+/** A node process the run kills on purpose (a scenario's or the nemesis's crash, a restart). */
+const Killing = z.object({ type: z.literal('killing'), pid: z.number().int() });
 /** Relative paths in the flags (--out, --runs-dir) mean the directory the user ran npm from. */
 const USER_CWD = process.env.INIT_CWD ?? process.cwd();
 const NODE_EXIT_TIMEOUT_MS = 5_000;
@@ -126,11 +128,13 @@ if (url === undefined) {
 
 const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
 const nodes: ChildProcess[] = [];
+const killedOnPurpose = new Set<number>();
 function startNode(args: string[]): void {
   const node = start(nodeEntry, args, false);
   nodes.push(node);
   node.once('exit', (code, signal) => {
-    if (code !== 0 && coordinator.exitCode === null) {
+    const intended = signal === 'SIGKILL' && node.pid !== undefined && killedOnPurpose.has(node.pid);
+    if (code !== 0 && !intended && coordinator.exitCode === null) {
       process.stderr.write(`cluster: node process ${node.pid} exited with ${signal ?? `code ${code}`}\n`);
     }
   });
@@ -139,6 +143,8 @@ for (let i = 0; i < flags.nodes; i++) startNode(nodeArgs);
 coordinator.on('message', (msg: unknown) => {
   const spawn = SpawnNode.safeParse(msg);
   if (spawn.success) startNode([...nodeArgs, '--node-id', spawn.data.node_id]);
+  const killing = Killing.safeParse(msg);
+  if (killing.success) killedOnPurpose.add(killing.data.pid);
 });
 
 const code = await exited(coordinator);

@@ -39,6 +39,8 @@ describe('restart', () => {
     }
     expect(byId.get('n2')?.restarts[0]?.previous_lost).toBe('crashed by a fault (SIGKILL)');
     expect(byId.get('n1')?.restarts[0]?.previous_lost).toBe('killed for a restart (SIGKILL)');
+    // The launcher reports a node process's end only when the run did not mean it.
+    expect(run.stderr()).not.toMatch(/exited with SIGKILL/);
 
     // Once the new n2 is ready, messages to it are delivered again and it sends under new ids.
     const readyAgain = log.find((l) => l.msg === 'ready' && l.node_id === 'n2' && l.incarnation === 1)?.time as number;

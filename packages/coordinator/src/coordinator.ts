@@ -52,6 +52,8 @@ export interface CoordinatorOptions {
   network: NetworkModel;
   /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */
   spawnNode?: ((id: string) => void) | undefined;
+  /** A node process the run kills on purpose (a crash or a restart), so the launcher need not report its end. */
+  killing?: ((pid: number) => void) | undefined;
   /** Who links to whom, its spec, and its name in `--topology` form. */
   topology: { graph: Graph; name: string; spec?: TopologySpec | undefined };
   /** Multi-hop routing, or null: messages go to neighbours only. */
@@ -128,6 +130,7 @@ export class Coordinator {
       nextMsgId: () => this.msgId++,
       changed: () => this.conditions.changed(),
       spawnNode: options.spawnNode,
+      killing: options.killing,
     });
     if (options.routing) {
       this.checker = new RoutingChecker(options.topology.graph, options.routing, () => this.liveState(), () => this.elapsed(), options.log);
@@ -147,6 +150,7 @@ export class Coordinator {
       log: options.log,
       restart: (id) => this.membership.restart(id),
       leader: () => this.leaders.current(),
+      killing: options.killing,
       // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
       recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });

@@ -38,6 +38,8 @@ export interface FaultHost {
   restart(id: string): string;
   /** A fault was applied (or skipped). */
   recorded?: (record: FaultRecord) => void;
+  /** A node process this timeline kills on purpose. */
+  killing?: ((pid: number) => void) | undefined;
   /** The node that leads now, as the behaviour's `leader` events say (for `crash: leader`). */
   leader?: () => string | undefined;
 }
@@ -233,7 +235,10 @@ export class FaultTimeline {
     if (node.hostname !== hostname()) throw new FaultError(`${id} runs on ${node.hostname}, not on this host, so it cannot be signalled`);
     if (fault === 'pause' && this.paused.has(id)) throw new FaultError(`${id} is already paused`);
     if (fault === 'resume' && !this.paused.has(id)) throw new FaultError(`${id} is not paused`);
-    if (fault === 'crash') node.expectLoss('crashed by a fault (SIGKILL)');
+    if (fault === 'crash') {
+      node.expectLoss('crashed by a fault (SIGKILL)');
+      this.host.killing?.(node.pid);
+    }
     if (!kill(node.pid, signal)) throw new FaultError(`${signal} to ${id} (pid ${node.pid}) failed`);
     const detail = `${id}: ${signal} to pid ${node.pid}${fault === 'pause' ? ` (${mode})` : ''}`;
     if (fault === 'pause') {

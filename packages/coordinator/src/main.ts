@@ -71,7 +71,9 @@ try {
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, topology: plan, routing, behavior });
+// It is told which node processes the run kills on purpose, so it reports only the others' ends.
+const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
+const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
 let url: string;
 try {
   url = await coordinator.listen();

@@ -28,6 +28,7 @@ export interface MembershipContext {
   changed: () => void;
   /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */
   spawnNode?: ((id: string) => void) | undefined;
+  killing?: ((pid: number) => void) | undefined;
 }
 
 export class Membership {
@@ -66,6 +67,7 @@ export class Membership {
       // A crash just before may have killed it already, before its loss was seen: keep that reason.
       entry.lostReason ??= 'killed for a restart (SIGKILL)';
       entry.respawnOnLoss = true;
+      this.c.killing?.(entry.pid);
       try {
         process.kill(entry.pid, 'SIGKILL');
       } catch (err) {

@@ -45,7 +45,8 @@ export function electionTimes(startEpochMs: number, faults: readonly FaultMoment
 }
 
 export function raftMeasures(input: CheckInput, ev: RaftEvents, longest: AppliedLog | undefined): Check {
-  const elect = percentiles(electionTimes(input.startEpochMs, input.faults ?? input.faultTimes.map((at) => ({ at, kind: 'fault' })), ev.leaders));
+  const electSamples = electionTimes(input.startEpochMs, input.faults ?? input.faultTimes.map((at) => ({ at, kind: 'fault' })), ev.leaders);
+  const elect = percentiles(electSamples);
   const latency = percentiles(ev.acks.map((a) => a.at - a.submitted));
   const committed = longest?.entries.length ?? 0;
   const perWrite = input.messages === undefined || committed === 0 ? null : Math.round((input.messages / committed) * 100) / 100;
@@ -62,6 +63,8 @@ export function raftMeasures(input: CheckInput, ev: RaftEvents, longest: Applied
     data: {
       elections: ev.leaders.length,
       elect_ms: elect,
+      // Every sample, the start's first, then the faults' in time order: a distribution to plot.
+      elect_samples_ms: electSamples,
       writes_acknowledged: ev.acks.length,
       entries_committed: committed,
       messages: input.messages ?? null,
