@@ -11,18 +11,21 @@ import type { CheckInput } from './index.js';
 const Term = z.number().int().nonnegative();
 const Index = z.number().int().min(1);
 const LeaderData = z.object({ term: Term });
+const FollowData = z.object({ term: Term, leader: z.string() });
 const CommitData = z.object({ index: Index, term: Term });
 const ApplyData = z.object({ index: Index, term: Term, key: z.string(), value: z.string() });
 const AckData = z.object({ index: Index, key: z.string(), value: z.string(), submitted: z.number() });
 
 type Timed<T> = T & { node: string; at: number };
 export type LeaderEvent = Timed<z.infer<typeof LeaderData>>;
+export type FollowEvent = Timed<z.infer<typeof FollowData>>;
 export type CommitEvent = Timed<z.infer<typeof CommitData>>;
 export type ApplyEvent = Timed<z.infer<typeof ApplyData>>;
 export type AckEvent = Timed<z.infer<typeof AckData>>;
 
 export interface RaftEvents {
   leaders: LeaderEvent[];
+  follows: FollowEvent[];
   commits: CommitEvent[];
   applies: ApplyEvent[];
   acks: AckEvent[];
@@ -33,7 +36,7 @@ export interface RaftEvents {
 }
 
 export function raftEventsOf(input: CheckInput): RaftEvents {
-  const out: RaftEvents = { leaders: [], commits: [], applies: [], acks: [], malformed: [], endAt: 0 };
+  const out: RaftEvents = { leaders: [], follows: [], commits: [], applies: [], acks: [], malformed: [], endAt: 0 };
   const take = <T>(schema: z.ZodType<T>, e: CheckInput['events'][number], into: Array<Timed<T>>) => {
     const r = schema.safeParse(e.data);
     if (r.success) into.push({ ...r.data, node: e.node, at: e.at });
@@ -42,6 +45,7 @@ export function raftEventsOf(input: CheckInput): RaftEvents {
   for (const e of input.events) {
     out.endAt = Math.max(out.endAt, e.at);
     if (e.kind === 'leader') take(LeaderData, e, out.leaders);
+    else if (e.kind === 'follow') take(FollowData, e, out.follows);
     else if (e.kind === 'commit') take(CommitData, e, out.commits);
     else if (e.kind === 'apply') take(ApplyData, e, out.applies);
     else if (e.kind === 'ack') take(AckData, e, out.acks);

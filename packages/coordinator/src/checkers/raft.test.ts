@@ -19,11 +19,11 @@ const W = [
 const NODES = ['n0', 'n1', 'n2'];
 
 /**
- * n0 leads term 1 from 1100; it commits entry i at 1200 + 10i, every node applies it then, and n1's
+ * n0 leads term 1 from 1100 and n1 and n2 follow it; it commits entry i at 1200 + 10i, every node applies it then, and n1's
  * client gets the acknowledgement 5 ms later, 40 ms after submitting. The run ends at 3000.
  */
 function cleanRun(): Ev[] {
-  const events = [ev(1100, 'n0', 'leader', { term: 1 })];
+  const events = [ev(1100, 'n0', 'leader', { term: 1 }), ev(1110, 'n1', 'follow', { term: 1, leader: 'n0' }), ev(1110, 'n2', 'follow', { term: 1, leader: 'n0' })];
   W.forEach((w, i) => {
     const index = i + 1;
     const at = 1200 + 10 * index;
@@ -109,6 +109,9 @@ describe('raft checker', () => {
       detail: `the last leader n0 (term 1) committed nothing in the last ${LAG_MS} ms before the stop`,
     });
     expect(check({ ...base(cleanRun()), liveAtEnd: ['n1', 'n2'] }, 'leader and caught-up logs after the last heal')?.detail).toBe('the last leader n0 (term 1) is not live');
+    // A live node whose last word names another leader (or none) does not agree.
+    const astray = [...cleanRun().filter((e) => !(e.kind === 'follow' && e.node === 'n2')), ev(2000, 'n1', 'follow', { term: 1, leader: 'n3' })];
+    expect(check(base(astray), 'leader and caught-up logs after the last heal')?.detail).toBe('live nodes not following n0: n1 -> n3, n2 -> none');
   });
 
   it('times elections from the start and from each fault that cost the leader', () => {

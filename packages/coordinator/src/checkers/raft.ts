@@ -5,8 +5,9 @@
  *   two applies (any nodes, any processes) put different entries at one index, so every applied
  *   log is a prefix of the longest; every commit a leader recorded is the entry applied there;
  * - every acknowledged write is in the longest applied log at the end, at its index;
- * - after the final heal and the settle period, a leader still commits and every live node has
- *   applied what it had committed LAG_MS before the end (followers learn a commit with the next
+ * - after the final heal and the settle period, a leader still commits, every live node follows it
+ *   (its last `leader` or `follow` event names it), and every live node has applied what had been
+ *   committed LAG_MS before the end (followers learn a commit with the next
  *   AppendEntries, and the workload keeps writing until the nodes stop).
  * Measurements (elections, latency, messages per write) are in raft-measures.ts.
  */
@@ -105,6 +106,11 @@ function settledLeader(input: CheckInput, ev: RaftEvents, current: AppliedLog[])
   // Every entry committed by then, by this leader or an earlier one: the last leader holds them all
   // and, having committed since, has made every follower able to apply them.
   const target = ev.commits.filter((c) => c.at <= endAt - LAG_MS).reduce((m, c) => Math.max(m, c.index), 0);
+  // Each live node's last word on who leads: its own leadership or the leader it follows.
+  const views = new Map<string, string>();
+  for (const e of [...ev.leaders.map((l) => ({ at: l.at, node: l.node, leader: l.node })), ...ev.follows].sort((a, b) => a.at - b.at)) views.set(e.node, e.leader);
+  const elsewhere = input.liveAtEnd.filter((id) => views.get(id) !== last.node);
+  if (elsewhere.length > 0) problems.push(`live nodes not following ${last.node}: ${elsewhere.map((id) => `${id} -> ${views.get(id) ?? 'none'}`).join(', ')}`);
   const applied = new Map(current.map((l) => [l.node, l.entries.length]));
   const behind = input.liveAtEnd.filter((id) => (applied.get(id) ?? 0) < target);
   if (behind.length > 0) problems.push(`live nodes behind index ${target}: ${behind.map((id) => `${id} at ${applied.get(id) ?? 0}`).join(', ')}`);
@@ -113,7 +119,7 @@ function settledLeader(input: CheckInput, ev: RaftEvents, current: AppliedLog[])
     valid: problems.length === 0,
     detail:
       problems.length === 0
-        ? `${last.node} leads term ${last.term} and committed up to ${lastCommit?.index}; all ${input.liveAtEnd.length} live nodes applied at least up to ${target}, the commit index ${LAG_MS} ms before the end`
+        ? `${last.node} leads term ${last.term}, every live node follows it, and it committed up to ${lastCommit?.index}; all ${input.liveAtEnd.length} live nodes applied at least up to ${target}, the commit index ${LAG_MS} ms before the end`
         : problems.join('; '),
   };
 }

@@ -96,6 +96,8 @@ export class RaftReplication {
     }
     // Only the term's leader sends AppendEntries of the current term: a candidate of it gives up.
     s.becomeFollower();
+    // Once per term: whom this server follows, for the checker's agreement after the last heal.
+    if (s.leader !== msg.src) s.node.record('follow', { term: s.currentTerm, leader: msg.src });
     s.leader = msg.src;
     s.resetElectionTimer();
     const r = s.log.accept(ae.prev_index, ae.prev_term, ae.entries);

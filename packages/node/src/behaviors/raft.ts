@@ -12,7 +12,7 @@
  * - raft-service.ts: read, write and cas from client connections (`--workload kv`), proxied to the leader.
  *
  * Events for the checkers (packages/coordinator/src/checkers/raft.ts): `leader {term}` when a
- * server wins an election; `commit {index, term}` when a leader's commit index advances;
+ * server wins an election; `follow {term, leader}` when a server first hears a term's leader; `commit {index, term}` when a leader's commit index advances;
  * `apply {index, term, key, value}` on every server as it applies an entry; `ack {key, value,
  * index, term, submitted}` when a client's write is acknowledged.
  *
