@@ -62,6 +62,14 @@ export class DistanceVectorRouter implements Router {
   }
 
   private tick(): void {
+    // Timers run before the event loop reads its sockets: after a stall of this process, the
+    // neighbours' vectors are still unread, so expiry waits until they have been taken in.
+    setImmediate(() => {
+      if (this.running) this.expire();
+    });
+  }
+
+  private expire(): void {
     const deadline = this.host.now() - DEAD_INTERVALS * this.intervalMs;
     let lost = false;
     for (const [nb, v] of this.vectors) {

@@ -66,6 +66,10 @@ export class LinkStateRouter implements Router {
       if (!was?.hearsMe && !body.heard.includes(this.host.self)) this.helloTo(from);
       this.checkAdjacency();
     } else if (body.type === 'lsa') {
+      // A neighbour busy flooding may send its hellos late, but its LSAs show it is alive; a
+      // starved cluster otherwise flaps adjacencies, and every flap floods more LSAs.
+      const h = this.heard.get(from);
+      if (h) h.at = this.host.now();
       this.onLsa(from, body);
     }
   }
@@ -88,6 +92,14 @@ export class LinkStateRouter implements Router {
 
   private tick(): void {
     this.ticks++;
+    // Timers run before the event loop reads its sockets: after a stall of this process, the
+    // neighbours' hellos are still unread, so expiry waits until they have been taken in.
+    setImmediate(() => {
+      if (this.running) this.expire();
+    });
+  }
+
+  private expire(): void {
     const now = this.host.now();
     for (const [nb, h] of this.heard) if (h.at < now - DEAD_INTERVALS * this.intervalMs) this.heard.delete(nb);
     let expired = false;
