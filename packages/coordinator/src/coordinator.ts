@@ -283,8 +283,13 @@ export class Coordinator {
     this.workload?.stopIssuing();
     const faults = this.timeline.faults.length > 0;
     if (!this.workload && (!hasCheckers(this.options.behavior.kind) || !faults)) return 'ok';
-    if (faults) this.timeline.reset();
-    this.log.info({ settle_ms: this.options.flags.settle }, 'settle');
+    const restarted = this.timeline.endFaults();
+    // The settle period starts once the restarted nodes are back: a process still starting on a
+    // loaded machine would otherwise be judged on a settle it never had.
+    const back = await this.conditions.waitFor(() => restarted.every((id) => this.nodes.get(id)?.state === 'ready'), this.options.flags['ready-timeout'], signal);
+    if (back === 'aborted') return back;
+    if (back === 'timeout') this.log.warn({ nodes: restarted.filter((id) => this.nodes.get(id)?.state !== 'ready') }, 'not_back');
+    this.log.info({ settle_ms: this.options.flags.settle, restarted }, 'settle');
     const r = await this.conditions.waitFor(() => false, this.options.flags.settle, signal);
     this.settled = r !== 'aborted';
     return r === 'aborted' || !this.workload ? r : this.workload.finalReads(signal);

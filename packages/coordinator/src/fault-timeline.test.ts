@@ -3,15 +3,18 @@
  * ready nodes, heals and resets end them with `ends` on their records, default names never clash
  * with names in force, and a fault that cannot be applied throws FaultError having changed nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { createLogger } from '@agentnet/protocol';
 import { FaultTimeline, type FaultState, type TimelineNode } from './fault-timeline.js';
 import { FaultError } from './errors.js';
-import { Action } from './scenario.js';
+import { Action, ScenarioFile } from './scenario.js';
 
 const { log } = createLogger({ role: 'coordinator', level: 'silent', pretty: false });
 
-function timeline(leader?: string): { t: FaultTimeline; sent: FaultState[] } {
+function timeline(leader?: string, scenario?: ScenarioFile): { t: FaultTimeline; sent: FaultState[] } {
   const sent: FaultState[] = [];
   const nodes: TimelineNode[] = ['n0', 'n1', 'n2'].map((id, i) => ({
     id,
@@ -24,7 +27,7 @@ function timeline(leader?: string): { t: FaultTimeline; sent: FaultState[] } {
     },
     expectLoss: () => {},
   }));
-  const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 1234, log, restart: (id) => `${id}: restarted`, leader: () => leader });
+  const t = new FaultTimeline(scenario, { nodes: () => nodes, elapsedMs: () => 1234, log, restart: (id) => `${id}: restarted`, leader: () => leader });
   return { t, sent };
 }
 
@@ -42,6 +45,53 @@ describe('FaultTimeline', () => {
     expect(t.reset()).toMatchObject({ kind: 'reset', ends: ['p1'] });
     expect(sent.at(-1)).toEqual({ partitions: [], links: [], paused: [] });
     expect(t.faults.map((f) => f.kind)).toEqual(['partition', 'link', 'heal', 'reset']);
+  });
+
+  it('ends its faults before the settle: later steps are cancelled and recorded, new faults refused', () => {
+    vi.useFakeTimers();
+    try {
+      const scenario = ScenarioFile.parse({
+        timeline: [
+          { at: '10ms', partition: { name: 'early', preset: 'halves' } },
+          { at: '20ms', crash: 'n1' },
+          { at: '5s', partition: { name: 'late', preset: 'halves' } },
+        ],
+      });
+      const { t, sent } = timeline(undefined, scenario);
+      t.start();
+      vi.advanceTimersByTime(10);
+      // n1 runs on another host in this fixture, so its crash is skipped (the next test crashes a real process).
+      vi.advanceTimersByTime(10);
+      expect(t.faults.map((f) => `${f.kind} ${f.detail.split(':')[0]}`)).toEqual(['partition early (drop)', 'crash skipped']);
+      expect(t.endFaults()).toEqual([]);
+      vi.advanceTimersByTime(10_000);
+      expect(t.faults.slice(2).map((f) => [f.kind, f.detail])).toEqual([
+        ['partition', "skipped: due at 5000 ms, after the run's end"],
+        ['reset', 'ended early'],
+      ]);
+      expect(sent.at(-1)?.partitions).toEqual([]);
+      expect(() => t.apply(act({ partition: { preset: 'ring' } }))).toThrow(/the run has ended its faults and is settling/);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('restarts the nodes it crashed when it ends its faults, and names them', async () => {
+    // A real process to crash: the timeline signals pids.
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1e6)'], { stdio: 'ignore' });
+    const exited = once(child, 'exit');
+    const restarted: string[] = [];
+    const nodes: TimelineNode[] = [{ id: 'n0', pid: child.pid as number, hostname: hostname(), ready: true, running: true, sendFaults: () => {}, expectLoss: () => {} }];
+    const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 0, log, restart: (id) => (restarted.push(id), `${id}: restarted`) });
+    try {
+      expect(t.apply(act({ crash: 'n0' }))).toMatchObject({ kind: 'crash', name: 'crash n0' });
+      expect(t.endFaults()).toEqual(['n0']);
+      expect(restarted).toEqual(['n0']);
+      expect(t.faults.at(-1)).toMatchObject({ kind: 'reset', ends: ['crash n0'] });
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('never gives a default name that a fault in force already has', () => {

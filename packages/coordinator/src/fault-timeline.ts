@@ -53,7 +53,10 @@ export class FaultTimeline {
   private readonly paused = new Map<string, { pid: number; mode: PauseMode }>();
   /** Node fault periods under way (`crash n2`, `stop n2`), ended by a restart. */
   private readonly down = new Set<string>();
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** Steps scheduled and not yet due. */
+  private readonly pending = new Map<NodeJS.Timeout, Step>();
+  /** Set once the run's faults are over (it settles): no fault may start after that. */
+  private ended = false;
   private counter = { partition: 0, link: 0 };
   /** Nodes `crash: leader` killed that no `restart: leader` has started again yet, oldest first. */
   private crashedLeaders: string[] = [];
@@ -66,13 +69,18 @@ export class FaultTimeline {
   /** Schedules every step relative to now (the start of traffic). */
   start(): void {
     for (const step of [...(this.scenario?.timeline ?? [])].sort((a, b) => a.at - b.at)) {
-      this.timers.push(setTimeout(() => this.scheduled(step), step.at));
+      const timer = setTimeout(() => {
+        this.pending.delete(timer);
+        this.scheduled(step);
+      }, step.at);
+      this.pending.set(timer, step);
     }
   }
 
   /** Cancels the steps not yet due and lets paused nodes run again, so they can stop. */
   stop(): void {
-    for (const t of this.timers.splice(0)) clearTimeout(t);
+    for (const t of this.pending.keys()) clearTimeout(t);
+    this.pending.clear();
     for (const { pid } of this.paused.values()) kill(pid, 'SIGCONT');
     this.paused.clear();
   }
@@ -101,13 +109,32 @@ export class FaultTimeline {
       this.apply(step);
     } catch (err) {
       if (!(err instanceof FaultError)) throw err;
-      const kind = (Object.keys(step) as Array<keyof Step>).find((k) => k !== 'at' && step[k] !== undefined) ?? 'step';
-      this.record(kind, `skipped: ${err.message}`);
+      this.record(stepKind(step), `skipped: ${err.message}`);
     }
+  }
+
+  /**
+   * Ends the faults of a run before it settles: steps a scenario placed after the run's end are
+   * cancelled (a partition during the settle would leave the checkers judging liveness under a
+   * fault), later faults are refused, and everything in force ends (reset). Returns the nodes the
+   * reset started again, for the settle to wait for.
+   */
+  endFaults(): string[] {
+    this.ended = true;
+    for (const [timer, step] of this.pending) {
+      clearTimeout(timer);
+      this.record(stepKind(step), `skipped: due at ${step.at} ms, after the run's end`);
+    }
+    this.pending.clear();
+    if (this.faults.length === 0) return [];
+    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
+    this.reset();
+    return restarted;
   }
 
   /** Applies one fault now; throws FaultError, having changed nothing, when it cannot. */
   apply(step: Action): FaultRecord {
+    if (this.ended) throw new FaultError('the run has ended its faults and is settling');
     const action = this.resolveLeader(step);
     const record = this.applyResolved(action);
     if (step.crash === LEADER_TARGET && action.crash !== undefined) this.crashedLeaders.push(action.crash);
@@ -252,6 +279,10 @@ export class FaultTimeline {
     this.down.add(`${fault} ${id}`);
     return this.record(fault, detail, { name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) });
   }
+}
+
+function stepKind(step: Step): string {
+  return (Object.keys(step) as Array<keyof Step>).find((k) => k !== 'at' && step[k] !== undefined) ?? 'step';
 }
 
 function kill(pid: number, signal: NodeJS.Signals): boolean {

@@ -85,7 +85,8 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
 /** The faults for the checkers: a crash, stop or pause names its node in its period's name (`crash n2`). */
 function faultMoments(faults: FaultRecord[], startEpochMs: number): FaultMoment[] {
   return faults
-    .filter((f) => f.kind !== 'reset')
+    // A skipped step changed nothing, so nothing can have followed from it.
+    .filter((f) => f.kind !== 'reset' && !f.detail.startsWith('skipped'))
     .map((f) => {
       const struck = ['crash', 'stop', 'pause'].includes(f.kind) ? f.name?.split(' ')[1] : undefined;
       return { at: startEpochMs + f.at_ms, kind: f.kind, ...(struck === undefined ? {} : { node: struck }) };
