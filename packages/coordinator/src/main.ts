@@ -9,7 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
-import { BehaviorError, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
+import { BehaviorError, checkReach, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
 
@@ -63,6 +63,7 @@ const routing = runRouting(flags, scenario, cli.given);
 let behavior: ReturnType<typeof runBehavior>;
 try {
   behavior = runBehavior(flags, process.cwd());
+  checkReach(behavior.kind, plan.graph, plan.name, routing);
 } catch (err) {
   if (!(err instanceof BehaviorError)) throw err;
   process.stderr.write(`error: ${err.message}\n`);

@@ -50,6 +50,21 @@ export class BehaviorError extends Error {
   }
 }
 
+/** Built-in behaviours that send to every node of the run, not only to their neighbours. */
+const TO_EVERY_NODE: ReadonlySet<TrafficKind> = new Set(['bully', 'bully-broken', 'raft', 'raft-broken']);
+
+/**
+ * Refuses a behaviour that sends to every node on a graph that links each node to only some of
+ * them, without routing to carry the rest: its first message to a non-neighbour would fail.
+ */
+export function checkReach(kind: TrafficKind, graph: Graph, topologyName: string, routing: RoutingSettings | null): void {
+  const n = graph.nodes.length;
+  if (!TO_EVERY_NODE.has(kind) || routing !== null || graph.edges.length === (n * (n - 1)) / 2) return;
+  throw new BehaviorError(
+    `--behavior ${kind} sends to every node, but the topology ${topologyName} links each node to its neighbours only: add --routing link-state (or distance-vector), or use a full mesh`,
+  );
+}
+
 /** What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic. */
 export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null } {
   const chosen = flags.behavior ?? { kind: flags.traffic, module: null };

@@ -5,6 +5,7 @@
  * with the behaviour.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
 import { ErrorCode, RpcError, createLogger } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { createApiBehavior, DuplicateHandlerError, type BehaviorFactory } from './node-api.js';
@@ -114,5 +115,35 @@ describe('node API', () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(ticks).toBe(3);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('logs what a timer throws or rejects with, and keeps the timer going', async () => {
+    const lines: Array<{ msg: string; timer?: string; err?: { message: string } }> = [];
+    const logged = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    let ticks = 0;
+    const behavior = createApiBehavior(
+      { id: 'n0', peers: [], destinations: [], seed: 7, backlog: () => 0, send: () => 'n0-1' },
+      ['n0'],
+      logged,
+      (node) => {
+        node.every(10, () => {
+          ticks++;
+          throw new Error('no such peer');
+        });
+        node.after(15, async () => {
+          throw new Error('rejected later');
+        });
+      },
+    );
+    behavior.start();
+    await vi.advanceTimersByTimeAsync(35);
+    expect(ticks).toBe(3);
+    expect(lines.map((l) => `${l.msg} ${l.timer} ${l.err?.message}`)).toEqual([
+      'timer_failed every no such peer',
+      'timer_failed after rejected later',
+      'timer_failed every no such peer',
+      'timer_failed every no such peer',
+    ]);
+    behavior.stop();
   });
 });

@@ -47,9 +47,13 @@ export interface NodeApi {
   rpc(dest: string, body: Body, options?: { timeoutMs?: number }): Promise<Incoming['body'] & Record<string, unknown>>;
   /** Sends `body` to every destination; returns the msg_ids. */
   broadcast(body: Body): number[];
-  /** Runs `fn` every `ms` until the behaviour stops; returns a function that cancels it. */
-  every(ms: number, fn: () => void): () => void;
-  after(ms: number, fn: () => void): () => void;
+  /**
+   * Runs `fn` every `ms` until the behaviour stops; returns a function that cancels it. What `fn`
+   * throws (or its promise rejects with) is logged (`timer_failed`) and the timer goes on.
+   */
+  every(ms: number, fn: () => unknown): () => void;
+  /** Runs `fn` once after `ms`, unless the behaviour stopped; its errors are logged as every's. */
+  after(ms: number, fn: () => unknown): () => void;
   /** Records an event for the run's checkers (e.g. `record('leader', { epoch: 3 })`), in `events.jsonl`. */
   record(kind: string, data?: Record<string, unknown>): void;
 }
@@ -97,6 +101,17 @@ export function createApiBehavior(
   let running = false;
   const msgIdOf = (journalId: string) => Number(journalId.slice(journalId.lastIndexOf('-') + 1));
   const send = (dest: string, body: Body) => msgIdOf(handle.send(dest, body));
+  // A behaviour's bug in a timer (a send to a node it cannot reach, say) must not end the process:
+  // the node keeps serving its links and the journal, and the log says what failed.
+  const guarded = (what: 'every' | 'after', ms: number, fn: () => unknown) => () => {
+    const failed = (err: unknown) => log.warn({ err, timer: what, ms }, 'timer_failed');
+    try {
+      const out = fn();
+      if (out instanceof Promise) out.catch(failed);
+    } catch (err) {
+      failed(err);
+    }
+  };
 
   const api: NodeApi = {
     id: handle.id,
@@ -131,14 +146,16 @@ export function createApiBehavior(
     },
     broadcast: (body) => handle.destinations.map((dest) => send(dest, body)),
     every(ms, fn) {
-      const timer = setInterval(() => running && fn(), ms);
+      const run = guarded('every', ms, fn);
+      const timer = setInterval(() => running && run(), ms);
       timers.add(timer);
       return () => (clearInterval(timer), timers.delete(timer));
     },
     after(ms, fn) {
+      const run = guarded('after', ms, fn);
       const timer = setTimeout(() => {
         timers.delete(timer);
-        if (running) fn();
+        if (running) run();
       }, ms);
       timers.add(timer);
       return () => (clearTimeout(timer), timers.delete(timer));
