@@ -2,7 +2,8 @@
  * The broadcast checker on hand-made events: valid when every live node holds every value
  * acknowledged before the last second; invalid naming who misses what (a restart forgets, a lost
  * node's values do not count); unknown when the run did not settle or had nothing to judge; the
- * convergence time after each heal and the repair cost against a full resend.
+ * convergence time after each heal and the repair cost, digests and repaired values together,
+ * against a full resend.
  */
 import { describe, expect, it } from 'vitest';
 import { verdictExitCode, verdictOf, type CheckInput } from './index.js';
@@ -10,7 +11,10 @@ import { verdictExitCode, verdictOf, type CheckInput } from './index.js';
 const ev = (at: number, node: string, kind: string, data: Record<string, unknown> = {}) => ({ at, node, kind, data });
 const base: Omit<CheckInput, 'events'> = { liveAtEnd: ['n0', 'n1', 'n2'], startEpochMs: 1000, faultTimes: [1400], healTimes: [2000], settled: true };
 
-/** a:1 before a partition; b:1 on n0/n1's side during it, repaired to n2 300 ms after the heal; c:1 too young to judge. */
+/**
+ * a:1 before a partition; b:1 on n0/n1's side during it, repaired to n2 300 ms after the heal; c:1
+ * too young to judge. Two digest exchanges: one with nothing to repair, one whose reply carries b:1.
+ */
 const healthy = [
   ev(1000, 'n0', 'boot'),
   ev(1000, 'n1', 'boot'),
@@ -18,8 +22,12 @@ const healthy = [
   ev(1100, 'n0', 'broadcast', { value: 'a:1' }),
   ev(1105, 'n1', 'hold', { value: 'a:1' }),
   ev(1106, 'n2', 'hold', { value: 'a:1' }),
+  ev(1200, 'n0', 'sync', { to: 'n1', type: 'rb_sync', bytes: 40 }),
+  ev(1203, 'n1', 'sync', { to: 'n0', type: 'rb_sync_ok', bytes: 52 }),
   ev(1500, 'n1', 'broadcast', { value: 'b:1' }),
   ev(1504, 'n0', 'hold', { value: 'b:1' }),
+  ev(2290, 'n2', 'sync', { to: 'n1', type: 'rb_sync', bytes: 60 }),
+  ev(2300, 'n1', 'sync', { to: 'n2', type: 'rb_sync_ok', bytes: 70 }),
   ev(2300, 'n1', 'repair', { to: 'n2', bytes: 7, values: 1 }),
   ev(2300, 'n2', 'hold', { value: 'b:1' }),
   ev(3900, 'n2', 'broadcast', { value: 'c:1' }),
@@ -39,8 +47,30 @@ describe('broadcast checker', () => {
     expect(holds?.detail).toBe('all 3 live nodes hold all 2 values acknowledged until 1000 ms before the end (1 later ones still spreading, not judged)');
     expect(convergence?.detail).toBe('heal at 1.00 s: 300 ms (2 values)');
     expect(convergence?.data).toMatchObject({ convergence: [{ heal_at_ms: 1000, values: 2, ms: 300 }], convergence_ms: { count: 1, max: 300 } });
-    // A full resend: each of 3 nodes gets ["a:1","b:1"] (13 bytes).
-    expect(cost?.data).toEqual({ repair_bytes: 7, repairs: 1, repaired_values: 1, values: 3, repair_bytes_per_value: 2.3, full_resend_bytes: 39 });
+    // Every digest message counts, also the exchange that repaired nothing: 40 + 52 + 60 + 70 bytes,
+    // plus 7 of values. A full resend: each of 3 nodes gets ["a:1","b:1"] (13 bytes).
+    expect(cost?.data).toEqual({
+      repair_bytes: 229,
+      digest_bytes: 222,
+      repaired_value_bytes: 7,
+      syncs: 4,
+      repairs: 1,
+      repaired_values: 1,
+      values: 3,
+      repair_bytes_per_value: 76.3,
+      full_resend_bytes: 39,
+    });
+    expect(cost?.detail).toBe(
+      '229 bytes of anti-entropy: 222 of digests in 4 messages and 7 of values in 1 repairs carrying 1 values (76.3 bytes per broadcast value); ' +
+        'resending every value known at each heal to every live node would take 39 bytes',
+    );
+  });
+
+  it('counts digest rounds that repaired nothing in the repair bytes', () => {
+    const quiet = healthy.filter((e) => e.kind !== 'repair');
+    expect(check(quiet).cost?.data).toMatchObject({ repair_bytes: 222, digest_bytes: 222, repaired_value_bytes: 0, repairs: 0 });
+    const none = healthy.filter((e) => e.kind !== 'sync');
+    expect(check(none).cost?.data).toMatchObject({ repair_bytes: 7, digest_bytes: 0, repaired_value_bytes: 7, syncs: 0 });
   });
 
   it('fails a live node that misses a value, naming it, and does not count the node as converged', () => {
@@ -82,7 +112,7 @@ describe('broadcast checker', () => {
     const { convergence, cost } = check(healthy, { healTimes: [] });
     expect(convergence?.detail).toBe('no heal in this run');
     expect(cost?.data).toMatchObject({ full_resend_bytes: 0 });
-    const broken = verdictOf('reliable-broadcast-broken', { ...base, events: healthy.filter((e) => e.kind !== 'repair' && !(e.node === 'n2' && e.data.value === 'b:1')) });
+    const broken = verdictOf('reliable-broadcast-broken', { ...base, events: healthy.filter((e) => e.kind !== 'repair' && e.kind !== 'sync' && !(e.node === 'n2' && e.data.value === 'b:1')) });
     expect(broken?.valid).toBe(false);
   });
 });

@@ -2,9 +2,10 @@
  * The broadcast checker (reliable broadcast with reconciliation), judged from the events nodes
  * record (see broadcast-holdings.ts): after the final heal and the settle period, every live node
  * holds every value any live node acknowledged; how long after each heal until every live node held
- * every value known at that heal; and what repair cost against resending everything (reported, not
- * judged). Nodes keep broadcasting until they are stopped, so values acknowledged in the last
- * SPREAD_GRACE_MS of the run are still spreading when it ends: they are counted, not judged.
+ * every value known at that heal; and what anti-entropy cost, its digests and the values it
+ * repaired, against resending everything (reported, not judged). Nodes keep broadcasting until
+ * they are stopped, so values acknowledged in the last SPREAD_GRACE_MS of the run are still
+ * spreading when it ends: they are counted, not judged.
  */
 import type { Check } from '@agentnet/protocol';
 import { percentiles } from '../percentiles.js';
@@ -55,8 +56,14 @@ export function broadcastChecks(input: CheckInput): Check[] {
     data: { convergence: after, convergence_ms: percentiles(times) },
   };
 
+  // Anti-entropy costs its digests on every round as well as the values it repairs: both count,
+  // as the nodes recorded them when they sent them (`sync` and `repair` events).
+  const sum = (kind: string) => input.events.filter((e) => e.kind === kind).reduce((n, e) => n + Number(e.data.bytes ?? 0), 0);
   const repairs = input.events.filter((e) => e.kind === 'repair');
-  const bytes = repairs.reduce((n, e) => n + Number(e.data.bytes ?? 0), 0);
+  const syncs = input.events.filter((e) => e.kind === 'sync').length;
+  const digestBytes = sum('sync');
+  const valueBytes = sum('repair');
+  const bytes = digestBytes + valueBytes;
   const copies = repairs.reduce((n, e) => n + Number(e.data.values ?? 0), 0);
   // What repair would cost without digests: every live node sent every value known at each heal once.
   const fullResend = heals.reduce((n, at) => n + live * jsonBytes([...h.acknowledged].filter(([, first]) => first <= at).map(([v]) => v)), 0);
@@ -65,8 +72,20 @@ export function broadcastChecks(input: CheckInput): Check[] {
   const cost: Check = {
     name: 'repair cost',
     valid: true,
-    detail: `${bytes} bytes in ${repairs.length} repairs carrying ${copies} values (${perValue ?? '-'} bytes per broadcast value)${heals.length > 0 ? `; resending every value known at each heal to every live node would take ${fullResend} bytes` : ''}`,
-    data: { repair_bytes: bytes, repairs: repairs.length, repaired_values: copies, values, repair_bytes_per_value: perValue, full_resend_bytes: fullResend },
+    detail:
+      `${bytes} bytes of anti-entropy: ${digestBytes} of digests in ${syncs} messages and ${valueBytes} of values in ${repairs.length} repairs carrying ${copies} values ` +
+      `(${perValue ?? '-'} bytes per broadcast value)${heals.length > 0 ? `; resending every value known at each heal to every live node would take ${fullResend} bytes` : ''}`,
+    data: {
+      repair_bytes: bytes,
+      digest_bytes: digestBytes,
+      repaired_value_bytes: valueBytes,
+      syncs,
+      repairs: repairs.length,
+      repaired_values: copies,
+      values,
+      repair_bytes_per_value: perValue,
+      full_resend_bytes: fullResend,
+    },
   };
   return [holdsAll, convergence, cost];
 }

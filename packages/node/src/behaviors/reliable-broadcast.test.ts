@@ -1,14 +1,41 @@
 /**
  * Reliable broadcast on an in-memory mesh with fake timers: gossip alone reaches everyone while the
- * network is whole; after a partition heals, anti-entropy brings every node every value with repairs
- * far smaller than resending everything, and a restarted node keeps what it stored and catches up
- * on the rest; the broken variant
- * (gossip only) leaves each side without the other's values.
+ * network is whole; after a partition heals, anti-entropy brings every node every value, repairing
+ * far fewer value bytes than resending everything, and a restarted node keeps what it stored and
+ * catches up on the rest; the broken variant (gossip only) leaves each side without the other's
+ * values. Every anti-entropy body a node sends is recorded with its bytes, digests apart from values.
  */
+import { createLogger } from '@agentnet/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BroadcastNetwork } from './reliable-broadcast-network.fixture.js';
+import type { NodeHandle } from '../behavior.js';
+import { createApiBehavior } from '../node-api.js';
+import { createMemoryStorage } from '../node-storage.js';
+import { createReliableBroadcast } from './reliable-broadcast.js';
+import { BroadcastNetwork, type RecordedEvent } from './reliable-broadcast-network.fixture.js';
 
-const bytes = (values: string[]) => JSON.stringify(values).length;
+const bytes = (values: unknown) => JSON.stringify(values).length;
+const ANTI_ENTROPY = ['rb_sync', 'rb_sync_ok', 'rb_repair'];
+const spent = (events: RecordedEvent[], kind: 'sync' | 'repair') => events.filter((e) => e.kind === kind).reduce((n, e) => n + Number(e.data.bytes), 0);
+
+/** One real node, n0, whose only peer n1 is the test: what n0 sends is kept as handed to its link. */
+function loneNode() {
+  const sent: Array<{ dest: string; body: { type: string; [key: string]: unknown } }> = [];
+  const events: RecordedEvent[] = [];
+  const storage = createMemoryStorage();
+  const handle: NodeHandle = {
+    id: 'n0',
+    peers: ['n1'],
+    destinations: ['n1'],
+    seed: 4,
+    storage: () => storage,
+    backlog: () => 0,
+    send: (dest, body) => (sent.push({ dest, body }), `n0-${sent.length}`),
+  };
+  const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
+  const record = (kind: string, data: Record<string, unknown>) => events.push({ at: Date.now(), node: 'n0', kind, data });
+  const node = createApiBehavior(handle, ['n0', 'n1'], log, (api) => createReliableBroadcast(api, { antiEntropy: true }), record);
+  return { node, sent, events };
+}
 
 /** Partitions five nodes in halves from 800 ms to 2 s, then runs to 4 s. */
 async function partitionedRun(antiEntropy: boolean) {
@@ -43,7 +70,34 @@ describe('reliable broadcast', () => {
     expect(repaired).toBeLessThan(deliveries * 0.05);
   });
 
-  it('converges after a partition heals, repairing less than a full resend', async () => {
+  it('records the bytes of every anti-entropy body it sends, digests and values adding up to the whole body', async () => {
+    const { node, sent, events } = loneNode();
+    node.start();
+    // The first round starts within 1 s; n1 answers it with a value n0 lacks and an empty digest.
+    await vi.advanceTimersByTimeAsync(1000);
+    const ask = sent.findIndex((m) => m.body.type === 'rb_sync');
+    expect(ask).toBeGreaterThanOrEqual(0);
+    node.handle({ src: 'n1', dest: 'n0', body: { type: 'rb_sync_ok', in_reply_to: ask + 1, values: ['n1.0:1'], digest: {} } });
+    // n1 asks in turn, once holding everything (nothing to repair) and once holding nothing.
+    const digest = { 'n0.0': { top: 1000, gaps: [] }, 'n1.0': { top: 1, gaps: [] } };
+    node.handle({ src: 'n1', dest: 'n0', body: { type: 'rb_sync', msg_id: 1, digest } });
+    node.handle({ src: 'n1', dest: 'n0', body: { type: 'rb_sync', msg_id: 2, digest: {} } });
+    await vi.advanceTimersByTimeAsync(0);
+    node.stop();
+
+    const bodies = sent.filter((m) => ANTI_ENTROPY.includes(m.body.type)).map(({ body: { in_reply_to: _, ...body } }) => body);
+    expect(bodies.map((b) => b.type).sort()).toEqual(['rb_repair', 'rb_sync', 'rb_sync_ok', 'rb_sync_ok']);
+    const syncs = events.filter((e) => e.kind === 'sync');
+    expect(syncs.map((e) => e.data.type)).toEqual(bodies.map((b) => b.type));
+    // Repairs count the values arrays, the digests and framing the rest: together, every byte sent.
+    const carried = bodies.flatMap((b) => (Array.isArray(b.values) && b.values.length > 0 ? [b.values] : []));
+    expect(carried).toHaveLength(2);
+    expect(spent(events, 'repair')).toBe(carried.reduce((n, v) => n + bytes(v), 0));
+    expect(spent(events, 'sync')).toBe(bodies.reduce((n, b) => n + bytes(b), 0) - spent(events, 'repair'));
+    expect(spent(events, 'sync')).toBeGreaterThan(4 * bytes({ type: 'rb_sync_ok' }));
+  });
+
+  it('converges after a partition heals, repairing fewer value bytes than a full resend, and records every digest sent', async () => {
     const { net, healedAt } = await partitionedRun(true);
     const known = net.broadcastBy(healedAt);
     // Each side missed the other's values while cut off.
@@ -51,10 +105,11 @@ describe('reliable broadcast', () => {
     expect(during.length).toBeGreaterThan(10);
     const judged = net.broadcastBy(Date.now() - 500);
     for (const [node, held] of net.holdings()) expect(judged.filter((v) => !held.has(v)), node).toEqual([]);
-    const repairs = net.events.filter((e) => e.kind === 'repair');
-    const repaired = repairs.reduce((n, e) => n + Number(e.data.bytes), 0);
+    const repaired = spent(net.events, 'repair');
     expect(repaired).toBeGreaterThan(0);
     expect(repaired).toBeLessThan(5 * bytes(known));
+    // Every anti-entropy message sent has its sync event, so no digest goes uncounted.
+    for (const type of ANTI_ENTROPY) expect(net.events.filter((e) => e.kind === 'sync' && e.data.type === type).length, type).toBe(net.sent.get(type) ?? 0);
     // Both directions repaired: sync replies carried values to the asking side, rb_repair to the other.
     expect(net.sent.get('rb_repair') ?? 0).toBeGreaterThan(0);
   });

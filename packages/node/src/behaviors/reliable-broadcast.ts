@@ -4,8 +4,11 @@
  * neighbours, once). Gossip alone loses what a partition or a lossy link drops, so every 500 ms
  * each node also picks a neighbour and the two exchange digests (see reliable-broadcast-digest.ts):
  * each sends the other exactly the values it lacks. A node records `broadcast {value}` for its own
- * values, `hold {value}` for each value it learns, and `repair {bytes, values}` for each repair it
- * sends, so the checker can judge convergence and the report can count what repair cost.
+ * values, `hold {value}` for each value it learns, and for each anti-entropy message it sends
+ * (rb_sync, rb_sync_ok, rb_repair) `sync {to, type, bytes}` with the bytes besides the values it
+ * carries (the digest, the type and field names) plus `repair {to, bytes, values}` for the values,
+ * so the checker can judge convergence and the report can count everything anti-entropy cost:
+ * the digests go out every round whether anything is missing or not.
  * `antiEntropy: false` is the broken variant the checker must catch: gossip only.
  *
  * A node stores every value it holds (node.storage) before it records or passes it on, so what it
@@ -24,6 +27,8 @@ const ValueMsg = z.object({ value: Value });
 const Sync = z.object({ digest: Digest });
 const SyncOk = z.object({ values: z.array(Value), digest: Digest });
 const Repair = z.object({ values: z.array(Value) });
+
+const jsonBytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
 
 /** A peer's body that does not parse: the handler's error reply says why. */
 function parsed<T>(schema: z.ZodType<T>, msg: Incoming): T {
@@ -55,13 +60,24 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
     for (const peer of node.peers) if (peer !== except) node.send(peer, { type: 'rb_value', value });
   };
 
-  /** Values that came by repair are not gossiped on: each node repairs itself, so repair bytes are the whole cost of catching up. */
+  /** Values that came by repair are not gossiped on: each node repairs itself, so the `sync` and `repair` bytes are the whole cost of catching up. */
   const learn = (values: string[]) => {
     for (const value of keep(values)) node.record('hold', { value });
   };
 
-  const repair = (dest: string, values: string[]) => {
-    node.record('repair', { to: dest, bytes: Buffer.byteLength(JSON.stringify(values)), values: values.length });
+  /**
+   * Records what an anti-entropy body costs, measured on the body itself just before it is handed
+   * to the node API: the UTF-8 length of its JSON. That leaves out the msg_id / in_reply_to the API
+   * adds and the {src, dest, body} envelope (a few dozen bytes a message), as the full resend the
+   * checker compares with leaves them out. `repair` takes the JSON of the values array, `sync` the
+   * rest of the body, so the two add up to the whole body (an empty array stays with `sync`).
+   */
+  const spend = <B extends { type: string; values?: string[] }>(dest: string, body: B): B => {
+    const values = body.values ?? [];
+    const valueBytes = values.length > 0 ? jsonBytes(values) : 0;
+    node.record('sync', { to: dest, type: body.type, bytes: jsonBytes(body) - valueBytes });
+    if (values.length > 0) node.record('repair', { to: dest, bytes: valueBytes, values: values.length });
+    return body;
   };
 
   const originate = () => {
@@ -76,15 +92,15 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
   const sync = () => {
     const peer = node.peers[node.rng.int(node.peers.length)];
     if (peer === undefined) return;
-    node.rpc(peer, { type: 'rb_sync', digest: held.digest() }, { timeoutMs: t.syncTimeoutMs }).then(
+    // Recorded when sent: the bytes are spent whether or not the peer ever answers.
+    node.rpc(peer, spend(peer, { type: 'rb_sync', digest: held.digest() }), { timeoutMs: t.syncTimeoutMs }).then(
       (reply) => {
         const r = SyncOk.safeParse(reply);
         if (!r.success) return void node.log.warn({ peer, err: z.prettifyError(r.error) }, 'sync_reply_malformed');
         learn(r.data.values);
         const lacking = held.missingFrom(r.data.digest);
         if (lacking.length === 0) return;
-        node.send(peer, { type: 'rb_repair', values: lacking });
-        repair(peer, lacking);
+        node.send(peer, spend(peer, { type: 'rb_repair', values: lacking }));
       },
       // Expected while a partition cuts the link: the next round picks again.
       (err: unknown) => node.log.debug({ peer, err }, 'sync_unanswered'),
@@ -100,8 +116,7 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
   if (options.antiEntropy) {
     node.on('rb_sync', (msg) => {
       const values = held.missingFrom(parsed(Sync, msg).digest);
-      if (values.length > 0) repair(msg.src, values);
-      return { type: 'rb_sync_ok', values, digest: held.digest() };
+      return spend(msg.src, { type: 'rb_sync_ok', values, digest: held.digest() });
     });
     node.on('rb_repair', (msg) => learn(parsed(Repair, msg).values));
   }
