@@ -37,6 +37,53 @@ describe('election checker', () => {
     expect(dead?.valid).toBe(false);
   });
 
+  it('counts a view only from the node\'s current process: a restarted leader must lead again', () => {
+    const before = [ev(1010, 'n2', 'leader', { epoch: 2 }), ev(1012, 'n0', 'follow', { leader: 'n2', epoch: 2 }), ev(1013, 'n1', 'follow', { leader: 'n2', epoch: 2 })];
+    // n2 crashed at 2000 and the end-of-run reset restarted it (a reset is not among the faults):
+    // the others' follows of its earlier process name a live node, but n2 never led again.
+    const crashed = { ...base, faults: [{ at: 2000, kind: 'crash', node: 'n2' }] };
+    const agreement = (events: ReturnType<typeof ev>[]) => verdictOf('bully', { ...crashed, events })?.checks.find((c) => c.name === 'leader agreed after the last heal');
+    expect(agreement(before)).toMatchObject({ valid: false, detail: 'live nodes disagree: n0 -> n2, n1 -> n2, n2 -> none since its restart' });
+    expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n1', epoch: 4 })])?.valid).toBe(false);
+    // Once its new process leads and the others follow that, they agree.
+    const again = [...before, ev(2600, 'n2', 'leader', { epoch: 5 }), ev(2610, 'n0', 'follow', { leader: 'n2', epoch: 5 }), ev(2611, 'n1', 'follow', { leader: 'n2', epoch: 5 })];
+    expect(agreement(again)).toMatchObject({ valid: true, detail: 'every live node follows n2' });
+    // A leader that every live node names must itself have led: a follow of itself is no election.
+    expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n2', epoch: 2 })])).toMatchObject({ valid: false, detail: 'every live node names n2, but it did not become leader in its current process' });
+  });
+
+  it('times elections from the start and from each fault that cost the leader, as Raft does', () => {
+    const events = [
+      ev(1010, 'n2', 'leader', { epoch: 2 }),
+      // n2 crashed at 3000: n1 won epoch 4 at 3400; n2, restarted at 3600, led its stale epoch 2
+      // (lower: no new leadership) before it heard of 4 and took epoch 5.
+      ev(3400, 'n1', 'leader', { epoch: 4 }),
+      ev(3700, 'n2', 'leader', { epoch: 2 }),
+      ev(3900, 'n2', 'leader', { epoch: 5 }),
+      ev(3910, 'n0', 'follow', { leader: 'n2', epoch: 5 }),
+      ev(3911, 'n1', 'follow', { leader: 'n2', epoch: 5 }),
+    ];
+    const faults = [
+      // A partition of the two followers, healed before any new leader: it cost no leader.
+      { at: 2000, kind: 'partition' },
+      { at: 2500, kind: 'heal' },
+      { at: 3000, kind: 'crash', node: 'n2' },
+      { at: 3600, kind: 'restart' },
+    ];
+    const timing = (f: CheckInput['faults'], evs = events) => verdictOf('bully', { ...base, faultTimes: (f ?? []).map((x) => x.at), faults: f, events: evs })?.checks.find((c) => c.name === 'time to elect');
+    const t = timing(faults);
+    // The start's 10 ms, then the crash of the leader n2 to n1's epoch 4: neither the partition,
+    // the heal nor the restart counts, and n2's epoch 2 after its restart is no new leadership.
+    expect(t?.data).toMatchObject({ elect_samples_ms: [10, 400], elect_ms: { count: 2, max: 400 } });
+    expect(t?.detail).toBe('2 elections after the start and leader-losing faults: p50 10 ms, p99 400 ms, max 400 ms');
+    // A crash of a follower costs no leader, even with a leader to come.
+    expect(timing([{ at: 3000, kind: 'crash', node: 'n0' }])?.data).toMatchObject({ elect_samples_ms: [10] });
+    // Raft's rule for a partition: it counts when a new leader came before the next fault (one that
+    // cut the leader off, so a side elected its own).
+    const split = [ev(1010, 'n2', 'leader', { epoch: 2 }), ev(2450, 'n1', 'leader', { epoch: 4 })];
+    expect(timing(faults.slice(0, 2), split)?.data).toMatchObject({ elect_samples_ms: [10, 450] });
+  });
+
   it('has no verdict for behaviours without checkers', () => {
     expect(verdictOf('chatter', { ...base, events: [] })).toBeNull();
     expect(verdictExitCode(null)).toBe(0);

@@ -1,12 +1,17 @@
 /**
  * The election checker, judged from the events nodes record (`leader {epoch}` when a node becomes
  * leader, `follow {leader, epoch}` when it accepts one): at most one leader per epoch at any time;
- * after the last heal and the settle period, a leader every live node agrees on; and how long
- * elections took after each fault (a distribution, reported, not judged).
+ * after the last heal and the settle period, a leader every live node agrees on, each in its
+ * current process; and how long elections took after the start and after each fault that cost the
+ * leader (a distribution, reported, not judged; the rule is Raft's, in election-times.ts).
  */
 import type { Check } from '@agentnet/protocol';
 import { percentiles } from '../percentiles.js';
+import { electionTimes, faultMomentsOf, type Leadership } from './election-times.js';
 import type { CheckInput } from './index.js';
+
+/** Node faults that end the node's process: whatever it recorded before came from an earlier one. */
+const ENDS_PROCESS = new Set(['crash', 'stop', 'restart']);
 
 export function electionChecks(input: CheckInput): Check[] {
   const leaders = input.events.filter((e) => e.kind === 'leader');
@@ -27,38 +32,71 @@ export function electionChecks(input: CheckInput): Check[] {
         : `two or more leaders in ${doubled.length} epochs: ${doubled.slice(0, 5).map(([e, nodes]) => `epoch ${e}: ${[...nodes].join(', ')}`).join('; ')}`,
   };
 
-  // Each live node's last word: itself when it last became leader, or the leader it last followed.
-  const last = new Map<string, { at: number; leader: string }>();
-  for (const e of input.events) {
-    if (e.kind !== 'leader' && e.kind !== 'follow') continue;
-    const known = last.get(e.node);
-    if (!known || e.at >= known.at) last.set(e.node, { at: e.at, leader: e.kind === 'leader' ? e.node : String(e.data.leader) });
-  }
-  const views = input.liveAtEnd.map((id) => [id, last.get(id)?.leader] as const);
-  const named = new Set(views.map(([, l]) => l));
-  const agreed = named.size === 1 && !named.has(undefined) && input.liveAtEnd.includes([...named][0] as string);
-  const agreement: Check = {
-    name: 'leader agreed after the last heal',
-    valid: input.settled ? agreed : 'unknown',
-    detail: !input.settled
-      ? 'the run did not settle after its faults (interrupted), so agreement cannot be judged'
-      : agreed
-        ? `every live node follows ${[...named][0]}`
-        : `live nodes disagree: ${views.map(([id, l]) => `${id} -> ${l ?? 'none'}`).join(', ')}`,
-  };
-
-  // Time to elect: from each fault (and the start) to the next time some node became leader.
-  const starts = [input.startEpochMs, ...input.faultTimes];
-  const times = starts.flatMap((t) => {
-    const next = leaders.find((e) => e.at >= t);
-    return next ? [next.at - t] : [];
-  });
-  const p = percentiles(times);
+  // Time to elect: epochs order leaderships across nodes as Raft's terms do (bully.ts).
+  const leaderships: Leadership[] = leaders.map((e) => ({ at: e.at, node: e.node, term: Number(e.data.epoch) })).filter((l) => Number.isFinite(l.term));
+  const samples = electionTimes(input.startEpochMs, faultMomentsOf(input), leaderships);
+  const p = percentiles(samples);
   const timing: Check = {
     name: 'time to elect',
     valid: true,
-    detail: `${times.length} elections after the start and faults: p50 ${p.p50 ?? '-'} ms, p99 ${p.p99 ?? '-'} ms, max ${p.max ?? '-'} ms`,
-    data: { elect_ms: p },
+    detail: `${samples.length} elections after the start and leader-losing faults: p50 ${p.p50 ?? '-'} ms, p99 ${p.p99 ?? '-'} ms, max ${p.max ?? '-'} ms`,
+    // Every sample, the start's first, then the faults' in time order: a distribution to plot.
+    data: { elect_ms: p, elect_samples_ms: samples },
   };
-  return [oneLeader, agreement, timing];
+  return [oneLeader, agreement(input), timing];
+}
+
+/**
+ * Per node, the moment its current process began after: its last crash, stop or restart. Events
+ * carry no process or incarnation (a BehaviorEvent is `{at, kind, data}`, the coordinator adds only
+ * the node's id, in events.jsonl too) and Bully records nothing when it starts, so the faults tell:
+ * a process a crash or stop struck records nothing after it, and a node live at the end runs one
+ * started after it (restarted by a step or by the end-of-run reset, which is not among the faults,
+ * but the crash before it is). The fault's moment and the events share one clock: node faults are
+ * signalled only to nodes on the coordinator's host. A restart of a running node counts only when
+ * its moment names the node, which run-report.ts does not do yet (it names a crash's, stop's or
+ * pause's): until then that node's earlier process's events still count.
+ */
+function processStarts(input: CheckInput): Map<string, number> {
+  const since = new Map<string, number>();
+  for (const f of input.faults ?? []) {
+    if (f.node !== undefined && ENDS_PROCESS.has(f.kind)) since.set(f.node, Math.max(since.get(f.node) ?? -Infinity, f.at));
+  }
+  return since;
+}
+
+/**
+ * After the last heal, one live leader that every live node names in its current process: the
+ * followers by their last `follow`, the leader itself by a `leader` as its last word. Views from an
+ * earlier process do not count: a crashed leader restarted at the end that never led again must not
+ * pass on the stale `follow`s of the others.
+ */
+function agreement(input: CheckInput): Check {
+  const name = 'leader agreed after the last heal';
+  if (!input.settled) return { name, valid: 'unknown', detail: 'the run did not settle after its faults (interrupted), so agreement cannot be judged' };
+  const since = processStarts(input);
+  const current = new Map<string, { leader: string; led: boolean }>();
+  // Events come in time order: the last one of the current process is the node's view.
+  for (const e of input.events) {
+    if (e.kind !== 'leader' && e.kind !== 'follow') continue;
+    if (e.at < (since.get(e.node) ?? -Infinity)) continue;
+    current.set(e.node, e.kind === 'leader' ? { leader: e.node, led: true } : { leader: String(e.data.leader), led: false });
+  }
+  const views = input.liveAtEnd.map((id) => [id, current.get(id)] as const);
+  const named = new Set(views.map(([, v]) => v?.leader));
+  const leader = named.size === 1 ? [...named][0] : undefined;
+  const live = leader !== undefined && input.liveAtEnd.includes(leader);
+  // Live and named by every live node, itself included: its own view then names itself, but only
+  // a `leader` event makes that a leadership (a `follow` of itself is no election).
+  const agreed = live && current.get(leader)?.led === true;
+  const restarted = (id: string) => (since.has(id) ? ' since its restart' : '');
+  return {
+    name,
+    valid: agreed,
+    detail: agreed
+      ? `every live node follows ${leader}`
+      : live
+        ? `every live node names ${leader}, but it did not become leader in its current process`
+        : `live nodes disagree: ${views.map(([id, v]) => `${id} -> ${v?.leader ?? 'none'}${restarted(id)}`).join(', ')}`,
+  };
 }
