@@ -53,6 +53,17 @@ describe('behaviour modules', () => {
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
   });
 
+  it("sizes Raft's timing to the network when --param does not: valid at the default delay, the derived params printed and logged", async () => {
+    const run = startCluster(['--nodes', '5', '--behavior', 'raft', '--duration', '6s', '--seed', '4']);
+    const { report } = await completedRun(run);
+    expect(report.config.delay).toBe('uniform:50:150');
+    expect(run.stderr()).toContain('raft timing for a p99 one-way delay of 149 ms: --param election_ms=1500:3000 --param heartbeat_ms=500');
+    expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'behavior_params')?.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
+    // Derived, not given: the rerun line derives them again.
+    expect(report.rerun).not.toContain('--param');
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+  });
+
   it('fails the run at start on a bad --param, naming it', async () => {
     const run = startCluster(['--nodes', '3', '--behavior', 'raft', '--param', 'election_ms=3', '--duration', '1s']);
     const { code } = await run.exit;

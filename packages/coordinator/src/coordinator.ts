@@ -59,7 +59,8 @@ export interface CoordinatorOptions {
   /** Multi-hop routing, or null: messages go to neighbours only. */
   routing: RoutingSettings | null;
   /** What every node runs: a built-in, or a behaviour module by absolute path. */
-  behavior: { kind: TrafficKind; module: string | null };
+  /** `params`: what every node's behaviour gets as node.params (--param, with what the plan derived). */
+  behavior: { kind: TrafficKind; module: string | null; params: Record<string, string> };
 }
 
 export interface RunOutcome {
@@ -117,7 +118,7 @@ export class Coordinator {
       init: {
         nodeCount: flags.nodes,
         network: { seed: options.seed, ...options.network },
-        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: flags.param, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast, workload: flags.workload ?? null },
+        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: options.behavior.params, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast, workload: flags.workload ?? null },
         validate_peer_messages: flags['peer-validation'],
         routing: options.routing,
       },

@@ -9,7 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
-import { BehaviorError, checkReach, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
 
@@ -60,15 +60,17 @@ if (strangers.length > 0) {
   process.exit(2);
 }
 const routing = runRouting(flags, scenario, cli.given);
-let behavior: ReturnType<typeof runBehavior>;
+let chosen: ReturnType<typeof runBehavior>;
 try {
-  behavior = runBehavior(flags, process.cwd());
-  checkReach(behavior.kind, plan.graph, plan.name, routing);
+  chosen = runBehavior(flags, process.cwd());
+  checkReach(chosen.kind, plan.graph, plan.name, routing);
 } catch (err) {
   if (!(err instanceof BehaviorError)) throw err;
   process.stderr.write(`error: ${err.message}\n`);
   process.exit(2);
 }
+const { params, derived } = behaviorParams(chosen.kind, flags.param, plan.network);
+const behavior = { ...chosen, params };
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
@@ -86,6 +88,10 @@ try {
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
+if (derived !== null) {
+  say(`${derived}\n`);
+  log.info({ params }, 'behavior_params');
+}
 process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed });
 // runs/latest names the run from its start, so `npm run ctl` finds the one that is running.
 if (flags.out === undefined) linkLatest(run);

@@ -1,10 +1,12 @@
 /**
  * The run plan's refusal of a behaviour that sends to every node on a graph that cannot carry it:
  * Raft and Bully need a full mesh or routing; behaviours that talk to neighbours need neither.
+ * And Raft's timing sized to the network's delay when --param does not set it.
  */
 import { describe, expect, it } from 'vitest';
 import { makeGraph } from './graph.js';
-import { BehaviorError, checkReach } from './run-plan.js';
+import { DelaySpecText, type NetworkModel } from '@agentnet/protocol';
+import { BehaviorError, behaviorParams, checkReach } from './run-plan.js';
 
 const ids = ['n0', 'n1', 'n2', 'n3'];
 const ring = makeGraph(ids, [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n3'], ['n3', 'n0']]);
@@ -24,5 +26,27 @@ describe('checkReach', () => {
     expect(() => checkReach('raft', ring, 'ring', routing)).not.toThrow();
     expect(() => checkReach('reliable-broadcast', ring, 'ring', null)).not.toThrow();
     expect(() => checkReach('module', ring, 'ring', null)).not.toThrow();
+  });
+});
+
+describe('behaviorParams', () => {
+  const network = (delay: string, linkDelay?: string): NetworkModel => ({
+    default: { delay: DelaySpecText.parse(delay), loss: { kind: 'none' }, duplicate: 0, reorder: 0, bandwidth: null },
+    links: linkDelay === undefined ? [] : [{ src: 'n0', dest: 'n1', delay: DelaySpecText.parse(linkDelay) }],
+  } as unknown as NetworkModel);
+
+  it("keeps the paper's 150-300 ms where the delay is the paper's, and scales with the p99 delay above it", () => {
+    expect(behaviorParams('raft', {}, network('uniform:5:15'))).toEqual({ params: {}, derived: null });
+    const slow = behaviorParams('raft', {}, network('uniform:50:150'));
+    expect(slow.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
+    expect(slow.derived).toBe('raft timing for a p99 one-way delay of 149 ms: --param election_ms=1500:3000 --param heartbeat_ms=500');
+    // The slowest link model decides: one slow override is enough.
+    expect(behaviorParams('raft-broken', {}, network('constant:5', 'constant:40')).params).toEqual({ election_ms: '400:800', heartbeat_ms: '133' });
+  });
+
+  it('leaves what --param sets, and other behaviours, alone', () => {
+    expect(behaviorParams('raft', { election_ms: '300:600' }, network('uniform:50:150'))).toEqual({ params: { election_ms: '300:600' }, derived: null });
+    expect(behaviorParams('raft', { heartbeat_ms: '100', rate: '5' }, network('uniform:50:150')).params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '100', rate: '5' });
+    expect(behaviorParams('bully', {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NetworkModel, RoutingSettings, TrafficKind } from '@agentnet/protocol';
+import { delayQuantile, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
@@ -63,6 +63,28 @@ export function checkReach(kind: TrafficKind, graph: Graph, topologyName: string
   throw new BehaviorError(
     `--behavior ${kind} sends to every node, but the topology ${topologyName} links each node to its neighbours only: add --routing link-state (or distance-vector), or use a full mesh`,
   );
+}
+
+/** The Raft paper's setting (§9.3): election timeouts of 150-300 ms over a broadcast time of about 15 ms. */
+const RAFT_PAPER = { electionMinMs: 150, slowestDelayMs: 15 };
+
+/**
+ * Raft's timing sized to the network when `--param` does not set it: Raft needs the broadcast
+ * time well under the election timeout, and the paper's 150-300 ms suit one-way delays up to about
+ * 15 ms. On a slower network the timeouts scale with the p99 one-way delay of the slowest link
+ * model (1500-3000 ms at the default uniform:50:150), with heartbeats at a third of the shortest.
+ * Returns the params every node gets, and a line saying what was derived (null when nothing was).
+ */
+export function behaviorParams(kind: TrafficKind, params: Readonly<Record<string, string>>, network: NetworkModel): { params: Record<string, string>; derived: string | null } {
+  if ((kind !== 'raft' && kind !== 'raft-broken') || params.election_ms !== undefined) return { params: { ...params }, derived: null };
+  const delays = [network.default.delay, ...network.links.flatMap((l) => (l.delay ? [l.delay] : []))];
+  const p99 = Math.max(...delays.map((d) => delayQuantile(d, 0.99)));
+  if (p99 <= RAFT_PAPER.slowestDelayMs) return { params: { ...params }, derived: null };
+  const min = Math.ceil((p99 * RAFT_PAPER.electionMinMs) / RAFT_PAPER.slowestDelayMs / 50) * 50;
+  const derived = { election_ms: `${min}:${2 * min}`, heartbeat_ms: String(Math.round(min / 3)) };
+  const given = params.heartbeat_ms === undefined ? derived : { election_ms: derived.election_ms };
+  const text = Object.entries(given).map(([k, v]) => `--param ${k}=${v}`).join(' ');
+  return { params: { ...given, ...params }, derived: `raft timing for a p99 one-way delay of ${Math.round(p99)} ms: ${text}` };
 }
 
 /** What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keyedRng } from './prng.js';
-import { DelaySpecText, delayCdf, formatDelaySpec, sampleDelay, type DelaySpec } from './distributions.js';
+import { DelaySpecText, delayCdf, delayQuantile, formatDelaySpec, sampleDelay, type DelaySpec } from './distributions.js';
 
 const N = 10_000;
 const KS_CRITICAL = 1.63 / Math.sqrt(N);
@@ -84,4 +84,16 @@ describe('delay samplers', () => {
     '%s formats back to its text',
     (text) => expect(formatDelaySpec(DelaySpecText.parse(text))).toBe(text),
   );
+});
+
+describe('delayQuantile', () => {
+  it('inverts the CDF of every distribution, and matches the closed forms', () => {
+    expect(delayQuantile(DelaySpecText.parse('uniform:50:150'), 0.99)).toBeCloseTo(149, 3);
+    expect(delayQuantile(DelaySpecText.parse('exponential:20'), 0.99)).toBeCloseTo(-20 * Math.log(0.01), 3);
+    expect(delayQuantile(DelaySpecText.parse('constant:40'), 0.5)).toBeCloseTo(40, 3);
+    for (const text of ['normal:50:10', 'pareto:10:2.5', 'lognormal:3:0.5']) {
+      const spec = DelaySpecText.parse(text);
+      for (const q of [0.1, 0.5, 0.99]) expect(delayCdf(spec, delayQuantile(spec, q)), `${text} q=${q}`).toBeCloseTo(q, 5);
+    }
+  });
 });

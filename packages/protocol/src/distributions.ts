@@ -115,3 +115,16 @@ export function delayCdf(spec: DelaySpec, x: number): number {
       return x <= 0 ? 0 : spec.sigma === 0 ? (Math.log(x) >= spec.mu ? 1 : 0) : phi((Math.log(x) - spec.mu) / spec.sigma);
   }
 }
+
+/** The delay below which a fraction `q` (0 < q < 1) of draws fall, found on the CDF by bisection. */
+export function delayQuantile(spec: DelaySpec, q: number): number {
+  let lo = 0;
+  let hi = 1;
+  while (delayCdf(spec, hi) < q) hi *= 2;
+  for (let i = 0; i < 60 && hi - lo > 1e-6; i++) {
+    const mid = (lo + hi) / 2;
+    if (delayCdf(spec, mid) < q) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
