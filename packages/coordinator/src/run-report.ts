@@ -88,7 +88,8 @@ function faultMoments(faults: FaultRecord[], startEpochMs: number): FaultMoment[
     // A skipped step changed nothing, so nothing can have followed from it.
     .filter((f) => f.kind !== 'reset' && !f.detail.startsWith('skipped'))
     .map((f) => {
-      const struck = ['crash', 'stop', 'pause'].includes(f.kind) ? f.name?.split(' ')[1] : undefined;
+      // A restart's detail starts with the node it started again ("n2: SIGKILL to pid ...").
+      const struck = ['crash', 'stop', 'pause'].includes(f.kind) ? f.name?.split(' ')[1] : f.kind === 'restart' ? f.detail.split(':')[0] : undefined;
       return { at: startEpochMs + f.at_ms, kind: f.kind, ...(struck === undefined ? {} : { node: struck }) };
     });
 }

@@ -53,9 +53,8 @@ export function electionChecks(input: CheckInput): Check[] {
  * a process a crash or stop struck records nothing after it, and a node live at the end runs one
  * started after it (restarted by a step or by the end-of-run reset, which is not among the faults,
  * but the crash before it is). The fault's moment and the events share one clock: node faults are
- * signalled only to nodes on the coordinator's host. A restart of a running node counts only when
- * its moment names the node, which run-report.ts does not do yet (it names a crash's, stop's or
- * pause's): until then that node's earlier process's events still count.
+ * signalled only to nodes on the coordinator's host. A restart of a running node counts by the
+ * node its moment names (run-report.ts names it for restarts as for crashes, stops and pauses).
  */
 function processStarts(input: CheckInput): Map<string, number> {
   const since = new Map<string, number>();

@@ -32,6 +32,7 @@ export interface FaultMoment {
   /** Epoch ms. */
   at: number;
   kind: string;
+  /** The node a crash, stop or pause struck, or a restart started again. */
   node?: string;
 }
 
