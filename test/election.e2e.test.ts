@@ -25,9 +25,12 @@ const MAJORITY_AND_LEADER = `timeline:
   - { at: 2600ms, restart: leader }
 `;
 
-async function election(behavior: string, scenario: string | null = SCENARIO) {
+/** The broken Bully is a test fixture, loaded as a module and judged by the election checker. */
+const BROKEN = ['./test/fixtures/bully-broken.ts', '--checker', 'election'];
+
+async function election(behavior: string | string[], scenario: string | null = SCENARIO) {
   const faults = scenario === null ? [] : ['--scenario', scenarioFile(scenario)];
-  const run = startCluster(['--nodes', '5', '--behavior', behavior, '--duration', '3500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '51', ...faults]);
+  const run = startCluster(['--nodes', '5', '--behavior', ...[behavior].flat(), '--duration', '3500ms', '--delay', 'uniform:5:15', '--settle', '2s', '--seed', '51', ...faults]);
   const { code } = await run.exit;
   const report = run.report();
   expect(accountingHolds(report, run.messages())).toBe(true);
@@ -68,7 +71,7 @@ describe('bully election', () => {
   });
 
   it('catches the broken variant electing two leaders in one epoch', async () => {
-    const { code, report } = await election('bully-broken');
+    const { code, report } = await election(BROKEN);
     expect(code).toBe(1);
     expect(report.verdict?.valid).toBe(false);
     const check = report.verdict?.checks.find((c) => c.name === 'one leader per epoch');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { NEMESIS_KINDS, NemesisText } from './nemesis.js';
 import { scenarioLinks, type ScenarioFile } from './scenario.js';
 import { TOPOLOGY_FORMS, TopologyText, formatTopology } from './topology.js';
+import { CheckerName } from './checkers/index.js';
 import { workloadFlags } from './workload/settings.js';
 import {
   DEFAULT_DELAY,
@@ -86,6 +87,7 @@ export const RUN_FLAGS: FlagSpec = {
   'nemesis-interval': { type: 'string' },
   traffic: { type: 'string' },
   behavior: { type: 'string' },
+  checker: { type: 'string' },
   settle: { type: 'string' },
   param: { type: 'string', multiple: true },
   broadcast: { type: 'string' },
@@ -124,7 +126,8 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--scenario FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
   { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
   { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
-  { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
+  { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast; bully, raft, reliable-broadcast, with their checkers) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
+  { flag: '--checker NAME', help: "judge the run with a built-in checker: election, raft or broadcast (default: a built-in behaviour's own; a module's events must be the ones the checker reads, see docs/writing-a-behavior.md)" },
   { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
   { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
@@ -150,7 +153,7 @@ export const RUN_HELP: FlagHelp[] = [
 ];
 
 /** The built-in behaviours without handlers for client operations: all but Raft (a module may have them). */
-const NO_KV_SERVICE: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast', 'bully', 'bully-broken', 'reliable-broadcast', 'reliable-broadcast-broken']);
+const NO_KV_SERVICE: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast', 'bully', 'reliable-broadcast']);
 
 export const RunFlags = z.object({
   nodes: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)),
@@ -169,6 +172,7 @@ export const RunFlags = z.object({
   'nemesis-interval': DurationText.prefault('5s'),
   traffic: TrafficKind.exclude(['module']).default('chatter'),
   behavior: BehaviorText.optional(),
+  checker: CheckerName.optional(),
   settle: DurationText.prefault('3s'),
   param: z
     .array(z.string().regex(/^[A-Za-z_][\w.-]*=.*$/, 'a param is KEY=VALUE'))
@@ -264,6 +268,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.scenario === undefined ? [] : [`--scenario ${flags.scenario}`]),
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
+    ...(flags.checker === undefined ? [] : [`--checker ${flags.checker}`]),
     ...Object.entries(flags.param).map(([k, v]) => `--param ${k}=${v}`),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...workloadFlags(flags),

@@ -33,7 +33,7 @@ import type { ScenarioFile } from './scenario.js';
 import { neighbours, type Graph, type TopologySpec } from './topology.js';
 import { RoutingChecker, type LiveState } from './routing-checker.js';
 import { buildReport } from './run-report.js';
-import { hasCheckers, verdictExitCode } from './checkers/index.js';
+import { verdictExitCode, type CheckerName } from './checkers/index.js';
 import type { RunFlags } from './cli-options.js';
 import { writeControlFile, type RunDir } from './run-dir.js';
 import { createWorkload, type Workload } from './workload/workload.js';
@@ -60,7 +60,7 @@ export interface CoordinatorOptions {
   routing: RoutingSettings | null;
   /** What every node runs: a built-in, or a behaviour module by absolute path. */
   /** `params`: what every node's behaviour gets as node.params (--param, with what the plan derived). */
-  behavior: { kind: TrafficKind; module: string | null; params: Record<string, string> };
+  behavior: { kind: TrafficKind; module: string | null; params: Record<string, string>; checker: CheckerName | null };
 }
 
 export interface RunOutcome {
@@ -283,7 +283,7 @@ export class Coordinator {
   private async settle(signal: AbortSignal): Promise<'ok' | 'timeout' | 'aborted'> {
     this.workload?.stopIssuing();
     const faults = this.timeline.faults.length > 0;
-    if (!this.workload && (!hasCheckers(this.options.behavior.kind) || !faults)) return 'ok';
+    if (!this.workload && (this.options.behavior.checker === null || !faults)) return 'ok';
     const restarted = this.timeline.endFaults();
     // The settle period starts once the restarted nodes are back: a process still starting on a
     // loaded machine would otherwise be judged on a settle it never had.

@@ -69,7 +69,7 @@ try {
   process.stderr.write(`error: ${err.message}\n`);
   process.exit(2);
 }
-const { params, derived } = behaviorParams(chosen.kind, flags.param, plan.network);
+const { params, derived } = behaviorParams(chosen.kind, chosen.checker, flags.param, plan.network);
 const behavior = { ...chosen, params };
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.

@@ -36,17 +36,18 @@ describe('behaviorParams', () => {
   } as unknown as NetworkModel);
 
   it("keeps the paper's 150-300 ms where the delay is the paper's, and scales with the p99 delay above it", () => {
-    expect(behaviorParams('raft', {}, network('uniform:5:15'))).toEqual({ params: {}, derived: null });
-    const slow = behaviorParams('raft', {}, network('uniform:50:150'));
+    expect(behaviorParams('raft', 'raft', {}, network('uniform:5:15'))).toEqual({ params: {}, derived: null });
+    const slow = behaviorParams('raft', 'raft', {}, network('uniform:50:150'));
     expect(slow.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
     expect(slow.derived).toBe('raft timing for a p99 one-way delay of 149 ms: --param election_ms=1500:3000 --param heartbeat_ms=500');
-    // The slowest link model decides: one slow override is enough.
-    expect(behaviorParams('raft-broken', {}, network('constant:5', 'constant:40')).params).toEqual({ election_ms: '400:800', heartbeat_ms: '133' });
+    // The slowest link model decides: one slow override is enough. A module judged as Raft gets them too.
+    expect(behaviorParams('module', 'raft', {}, network('constant:5', 'constant:40')).params).toEqual({ election_ms: '400:800', heartbeat_ms: '133' });
   });
 
   it('leaves what --param sets, and other behaviours, alone', () => {
-    expect(behaviorParams('raft', { election_ms: '300:600' }, network('uniform:50:150'))).toEqual({ params: { election_ms: '300:600' }, derived: null });
-    expect(behaviorParams('raft', { heartbeat_ms: '100', rate: '5' }, network('uniform:50:150')).params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '100', rate: '5' });
-    expect(behaviorParams('bully', {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
+    expect(behaviorParams('raft', 'raft', { election_ms: '300:600' }, network('uniform:50:150'))).toEqual({ params: { election_ms: '300:600' }, derived: null });
+    expect(behaviorParams('raft', 'raft', { heartbeat_ms: '100', rate: '5' }, network('uniform:50:150')).params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '100', rate: '5' });
+    expect(behaviorParams('bully', 'election', {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
+    expect(behaviorParams('module', null, {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
   });
 });

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { delayQuantile, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
+import { checkerFor, type CheckerName } from './checkers/index.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
 
 export interface RunTopology {
@@ -51,7 +52,7 @@ export class BehaviorError extends Error {
 }
 
 /** Built-in behaviours that send to every node of the run, not only to their neighbours. */
-const TO_EVERY_NODE: ReadonlySet<TrafficKind> = new Set(['bully', 'bully-broken', 'raft', 'raft-broken']);
+const TO_EVERY_NODE: ReadonlySet<TrafficKind> = new Set(['bully', 'raft']);
 
 /**
  * Refuses a behaviour that sends to every node on a graph that links each node to only some of
@@ -75,8 +76,10 @@ const RAFT_PAPER = { electionMinMs: 150, slowestDelayMs: 15 };
  * model (1500-3000 ms at the default uniform:50:150), with heartbeats at a third of the shortest.
  * Returns the params every node gets, and a line saying what was derived (null when nothing was).
  */
-export function behaviorParams(kind: TrafficKind, params: Readonly<Record<string, string>>, network: NetworkModel): { params: Record<string, string>; derived: string | null } {
-  if ((kind !== 'raft' && kind !== 'raft-broken') || params.election_ms !== undefined) return { params: { ...params }, derived: null };
+export function behaviorParams(kind: TrafficKind, checker: CheckerName | null, params: Readonly<Record<string, string>>, network: NetworkModel): { params: Record<string, string>; derived: string | null } {
+  // A module judged as Raft takes Raft's params too (the tests' broken Raft does).
+  const raft = kind === 'raft' || (kind === 'module' && checker === 'raft');
+  if (!raft || params.election_ms !== undefined) return { params: { ...params }, derived: null };
   const delays = [network.default.delay, ...network.links.flatMap((l) => (l.delay ? [l.delay] : []))];
   const p99 = Math.max(...delays.map((d) => delayQuantile(d, 0.99)));
   if (p99 <= RAFT_PAPER.slowestDelayMs) return { params: { ...params }, derived: null };
@@ -87,11 +90,15 @@ export function behaviorParams(kind: TrafficKind, params: Readonly<Record<string
   return { params: { ...given, ...params }, derived: `raft timing for a p99 one-way delay of ${Math.round(p99)} ms: ${text}` };
 }
 
-/** What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic. */
-export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null } {
+/**
+ * What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic;
+ * and the checker that judges it (--checker, else the built-in's own).
+ */
+export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null; checker: CheckerName | null } {
   const chosen = flags.behavior ?? { kind: flags.traffic, module: null };
-  if (chosen.module === null) return chosen;
+  const checker = checkerFor(chosen.kind, flags.checker);
+  if (chosen.module === null) return { ...chosen, checker };
   const path = resolve(cwd, chosen.module);
   if (!existsSync(path)) throw new BehaviorError(`behavior module ${chosen.module} does not exist (looked at ${path})`);
-  return { kind: 'module', module: path };
+  return { kind: 'module', module: path, checker };
 }

@@ -67,7 +67,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     routing: input.checker ? routingReport(input.checker, lines, input.mismatchAtStop) : null,
     broadcast: options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
     workload: workload?.report ?? null,
-    verdict: verdictOf(options.behavior.kind, {
+    verdict: verdictOf(options.behavior.checker, {
       events: [...input.events].sort((a, b) => a.at - b.at),
       liveAtEnd: table.all.filter((e) => e.state !== 'lost').map((e) => e.id),
       startEpochMs: input.startedAt.getTime(),

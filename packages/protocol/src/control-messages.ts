@@ -43,7 +43,7 @@ export const NetworkPolicy = NetworkModel.extend({ seed: z.number().int().nonneg
 export type NetworkPolicy = z.infer<typeof NetworkPolicy>;
 
 /** The built-in behaviours, and `module`: a user's behaviour loaded from a file. */
-export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast', 'bully', 'bully-broken', 'raft', 'raft-broken', 'reliable-broadcast', 'reliable-broadcast-broken', 'module']);
+export const TrafficKind = z.enum(['chatter', 'flood', 'broadcast', 'bully', 'raft', 'reliable-broadcast', 'module']);
 export type TrafficKind = z.infer<typeof TrafficKind>;
 
 export const TrafficSettings = z.object({

@@ -34,7 +34,7 @@ const healthy = [
 ];
 
 const check = (events: CheckInput['events'], extra: Partial<CheckInput> = {}) => {
-  const v = verdictOf('reliable-broadcast', { ...base, ...extra, events });
+  const v = verdictOf('broadcast', { ...base, ...extra, events });
   const named = (name: string) => v?.checks.find((c) => c.name === name);
   return { v, holds: named('every live node holds every acknowledged value'), convergence: named('convergence after each heal'), cost: named('repair cost') };
 };
@@ -48,21 +48,24 @@ describe('broadcast checker', () => {
     expect(convergence?.detail).toBe('heal at 1.00 s: 300 ms (2 values)');
     expect(convergence?.data).toMatchObject({ convergence: [{ heal_at_ms: 1000, values: 2, ms: 300 }], convergence_ms: { count: 1, max: 300 } });
     // Every digest message counts, also the exchange that repaired nothing: 40 + 52 + 60 + 70 bytes,
-    // plus 7 of values. A full resend: each of 3 nodes gets ["a:1","b:1"] (13 bytes).
+    // plus 7 of values; 222 bytes over 3 nodes and the 2.9 s to the last event is 26 per node per
+    // second. From the heal (2000) to convergence (2300): the second exchange, 130 bytes, and the 7
+    // of values. A full resend: each of 3 nodes gets ["a:1","b:1"] (13 bytes).
     expect(cost?.data).toEqual({
       repair_bytes: 229,
       digest_bytes: 222,
+      digest_bytes_per_node_s: 26,
       repaired_value_bytes: 7,
       syncs: 4,
       repairs: 1,
       repaired_values: 1,
       values: 3,
-      repair_bytes_per_value: 76.3,
       full_resend_bytes: 39,
+      per_heal: [{ heal_at_ms: 1000, digest_bytes: 130, value_bytes: 7, full_resend_bytes: 39 }],
     });
     expect(cost?.detail).toBe(
-      '229 bytes of anti-entropy: 222 of digests in 4 messages and 7 of values in 1 repairs carrying 1 values (76.3 bytes per broadcast value); ' +
-        'resending every value known at each heal to every live node would take 39 bytes',
+      '229 bytes of anti-entropy: 222 of digests in 4 messages (26 bytes per node per second, paid with or without faults) and 7 of values in 1 repairs carrying 1 values; ' +
+        'from the heal at 1.00 s to convergence 130 bytes of digests and 7 of values, where resending every value known then to every live node would take 39',
     );
   });
 
@@ -112,7 +115,7 @@ describe('broadcast checker', () => {
     const { convergence, cost } = check(healthy, { healTimes: [] });
     expect(convergence?.detail).toBe('no heal in this run');
     expect(cost?.data).toMatchObject({ full_resend_bytes: 0 });
-    const broken = verdictOf('reliable-broadcast-broken', { ...base, events: healthy.filter((e) => e.kind !== 'repair' && e.kind !== 'sync' && !(e.node === 'n2' && e.data.value === 'b:1')) });
+    const broken = verdictOf('broadcast', { ...base, events: healthy.filter((e) => e.kind !== 'repair' && e.kind !== 'sync' && !(e.node === 'n2' && e.data.value === 'b:1')) });
     expect(broken?.valid).toBe(false);
   });
 });

@@ -57,34 +57,46 @@ export function broadcastChecks(input: CheckInput): Check[] {
   };
 
   // Anti-entropy costs its digests on every round as well as the values it repairs: both count,
-  // as the nodes recorded them when they sent them (`sync` and `repair` events).
-  const sum = (kind: string) => input.events.filter((e) => e.kind === kind).reduce((n, e) => n + Number(e.data.bytes ?? 0), 0);
+  // as the nodes recorded them when they sent them (`sync` and `repair` events). The digests are a
+  // standing cost, paid with or without a partition; what repairing one heal cost is what was sent
+  // from the heal until every live node held every value known at it.
+  const bytesOf = (kind: string, from = -Infinity, to = Infinity) =>
+    input.events.filter((e) => e.kind === kind && e.at >= from && e.at <= to).reduce((n, e) => n + Number(e.data.bytes ?? 0), 0);
   const repairs = input.events.filter((e) => e.kind === 'repair');
   const syncs = input.events.filter((e) => e.kind === 'sync').length;
-  const digestBytes = sum('sync');
-  const valueBytes = sum('repair');
-  const bytes = digestBytes + valueBytes;
+  const digestBytes = bytesOf('sync');
+  const valueBytes = bytesOf('repair');
   const copies = repairs.reduce((n, e) => n + Number(e.data.values ?? 0), 0);
-  // What repair would cost without digests: every live node sent every value known at each heal once.
-  const fullResend = heals.reduce((n, at) => n + live * jsonBytes([...h.acknowledged].filter(([, first]) => first <= at).map(([v]) => v)), 0);
-  const values = h.acknowledged.size;
-  const perValue = values === 0 ? null : Math.round((bytes / values) * 10) / 10;
+  const seconds = Math.max(h.endAt - input.startEpochMs, 1) / 1000;
+  const digestRate = live === 0 ? 0 : Math.round(digestBytes / live / seconds);
+  // What repair would cost without digests: every live node sent every value known at the heal once.
+  const perHeal = after.map((c) => {
+    const at = input.startEpochMs + c.heal_at_ms;
+    const to = c.ms === null ? Infinity : at + c.ms;
+    const known = [...h.acknowledged].filter(([, first]) => first <= at).map(([v]) => v);
+    return { heal_at_ms: c.heal_at_ms, digest_bytes: bytesOf('sync', at, to), value_bytes: bytesOf('repair', at, to), full_resend_bytes: live * jsonBytes(known) };
+  });
+  const fullResend = perHeal.reduce((n, p) => n + p.full_resend_bytes, 0);
   const cost: Check = {
     name: 'repair cost',
     valid: true,
     detail:
-      `${bytes} bytes of anti-entropy: ${digestBytes} of digests in ${syncs} messages and ${valueBytes} of values in ${repairs.length} repairs carrying ${copies} values ` +
-      `(${perValue ?? '-'} bytes per broadcast value)${heals.length > 0 ? `; resending every value known at each heal to every live node would take ${fullResend} bytes` : ''}`,
+      `${digestBytes + valueBytes} bytes of anti-entropy: ${digestBytes} of digests in ${syncs} messages (${digestRate} bytes per node per second, paid with or without faults) ` +
+      `and ${valueBytes} of values in ${repairs.length} repairs carrying ${copies} values` +
+      perHeal
+        .map((p) => `; from the heal at ${(p.heal_at_ms / 1000).toFixed(2)} s to convergence ${p.digest_bytes} bytes of digests and ${p.value_bytes} of values, where resending every value known then to every live node would take ${p.full_resend_bytes}`)
+        .join(''),
     data: {
-      repair_bytes: bytes,
+      repair_bytes: digestBytes + valueBytes,
       digest_bytes: digestBytes,
+      digest_bytes_per_node_s: digestRate,
       repaired_value_bytes: valueBytes,
       syncs,
       repairs: repairs.length,
       repaired_values: copies,
-      values,
-      repair_bytes_per_value: perValue,
+      values: h.acknowledged.size,
       full_resend_bytes: fullResend,
+      per_heal: perHeal,
     },
   };
   return [holdsAll, convergence, cost];

@@ -8,7 +8,7 @@ const base: Omit<CheckInput, 'events'> = { liveAtEnd: ['n0', 'n1', 'n2'], startE
 describe('election checker', () => {
   it('is valid for one leader per epoch that everyone follows at the end', () => {
     const events = [ev(1010, 'n2', 'leader', { epoch: 2 }), ev(1012, 'n0', 'follow', { leader: 'n2', epoch: 2 }), ev(1013, 'n1', 'follow', { leader: 'n2', epoch: 2 }), ev(2300, 'n2', 'leader', { epoch: 5 }), ev(2310, 'n0', 'follow', { leader: 'n2', epoch: 5 }), ev(2311, 'n1', 'follow', { leader: 'n2', epoch: 5 })];
-    const v = verdictOf('bully', { ...base, events });
+    const v = verdictOf('election', { ...base, events });
     expect(v?.valid).toBe(true);
     expect(v?.checks.find((c) => c.name === 'time to elect')?.data).toMatchObject({ elect_ms: { count: 2, p50: 10, max: 300 } });
     expect(verdictExitCode(v)).toBe(0);
@@ -16,7 +16,7 @@ describe('election checker', () => {
 
   it('fails two leaders in one epoch, and disagreement at the end', () => {
     const events = [ev(1010, 'n1', 'leader', { epoch: 3 }), ev(1011, 'n2', 'leader', { epoch: 3 }), ev(1020, 'n0', 'follow', { leader: 'n1', epoch: 3 })];
-    const v = verdictOf('bully-broken', { ...base, events });
+    const v = verdictOf('election', { ...base, events });
     expect(v?.valid).toBe(false);
     expect(v?.checks.map((c) => [c.name, c.valid])).toEqual([
       ['one leader per epoch', false],
@@ -29,11 +29,11 @@ describe('election checker', () => {
 
   it('cannot judge agreement when the run did not settle: unknown, exit 2', () => {
     const events = [ev(1010, 'n2', 'leader', { epoch: 2 })];
-    const v = verdictOf('bully', { ...base, events, settled: false });
+    const v = verdictOf('election', { ...base, events, settled: false });
     expect(v?.valid).toBe('unknown');
     expect(verdictExitCode(v)).toBe(2);
     // A follower of a node that is not live is no agreement either.
-    const dead = verdictOf('bully', { ...base, liveAtEnd: ['n0', 'n1'], events: [ev(1, 'n0', 'follow', { leader: 'n2', epoch: 2 }), ev(2, 'n1', 'follow', { leader: 'n2', epoch: 2 })] });
+    const dead = verdictOf('election', { ...base, liveAtEnd: ['n0', 'n1'], events: [ev(1, 'n0', 'follow', { leader: 'n2', epoch: 2 }), ev(2, 'n1', 'follow', { leader: 'n2', epoch: 2 })] });
     expect(dead?.valid).toBe(false);
   });
 
@@ -42,7 +42,7 @@ describe('election checker', () => {
     // n2 crashed at 2000 and the end-of-run reset restarted it (a reset is not among the faults):
     // the others' follows of its earlier process name a live node, but n2 never led again.
     const crashed = { ...base, faults: [{ at: 2000, kind: 'crash', node: 'n2' }] };
-    const agreement = (events: ReturnType<typeof ev>[]) => verdictOf('bully', { ...crashed, events })?.checks.find((c) => c.name === 'leader agreed after the last heal');
+    const agreement = (events: ReturnType<typeof ev>[]) => verdictOf('election', { ...crashed, events })?.checks.find((c) => c.name === 'leader agreed after the last heal');
     expect(agreement(before)).toMatchObject({ valid: false, detail: 'live nodes disagree: n0 -> n2, n1 -> n2, n2 -> none since its restart' });
     expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n1', epoch: 4 })])?.valid).toBe(false);
     // Once its new process leads and the others follow that, they agree.
@@ -70,7 +70,7 @@ describe('election checker', () => {
       { at: 3000, kind: 'crash', node: 'n2' },
       { at: 3600, kind: 'restart' },
     ];
-    const timing = (f: CheckInput['faults'], evs = events) => verdictOf('bully', { ...base, faultTimes: (f ?? []).map((x) => x.at), faults: f, events: evs })?.checks.find((c) => c.name === 'time to elect');
+    const timing = (f: CheckInput['faults'], evs = events) => verdictOf('election', { ...base, faultTimes: (f ?? []).map((x) => x.at), faults: f, events: evs })?.checks.find((c) => c.name === 'time to elect');
     const t = timing(faults);
     // The start's 10 ms, then the crash of the leader n2 to n1's epoch 4: neither the partition,
     // the heal nor the restart counts, and n2's epoch 2 after its restart is no new leadership.
@@ -85,7 +85,7 @@ describe('election checker', () => {
   });
 
   it('has no verdict for behaviours without checkers', () => {
-    expect(verdictOf('chatter', { ...base, events: [] })).toBeNull();
+    expect(verdictOf(null, { ...base, events: [] })).toBeNull();
     expect(verdictExitCode(null)).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Checkers by behaviour: each judges a finished run from the events its nodes recorded (and the
- * run's facts) and the verdict combines them: invalid if any check failed, unknown if none failed
- * but one could not be judged, else valid.
+ * Checkers by name: each judges a finished run from the events its nodes recorded (and the run's
+ * facts) and the verdict combines them: invalid if any check failed, unknown if none failed but one
+ * could not be judged, else valid. A built-in behaviour has its own checker; a module names one
+ * with --checker and records the events that checker reads.
  */
+import { z } from 'zod';
 import type { BehaviorEvent, Check, TrafficKind, Verdict } from '@agentnet/protocol';
 import { broadcastChecks } from './broadcast.js';
 import { electionChecks } from './election.js';
@@ -36,24 +38,27 @@ export interface FaultMoment {
   node?: string;
 }
 
-const CHECKERS: Partial<Record<TrafficKind, (input: CheckInput) => Check[]>> = {
-  bully: electionChecks,
-  'bully-broken': electionChecks,
+export const CheckerName = z.enum(['election', 'raft', 'broadcast']);
+export type CheckerName = z.infer<typeof CheckerName>;
+
+const CHECKERS: Record<CheckerName, (input: CheckInput) => Check[]> = {
+  election: electionChecks,
   raft: raftChecks,
-  'raft-broken': raftChecks,
-  'reliable-broadcast': broadcastChecks,
-  'reliable-broadcast-broken': broadcastChecks,
+  broadcast: broadcastChecks,
 };
 
-export function hasCheckers(kind: TrafficKind): boolean {
-  return CHECKERS[kind] !== undefined;
+/** The checker of each built-in behaviour that has one. */
+const OWN_CHECKER: Partial<Record<TrafficKind, CheckerName>> = { bully: 'election', raft: 'raft', 'reliable-broadcast': 'broadcast' };
+
+/** The checker a run uses: the one --checker names, else its built-in behaviour's own, else none. */
+export function checkerFor(kind: TrafficKind, named: CheckerName | undefined): CheckerName | null {
+  return named ?? OWN_CHECKER[kind] ?? null;
 }
 
 /** `extra`: checks that do not come from the behaviour (a client workload's); null when there are none at all. */
-export function verdictOf(kind: TrafficKind, input: CheckInput, extra: readonly Check[] = []): Verdict | null {
-  const checker = CHECKERS[kind];
-  if (!checker && extra.length === 0) return null;
-  const checks = [...(checker?.(input) ?? []), ...extra];
+export function verdictOf(checker: CheckerName | null, input: CheckInput, extra: readonly Check[] = []): Verdict | null {
+  if (checker === null && extra.length === 0) return null;
+  const checks = [...(checker === null ? [] : CHECKERS[checker](input)), ...extra];
   const valid = checks.some((c) => c.valid === false) ? false : checks.some((c) => c.valid === 'unknown') ? 'unknown' : true;
   return { valid, checks };
 }

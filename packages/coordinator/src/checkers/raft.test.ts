@@ -61,7 +61,7 @@ describe('raft checker', () => {
 
   it('fails a committed entry changed on one node, and the acknowledged write it held', () => {
     const events = cleanRun().map((e) => (e.kind === 'apply' && e.node === 'n2' && e.data.index === 2 ? ev(e.at, 'n2', 'apply', { ...e.data, value: 'other' }) : e));
-    const v = verdictOf('raft-broken', base(events));
+    const v = verdictOf('raft', base(events));
     expect(v?.valid).toBe(false);
     expect(verdictExitCode(v ?? null)).toBe(1);
     const safety = v?.checks.find((c) => c.name === 'state machine safety');

@@ -1,6 +1,7 @@
 /**
- * The built-in behaviours written on the node API, by `--behavior` name. The `-broken` variants
- * carry a deliberate mistake; they exist so the tests can show the checkers catching it.
+ * The built-in behaviours written on the node API, by `--behavior` name. Each also has a variant
+ * with a deliberate mistake (an option of its factory), which only the tests load, from
+ * test/fixtures/*-broken.ts, to show the checkers catching it.
  */
 import type { BehaviorFactory } from '../node-api.js';
 import { createBully } from './bully.js';
@@ -10,11 +11,8 @@ import type { RaftOptions } from './raft-state.js';
 
 export const BUILTIN_API_BEHAVIORS: Partial<Record<string, BehaviorFactory>> = {
   bully: (node) => createBully(node),
-  'bully-broken': (node) => createBully(node, { broken: true }),
   'reliable-broadcast': (node) => createReliableBroadcast(node, { antiEntropy: true }),
-  'reliable-broadcast-broken': (node) => createReliableBroadcast(node, { antiEntropy: false }),
   raft: (node) => createRaft(node, raftParams(node.params)),
-  'raft-broken': (node) => createRaft(node, { ...raftParams(node.params), broken: true }),
 };
 
 export class BehaviorParamError extends Error {
@@ -25,7 +23,7 @@ export class BehaviorParamError extends Error {
 }
 
 /** Raft's settings from `--param`: election_ms=MIN:MAX, heartbeat_ms=N, rate=N (writes/s per node). */
-function raftParams(params: Readonly<Record<string, string>>): RaftOptions {
+export function raftParams(params: Readonly<Record<string, string>>): RaftOptions {
   const out: RaftOptions = {};
   const timing: NonNullable<RaftOptions['timing']> = {};
   const election = params.election_ms;
