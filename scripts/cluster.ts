@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { formatUsage, parseCli } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
@@ -31,7 +31,7 @@ const cli = parseCli(argv, RUN_FLAGS, RunFlags);
 const usage = formatUsage('npm run cluster -- [options]', 'Starts a coordinator and --nodes node processes on this machine, runs, and prints the analysis.', RUN_HELP);
 if (!cli.ok) {
   process.stderr.write(`error: ${cli.error}\n\n${usage}`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 if (cli.help) {
   process.stdout.write(usage);
@@ -121,7 +121,7 @@ const url = await new Promise<string | undefined>((resolve) => {
 if (url === undefined) {
   if (coordinator.exitCode === null) process.stderr.write('cluster: the coordinator did not start listening in time\n');
   killAll('SIGKILL');
-  process.exit(coordinator.exitCode ?? 1);
+  process.exit(coordinator.exitCode ?? EXIT_ERROR);
 }
 // The IPC channel stays open: if this launcher dies (SIGKILL, a closed terminal), the coordinator
 // sees it disconnect and stops the run instead of running on unattended.

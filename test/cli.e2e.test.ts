@@ -1,5 +1,6 @@
 /**
- * The entry points' command lines: bad flags print the usage and exit 2; --help exits 0; and the
+ * The entry points' command lines: bad flags print the usage and exit 254 (a run's 0, 1 and 2 are
+ * its verdict, as Jepsen's; a node process exits 2); --help exits 0; and the
  * coordinator and nodes run by hand, configured through the environment as in containers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,29 +27,30 @@ describe('command lines', () => {
   it.each([
     [['--nodes', '3', '--link', 'n0>n9 loss=1'], /--link names a node this run does not have \(it has n0\.\.n2\): n0>n9/],
     [['--nodes', '5', '--topology', 'regular:3'], /regular:3 needs nodes x K even; 5 x 3 = 15/],
-  ])('refuses %j before starting anything (exit 2)', async (args, message) => {
+  ])('refuses %j before starting anything (exit 254)', async (args, message) => {
     const run = spawnTs(CLUSTER, args);
     const { code } = await run.exit;
-    expect(code).toBe(2);
+    expect(code).toBe(254);
     expect(run.stderr()).toMatch(message);
   });
 
   it.each([
-    ['cluster', CLUSTER, ['--nodes', 'five'], /nodes must be a whole number/],
-    ['cluster', CLUSTER, ['--frobnicate'], /Unknown option '--frobnicate'/],
-    ['cluster', CLUSTER, ['--delay', 'gaussian:3'], /delay "gaussian:3" is not one of/],
-    ['cluster', CLUSTER, ['--duration', '10'], /duration "10" is not like/],
-    ['cluster', CLUSTER, ['--interval', '300:100'], /interval "300:100"/],
-    ['cluster', CLUSTER, ['--nodes', '1'], /nodes must be between 2/],
-    ['cluster', CLUSTER, ['--topology', 'hypercube'], /topology "hypercube" is not one of/],
-    ['cluster', CLUSTER, ['--broadcast', 'gossip:0'], /broadcast "gossip:0" is not flood or gossip:F/],
-    ['coordinator', COORDINATOR_MAIN, ['--port', '99999'], /port must be between/],
-    ['node', NODE_MAIN, [], /a coordinator URL is required/],
-    ['node', NODE_MAIN, ['--coordinator', 'http://x'], /coordinator must be a ws:\/\/ URL/],
-  ])('%s %j prints the usage and exits 2', async (_name, script, args, message) => {
+    ['cluster', CLUSTER, ['--nodes', 'five'], /nodes must be a whole number/, 254],
+    ['cluster', CLUSTER, ['--frobnicate'], /Unknown option '--frobnicate'/, 254],
+    ['cluster', CLUSTER, ['--delay', 'gaussian:3'], /delay "gaussian:3" is not one of/, 254],
+    ['cluster', CLUSTER, ['--duration', '10'], /duration "10" is not like/, 254],
+    ['cluster', CLUSTER, ['--interval', '300:100'], /interval "300:100"/, 254],
+    ['cluster', CLUSTER, ['--nodes', '1'], /nodes must be between 2/, 254],
+    ['cluster', CLUSTER, ['--topology', 'hypercube'], /topology "hypercube" is not one of/, 254],
+    ['cluster', CLUSTER, ['--broadcast', 'gossip:0'], /broadcast "gossip:0" is not flood or gossip:F/, 254],
+    ['cluster', CLUSTER, ['--checker', 'paxos'], /checker: Invalid option/, 254],
+    ['coordinator', COORDINATOR_MAIN, ['--port', '99999'], /port must be between/, 254],
+    ['node', NODE_MAIN, [], /a coordinator URL is required/, 2],
+    ['node', NODE_MAIN, ['--coordinator', 'http://x'], /coordinator must be a ws:\/\/ URL/, 2],
+  ])('%s %j prints the usage and exits %i', async (_name, script, args, message, exit) => {
     const p = spawnTs(script, args, { COORDINATOR_URL: '' });
     const { code } = await p.exit;
-    expect(code).toBe(2);
+    expect(code).toBe(exit);
     expect(p.stderr()).toMatch(message);
     expect(p.stderr()).toMatch(/Usage: /);
     expect(p.stdout()).toBe('');
@@ -60,7 +62,7 @@ describe('command lines', () => {
     writeFileSync(file, 'timeline:\n  - at: 1s\n    partition: { groups: [[n0], [n7]] }\n');
     const p = spawnTs(CLUSTER, ['--nodes', '3', '--scenario', file, '--out', join(dir, 'run')]);
     const { code } = await p.exit;
-    expect(code).toBe(2);
+    expect(code).toBe(254);
     expect(p.stderr()).toContain(`${file}:3 (timeline.0.partition): unknown node n7 (this run has n0..n2)`);
   });
 

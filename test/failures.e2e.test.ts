@@ -101,7 +101,7 @@ describe('failures', () => {
     onTestFinished(() => rmSync(out, { recursive: true, force: true }));
     const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '3', '--register-timeout', '500ms', '--out', out]);
     const { code } = await coordinator.exit;
-    expect(code).toBe(1);
+    expect(code).toBe(255);
     expect(coordinator.stderr()).toMatch(/only 0 of 3 nodes registered within 500 ms/);
     expect(existsSync(join(out, 'report.json'))).toBe(false);
     expect(readLogLines(join(out, 'coordinator.log')).some((l) => l.msg === 'setup_failed')).toBe(true);

@@ -114,7 +114,7 @@ describe('kv workload', () => {
 
   it('refuses --workload with a behaviour that cannot answer clients, before starting anything', async () => {
     const run = spawnTs(CLUSTER, ['--nodes', '2', '--workload', 'kv']);
-    expect((await run.exit).code).toBe(2);
+    expect((await run.exit).code).toBe(254);
     expect(run.stderr()).toMatch(/--workload kv needs a behaviour that answers client operations .*; chatter does not/);
   });
 });

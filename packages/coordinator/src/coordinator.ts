@@ -8,6 +8,7 @@ import {
   LINK_DRAIN_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
+  EXIT_ERROR,
   type Logger,
   type MessageLine,
   type NetworkModel,
@@ -344,7 +345,7 @@ export class Coordinator {
     this.log.error({ err: new SetupError(error) }, 'setup_failed');
     for (const e of this.nodes.all) if (e.state !== 'lost') this.server?.send(e.conn, { type: 'stop', msg_id: this.msgId++, reason: error });
     this.phase = 'done';
-    return { exitCode: 1, error };
+    return { exitCode: EXIT_ERROR, error };
   }
 
   private markLost(entry: NodeEntry, reason: string): void {

@@ -3,7 +3,7 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { createLogger, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, createLogger, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
@@ -18,7 +18,7 @@ const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [o
 const cli = parseCli(process.argv.slice(2), COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, process.env);
 if (!cli.ok) {
   process.stderr.write(`error: ${cli.error}\n\n${usage}`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 if (cli.help) {
   process.stdout.write(usage);
@@ -30,7 +30,7 @@ try {
   scenario = flags.scenario === undefined ? undefined : loadScenario(flags.scenario, nodeIds(flags.nodes));
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 const seed = flags.seed ?? randomSeed();
 if (scenario) scenario = { ...scenario, timeline: expandTimeline(scenario.timeline, flags.duration) };
@@ -41,6 +41,15 @@ if (flags.nemesis) {
 const run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
 const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
 sink.open(`${run.path}/coordinator.log`);
+// A crash is no verdict: it is logged and exits 255 rather than Node's 1, which means invalid here.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (err: unknown) => {
+    log.fatal({ err }, 'crash');
+    sink.flushSync();
+    process.stderr.write(`error: the coordinator crashed: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(EXIT_ERROR);
+  });
+}
 
 // With --json, stdout carries report.json only; everything for people goes to stderr.
 const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
@@ -51,13 +60,13 @@ try {
 } catch (err) {
   if (!(err instanceof TopologyError)) throw err;
   process.stderr.write(`error: ${err.message}\n`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 const ids = nodeIds(flags.nodes);
 const strangers = flags.link.filter((l) => !ids.includes(l.src) || !ids.includes(l.dest));
 if (strangers.length > 0) {
   process.stderr.write(`error: --link names a node this run does not have (it has ${ids[0]}..${ids.at(-1)}): ${strangers.map((l) => `${l.src}>${l.dest}`).join(', ')}\n`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 const routing = runRouting(flags, scenario, cli.given);
 let chosen: ReturnType<typeof runBehavior>;
@@ -67,7 +76,7 @@ try {
 } catch (err) {
   if (!(err instanceof BehaviorError)) throw err;
   process.stderr.write(`error: ${err.message}\n`);
-  process.exit(2);
+  process.exit(EXIT_USAGE);
 }
 const { params, derived } = behaviorParams(chosen.kind, chosen.checker, flags.param, plan.network);
 const behavior = { ...chosen, params };
@@ -84,7 +93,7 @@ try {
   log.fatal({ err, host: flags.host, port: flags.port }, 'listen_failed');
   sink.flushSync();
   process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${(err as Error).message}\n`);
-  process.exit(1);
+  process.exit(EXIT_ERROR);
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);

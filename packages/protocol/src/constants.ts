@@ -83,3 +83,12 @@ export const OP_TIMEOUT_DELAYS = 10;
 export const MIN_OP_TIMEOUT_MS = 1000;
 /** A final read that failed is tried again (on the next node the seed names) after this pause. */
 export const FINAL_READ_RETRY_MS = 100;
+
+/**
+ * Exit codes of a run (`npm run cluster`, the coordinator), as Jepsen's and Maelstrom's: 0 valid
+ * (or a run without checkers that completed), 1 invalid, 2 unknown; a command line or input file
+ * that cannot be used is 254 and a run that could not be carried out (setup failed, a crash) 255,
+ * so neither is mistaken for a verdict.
+ */
+export const EXIT_USAGE = 254;
+export const EXIT_ERROR = 255;
