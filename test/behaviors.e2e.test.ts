@@ -60,6 +60,8 @@ describe('behaviour modules', () => {
     expect(report.config.delay).toBe('uniform:50:150');
     expect(run.stderr()).toContain('raft timing for a p99 one-way delay of 149 ms: --param election_ms=1500:3000 --param heartbeat_ms=500');
     expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'behavior_params')?.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
+    // A settle after faults would fit two such timeouts and a commit: 2 x 3000 + 1000 ms.
+    expect(run.stderr()).toContain("settle 7s after the faults, for Raft's election timeouts (--settle sets it)");
     // Derived, not given: the rerun line derives them again.
     expect(report.rerun).not.toContain('--param');
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);

@@ -222,12 +222,14 @@ describe('workload flags', () => {
 });
 
 describe('--checker', () => {
-  it('names a built-in checker for a module, kept in the rerun line; the broken variants are no built-ins', () => {
+  it('names a built-in checker for a module, kept in the rerun line with a --settle that is not the default; the broken variants are no built-ins', () => {
     const flags = flagsOf(['--behavior', './test/fixtures/raft-broken.ts', '--checker', 'raft']);
     expect(flags.checker).toBe('raft');
     const command = rerunCommand(flags, 3);
     expect(command).toContain('--behavior ./test/fixtures/raft-broken.ts --checker raft');
     expect(rerunCommand(reparse(command), 3)).toBe(command);
+    expect(rerunCommand(flagsOf(['--settle', '2s']), 3)).toContain('--settle 2s');
+    expect(rerunCommand(flagsOf([]), 3)).not.toContain('--settle');
     expect(errorOf(['--checker', 'paxos'])).toMatch(/^checker: Invalid option: expected one of "election"\|"raft"\|"broadcast"/);
     expect(errorOf(['--behavior', 'raft-broken'])).toMatch(/^behavior: behavior "raft-broken" is neither a built-in \(chatter, flood, broadcast, bully, raft, reliable-broadcast\)/);
   });

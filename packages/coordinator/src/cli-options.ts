@@ -15,6 +15,7 @@ import {
   DEFAULT_INTERVAL,
   DEFAULT_NODES,
   DEFAULT_READY_TIMEOUT_MS,
+  DEFAULT_SETTLE_MS,
   DEFAULT_REGISTER_TIMEOUT_MS,
   DEFAULT_RUNS_DIR,
   DelaySpecText,
@@ -129,7 +130,7 @@ export const RUN_HELP: FlagHelp[] = [
   { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast; bully, raft, reliable-broadcast, with their checkers) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
   { flag: '--checker NAME', help: "judge the run with a built-in checker: election, raft or broadcast (default: a built-in behaviour's own; a module's events must be the ones the checker reads, see docs/writing-a-behavior.md)" },
   { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
-  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s)' },
+  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s; for Raft with election timeouts past 1 s, two of them plus 1 s)' },
   { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
   { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
   { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
@@ -173,7 +174,7 @@ export const RunFlags = z.object({
   traffic: TrafficKind.exclude(['module']).default('chatter'),
   behavior: BehaviorText.optional(),
   checker: CheckerName.optional(),
-  settle: DurationText.prefault('3s'),
+  settle: DurationText.prefault(`${DEFAULT_SETTLE_MS}ms`),
   param: z
     .array(z.string().regex(/^[A-Za-z_][\w.-]*=.*$/, 'a param is KEY=VALUE'))
     .default([])
@@ -269,6 +270,7 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
     ...(flags.checker === undefined ? [] : [`--checker ${flags.checker}`]),
+    ...(flags.settle === DEFAULT_SETTLE_MS ? [] : [`--settle ${formatDuration(flags.settle)}`]),
     ...Object.entries(flags.param).map(([k, v]) => `--param ${k}=${v}`),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...workloadFlags(flags),

@@ -59,8 +59,10 @@ export interface CoordinatorOptions {
   topology: { graph: Graph; name: string; spec?: TopologySpec | undefined };
   /** Multi-hop routing, or null: messages go to neighbours only. */
   routing: RoutingSettings | null;
-  /** What every node runs: a built-in, or a behaviour module by absolute path. */
-  /** `params`: what every node's behaviour gets as node.params (--param, with what the plan derived). */
+  /**
+   * What every node runs: a built-in, or a behaviour module by absolute path; `params`, what its
+   * behaviour gets as node.params (--param, with what the plan derived); the checker that judges it.
+   */
   behavior: { kind: TrafficKind; module: string | null; params: Record<string, string>; checker: CheckerName | null };
 }
 

@@ -9,7 +9,7 @@ import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
-import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, type RunTopology } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
 
@@ -80,12 +80,13 @@ try {
 }
 const { params, derived } = behaviorParams(chosen.kind, chosen.checker, flags.param, plan.network);
 const behavior = { ...chosen, params };
+const settle = settleFor(chosen.checker, params, flags.settle, cli.given.has('settle'));
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
 const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
-const coordinator = new Coordinator({ flags, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
+const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
 let url: string;
 try {
   url = await coordinator.listen();
@@ -100,6 +101,10 @@ say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuratio
 if (derived !== null) {
   say(`${derived}\n`);
   log.info({ params }, 'behavior_params');
+}
+if (settle !== flags.settle) {
+  say(`settle ${formatDuration(settle)} after the faults, for Raft's election timeouts (--settle sets it)\n`);
+  log.info({ settle_ms: settle }, 'settle_for_timing');
 }
 process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed });
 // runs/latest names the run from its start, so `npm run ctl` finds the one that is running.

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGraph } from './graph.js';
 import { DelaySpecText, type NetworkModel } from '@agentnet/protocol';
-import { BehaviorError, behaviorParams, checkReach } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, settleFor } from './run-plan.js';
 
 const ids = ['n0', 'n1', 'n2', 'n3'];
 const ring = makeGraph(ids, [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n3'], ['n3', 'n0']]);
@@ -49,5 +49,19 @@ describe('behaviorParams', () => {
     expect(behaviorParams('raft', 'raft', { heartbeat_ms: '100', rate: '5' }, network('uniform:50:150')).params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '100', rate: '5' });
     expect(behaviorParams('bully', 'election', {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
     expect(behaviorParams('module', null, {}, network('uniform:50:150'))).toEqual({ params: {}, derived: null });
+  });
+});
+
+describe('settleFor', () => {
+  it("lengthens the default settle for Raft's long timeouts: two of them and the checker's commit window", () => {
+    expect(settleFor('raft', { election_ms: '1500:3000' }, 3000, false)).toBe(7000);
+    // The paper's timeouts fit in the default.
+    expect(settleFor('raft', {}, 3000, false)).toBe(3000);
+    expect(settleFor('raft', { election_ms: '150:300' }, 3000, false)).toBe(3000);
+  });
+
+  it('keeps a --settle the command line gave, and the default for other checkers', () => {
+    expect(settleFor('raft', { election_ms: '1500:3000' }, 2000, true)).toBe(2000);
+    expect(settleFor('election', { election_ms: '1500:3000' }, 3000, false)).toBe(3000);
   });
 });

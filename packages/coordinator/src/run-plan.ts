@@ -8,6 +8,7 @@ import { delayQuantile, type NetworkModel, type RoutingSettings, type TrafficKin
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
 import { checkerFor, type CheckerName } from './checkers/index.js';
+import { LAG_MS } from './checkers/raft.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
 
 export interface RunTopology {
@@ -88,6 +89,19 @@ export function behaviorParams(kind: TrafficKind, checker: CheckerName | null, p
   const given = params.heartbeat_ms === undefined ? derived : { election_ms: derived.election_ms };
   const text = Object.entries(given).map(([k, v]) => `--param ${k}=${v}`).join(' ');
   return { params: { ...given, ...params }, derived: `raft timing for a p99 one-way delay of ${Math.round(p99)} ms: ${text}` };
+}
+
+/**
+ * The settle period: --settle when given; else its default, lengthened for a run judged by Raft's
+ * checker whose election timeouts are long (sized to a slow network), so that an election after
+ * the last heal and a commit by its leader fit in it: an isolated node that campaigned its term up
+ * deposes the leader when it rejoins, and a split vote costs a second timeout.
+ */
+export function settleFor(checker: CheckerName | null, params: Readonly<Record<string, string>>, settleMs: number, given: boolean): number {
+  const m = /^(\d+):(\d+)$/.exec(params.election_ms ?? '');
+  if (given || checker !== 'raft' || !m) return settleMs;
+  const need = Math.ceil((2 * Number(m[2]) + LAG_MS) / 500) * 500;
+  return Math.max(settleMs, need);
 }
 
 /**

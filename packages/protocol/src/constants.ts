@@ -34,6 +34,8 @@ export const RECORD_BATCH_MAX = 2000;
 /** How long the coordinator waits for `--nodes` registrations, and then for all nodes to connect. */
 export const DEFAULT_REGISTER_TIMEOUT_MS = 30_000;
 export const DEFAULT_READY_TIMEOUT_MS = 30_000;
+/** `--settle` default: how long a run with faults settles, healed, before its checkers judge liveness. */
+export const DEFAULT_SETTLE_MS = 3_000;
 /**
  * How long the coordinator waits for every node's final flush after `stop`, on top of
  * LINK_DRAIN_TIMEOUT_MS (a node first waits that long for its peers' byes).
