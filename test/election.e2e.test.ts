@@ -34,7 +34,7 @@ async function election(behavior: string | string[], scenario: string | null = S
   const { code } = await run.exit;
   const report = run.report();
   expect(accountingHolds(report, run.messages())).toBe(true);
-  const events = readFileSync(join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { node: string; kind: string; data: { epoch: number } });
+  const events = readFileSync(join(run.dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { at: number; node: string; kind: string; data: { epoch: number } });
   return { code, report, events, stderr: run.stderr() };
 }
 
@@ -48,6 +48,16 @@ describe('bully election', () => {
     // The run ended healed: the crashed leader came back and, being highest, leads again.
     expect(report.faults.map((f) => f.kind)).toEqual(['partition', 'heal', 'crash', 'reset']);
     expect(report.verdict?.checks.find((c) => c.name === 'leader agreed after the last heal')?.detail).toBe('every live node follows n4');
+    // Time to elect after the leader's crash: from the crash to the first leadership of an epoch
+    // above every one led before it, worked out here from the events themselves.
+    const crash = report.faults.find((f) => f.kind === 'crash');
+    const crashAt = Date.parse(report.started_at) + (crash?.at_ms ?? 0);
+    const leaderships = events.filter((e) => e.kind === 'leader');
+    const topEpoch = Math.max(...leaderships.filter((e) => e.at < crashAt).map((e) => e.data.epoch));
+    const next = leaderships.find((e) => e.at >= crashAt && e.data.epoch > topEpoch);
+    const timing = report.verdict?.checks.find((c) => c.name === 'time to elect')?.data as { elect_samples_ms: number[] };
+    expect(next).toBeDefined();
+    expect(timing.elect_samples_ms).toContain((next?.at ?? 0) - crashAt);
   });
 
   it('is valid without faults: n4 leads and everyone follows it', async () => {

@@ -70,6 +70,21 @@ async function raft(behavior: string | string[], extra: string[]) {
 }
 
 describe('raft', () => {
+  it("is valid at the default delay through flapping.yaml, on timing and a settle sized to the network", async () => {
+    // n1 is cut off every other second and campaigns its term up meanwhile; when it rejoins after
+    // the run's last step it deposes the leader. The election that follows, with the 1.5-3 s
+    // timeouts the default delay calls for, must fit in the settle: 7 s, not the default 3 s.
+    const run = startCluster(['--nodes', '5', '--behavior', 'raft', '--duration', '8s', '--seed', '5', '--scenario', 'scenarios/flapping.yaml']);
+    const { code } = await run.exit;
+    const report = run.report();
+    expect(report.config.delay).toBe('uniform:50:150');
+    expect(run.stderr()).toContain("settle 7s after the faults, for Raft's election timeouts");
+    expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'settle')?.settle_ms).toBe(7000);
+    expect(report.faults.filter((f) => f.kind === 'partition')).toHaveLength(4);
+    expect(code, run.stderr()).toBe(0);
+    expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
+  });
+
   it('is valid without faults: one leader, every write acknowledged in one log', async () => {
     const { code, report, check, stderr } = await raft('raft', ['--duration', '3s']);
     expect(code, stderr).toBe(0);

@@ -82,6 +82,17 @@ describe('reliable broadcast with reconciliation', () => {
     expect(cost.per_heal[0]?.full_resend_bytes).toBe(cost.full_resend_bytes);
   });
 
+  it('cannot judge a run too short to acknowledge anything in time: unknown, exit 2', async () => {
+    const run = startCluster(['--nodes', '3', '--behavior', 'reliable-broadcast', '--duration', '800ms', '--delay', 'uniform:5:15', '--seed', '72']);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(2);
+    const report = run.report();
+    expect(report.verdict?.valid).toBe('unknown');
+    expect(report.verdict?.checks.find((c) => c.name === 'every live node holds every acknowledged value')?.detail).toBe(
+      'no value was acknowledged before the last 1000 ms of the run: nothing to judge',
+    );
+  });
+
   it('is valid without faults, by gossip alone', async () => {
     const { code, report, check, stderr } = await reconciliation('reliable-broadcast', null);
     expect(code, stderr).toBe(0);

@@ -70,7 +70,7 @@ describe('kv workload', () => {
     expect(w?.final_reads.map((f) => [f.key, f.ok])).toEqual([0, 1, 2, 3, 4].map((k) => [k, true]));
     // Operations went to every node, and only through client links: the network saw the proxying.
     expect(new Set(done.map((c) => c.node))).toEqual(new Set(['n0', 'n1', 'n2']));
-    expect(report.rerun).toContain('--behavior ./test/fixtures/kv-primary.ts --workload kv --rate 40 --concurrency 3 --keys 5');
+    expect(report.rerun).toContain('--behavior ./test/fixtures/kv-primary.ts --workload kv --rate 40 --concurrency 3 --keys 5 --settle 500ms');
     const log = readLogLines(run.coordinatorLog);
     expect(log.find((l) => l.msg === 'workload_start')).toMatchObject({ kind: 'kv', rate: 40, clients: 3, keys: 5 });
     expect(log.filter((l) => l.msg === 'final_read')).toHaveLength(5);

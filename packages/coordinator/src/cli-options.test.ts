@@ -230,6 +230,8 @@ describe('--checker', () => {
     expect(rerunCommand(reparse(command), 3)).toBe(command);
     expect(rerunCommand(flagsOf(['--settle', '2s']), 3)).toContain('--settle 2s');
     expect(rerunCommand(flagsOf([]), 3)).not.toContain('--settle');
+    // Given at its default, it stays: without it a Raft run could settle longer.
+    expect(rerunCommand(flagsOf(['--settle', '3s']), 3, new Set(), new Set(['settle']))).toMatch(/--settle 3s$/);
     expect(errorOf(['--checker', 'paxos'])).toMatch(/^checker: Invalid option: expected one of "election"\|"raft"\|"broadcast"/);
     expect(errorOf(['--behavior', 'raft-broken'])).toMatch(/^behavior: behavior "raft-broken" is neither a built-in \(chatter, flood, broadcast, bully, raft, reliable-broadcast\)/);
   });

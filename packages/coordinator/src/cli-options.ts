@@ -249,7 +249,11 @@ export function networkModel(flags: RunFlags, scenario?: ScenarioFile, given: Re
  * The command line that repeats a run's decisions. `fromScenario`: model fields the scenario file
  * sets and the command line did not, left out so the rerun takes them from the file again.
  */
-export function rerunCommand(flags: RunFlags, seed: number, fromScenario: ReadonlySet<string> = new Set()): string {
+/**
+ * The command line that repeats a run. `given`: the flags the command line named, so a --settle
+ * given at its default still appears (left out, Raft's timing could choose a longer one).
+ */
+export function rerunCommand(flags: RunFlags, seed: number, fromScenario: ReadonlySet<string> = new Set(), given: ReadonlySet<string> = new Set()): string {
   const model = (k: (typeof MODEL_FLAGS)[number], text: string[]) => (fromScenario.has(k) ? [] : text);
   return [
     'npm run cluster --',
@@ -270,10 +274,10 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.nemesis === undefined ? [] : [`--nemesis ${flags.nemesis.join(',')} --nemesis-interval ${formatDuration(flags['nemesis-interval'])}`]),
     ...(flags.behavior === undefined ? [] : [`--behavior ${flags.behavior.module ?? flags.behavior.kind}`]),
     ...(flags.checker === undefined ? [] : [`--checker ${flags.checker}`]),
-    ...(flags.settle === DEFAULT_SETTLE_MS ? [] : [`--settle ${formatDuration(flags.settle)}`]),
     ...Object.entries(flags.param).map(([k, v]) => `--param ${k}=${v}`),
     ...(flags.traffic === 'chatter' ? [] : flags.traffic === 'broadcast' ? ['--traffic broadcast', `--broadcast ${formatBroadcast(flags.broadcast)}`] : [`--traffic ${flags.traffic}`, `--message-size ${flags['message-size']}`]),
     ...workloadFlags(flags),
+    ...(flags.settle === DEFAULT_SETTLE_MS && !given.has('settle') ? [] : [`--settle ${formatDuration(flags.settle)}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
   ].join(' ');
 }

@@ -287,12 +287,18 @@ export class Coordinator {
     this.workload?.stopIssuing();
     const faults = this.timeline.faults.length > 0;
     if (!this.workload && (this.options.behavior.checker === null || !faults)) return 'ok';
+    const incarnations = new Map(this.nodes.all.map((e) => [e.id, e.incarnation]));
     const restarted = this.timeline.endFaults();
     // The settle period starts once the restarted nodes are back: a process still starting on a
-    // loaded machine would otherwise be judged on a settle it never had.
-    const back = await this.conditions.waitFor(() => restarted.every((id) => this.nodes.get(id)?.state === 'ready'), this.options.flags['ready-timeout'], signal);
+    // loaded machine would otherwise be judged on a settle it never had. Back means a new process,
+    // ready: a crash just before may not have been seen yet, its entry still `ready`.
+    const isBack = (id: string) => {
+      const e = this.nodes.get(id);
+      return e !== undefined && e.incarnation > (incarnations.get(id) ?? 0) && e.state === 'ready';
+    };
+    const back = await this.conditions.waitFor(() => restarted.every(isBack), this.options.flags['ready-timeout'], signal);
     if (back === 'aborted') return back;
-    if (back === 'timeout') this.log.warn({ nodes: restarted.filter((id) => this.nodes.get(id)?.state !== 'ready') }, 'not_back');
+    if (back === 'timeout') this.log.warn({ nodes: restarted.filter((id) => !isBack(id)) }, 'not_back');
     this.log.info({ settle_ms: this.options.flags.settle, restarted }, 'settle');
     const r = await this.conditions.waitFor(() => false, this.options.flags.settle, signal);
     this.settled = r !== 'aborted';

@@ -77,10 +77,9 @@ export class FaultTimeline {
     }
   }
 
-  /** Cancels the steps not yet due and lets paused nodes run again, so they can stop. */
+  /** Cancels the steps not yet due (recorded as skipped) and lets paused nodes run again, so they can stop. */
   stop(): void {
-    for (const t of this.pending.keys()) clearTimeout(t);
-    this.pending.clear();
+    this.cancelPending();
     for (const { pid } of this.paused.values()) kill(pid, 'SIGCONT');
     this.paused.clear();
   }
@@ -121,15 +120,20 @@ export class FaultTimeline {
    */
   endFaults(): string[] {
     this.ended = true;
+    this.cancelPending();
+    if (this.faults.every((f) => f.detail.startsWith('skipped'))) return [];
+    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
+    this.reset();
+    return restarted;
+  }
+
+  /** A step a scenario placed after the run's end never runs: it is listed in the report as skipped. */
+  private cancelPending(): void {
     for (const [timer, step] of this.pending) {
       clearTimeout(timer);
       this.record(stepKind(step), `skipped: due at ${step.at} ms, after the run's end`);
     }
     this.pending.clear();
-    if (this.faults.length === 0) return [];
-    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
-    this.reset();
-    return restarted;
   }
 
   /** Applies one fault now; throws FaultError, having changed nothing, when it cannot. */

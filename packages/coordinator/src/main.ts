@@ -38,7 +38,13 @@ if (flags.nemesis) {
   const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
   scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };
 }
-const run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
+let run: ReturnType<typeof createRunDir>;
+try {
+  run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
+} catch (err) {
+  process.stderr.write(`error: cannot make the run directory: ${(err as Error).message}\n`);
+  process.exit(EXIT_USAGE);
+}
 const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
 sink.open(`${run.path}/coordinator.log`);
 // A crash is no verdict: it is logged and exits 255 rather than Node's 1, which means invalid here.
@@ -81,7 +87,7 @@ try {
 const { params, derived } = behaviorParams(chosen.kind, chosen.checker, flags.param, plan.network);
 const behavior = { ...chosen, params };
 const settle = settleFor(chosen.checker, params, flags.settle, cli.given.has('settle'));
-const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)));
+const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)), cli.given);
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.

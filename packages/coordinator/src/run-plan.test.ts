@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeGraph } from './graph.js';
 import { DelaySpecText, type NetworkModel } from '@agentnet/protocol';
-import { BehaviorError, behaviorParams, checkReach, settleFor } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, settleFor } from './run-plan.js';
+import { RunFlags } from './cli-options.js';
 
 const ids = ['n0', 'n1', 'n2', 'n3'];
 const ring = makeGraph(ids, [['n0', 'n1'], ['n1', 'n2'], ['n2', 'n3'], ['n3', 'n0']]);
@@ -63,5 +64,21 @@ describe('settleFor', () => {
   it('keeps a --settle the command line gave, and the default for other checkers', () => {
     expect(settleFor('raft', { election_ms: '1500:3000' }, 2000, true)).toBe(2000);
     expect(settleFor('election', { election_ms: '1500:3000' }, 3000, false)).toBe(3000);
+  });
+});
+
+describe('runBehavior', () => {
+  const flags = (extra: Record<string, unknown>) => RunFlags.parse(extra);
+
+  it("takes a built-in's own checker, and --checker for a module", () => {
+    expect(runBehavior(flags({ behavior: 'raft' }), '/').checker).toBe('raft');
+    expect(runBehavior(flags({ behavior: 'raft', checker: 'raft' }), '/').checker).toBe('raft');
+    expect(runBehavior(flags({}), '/').checker).toBeNull();
+    expect(runBehavior(flags({ behavior: './examples/ping-pong.ts', checker: 'election' }), process.cwd())).toMatchObject({ kind: 'module', checker: 'election' });
+  });
+
+  it("refuses another checker for a built-in, which records only its own checker's events", () => {
+    expect(() => runBehavior(flags({ behavior: 'raft', checker: 'election' }), '/')).toThrow('--checker election judges a behaviour module; raft is judged by raft');
+    expect(() => runBehavior(flags({ checker: 'broadcast' }), '/')).toThrow('--checker broadcast judges a behaviour module; chatter has no checker');
   });
 });

@@ -110,6 +110,11 @@ export function settleFor(checker: CheckerName | null, params: Readonly<Record<s
  */
 export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null; checker: CheckerName | null } {
   const chosen = flags.behavior ?? { kind: flags.traffic, module: null };
+  const own = checkerFor(chosen.kind, undefined);
+  // A built-in records only its own checker's events: another checker would judge what is not there.
+  if (flags.checker !== undefined && chosen.kind !== 'module' && flags.checker !== own) {
+    throw new BehaviorError(`--checker ${flags.checker} judges a behaviour module; ${chosen.kind} ${own === null ? 'has no checker' : `is judged by ${own}`}`);
+  }
   const checker = checkerFor(chosen.kind, flags.checker);
   if (chosen.module === null) return { ...chosen, checker };
   const path = resolve(cwd, chosen.module);

@@ -1,7 +1,8 @@
 /**
  * What each node of a reliable-broadcast run held and since when, from the events it recorded: a
  * node holds a value from its `broadcast {value}` (its own) or `hold {value}` (learned) on, and
- * forgets everything at `boot` (a restarted process starts from nothing). Only nodes live at the end
+ * counts only what it records after its latest `boot` (a restarted process records `hold` again for
+ * each value its storage kept, so nothing is taken on trust from before). Only nodes live at the end
  * count: a value is acknowledged when one of them recorded it, in any of its incarnations.
  */
 import type { CheckInput } from './index.js';

@@ -50,6 +50,9 @@ describe('election checker', () => {
     expect(agreement(again)).toMatchObject({ valid: true, detail: 'every live node follows n2' });
     // A leader that every live node names must itself have led: a follow of itself is no election.
     expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n2', epoch: 2 })])).toMatchObject({ valid: false, detail: 'every live node names n2, but it did not become leader in its current process' });
+    // A restart of the running leader (no crash first) cuts its views the same way.
+    const restartedWhileRunning = verdictOf('election', { ...base, faults: [{ at: 2000, kind: 'restart', node: 'n2' }], events: before });
+    expect(restartedWhileRunning?.checks.find((c) => c.name === 'leader agreed after the last heal')).toMatchObject({ valid: false, detail: 'live nodes disagree: n0 -> n2, n1 -> n2, n2 -> none since its restart' });
   });
 
   it('times elections from the start and from each fault that cost the leader, as Raft does', () => {

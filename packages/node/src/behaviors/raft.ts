@@ -16,8 +16,9 @@
  * `apply {index, term, key, value}` on every server as it applies an entry; `ack {key, value,
  * index, term, submitted}` when a client's write is acknowledged.
  *
- * `raft-broken` grants votes without comparing logs, so under partitions a server that missed
- * committed entries can win and overwrite them: the state machine safety the checker guards.
+ * `broken: true` (test/fixtures/raft-broken.ts, for the tests) grants votes without comparing
+ * logs, so under partitions a server that missed committed entries can win and overwrite them:
+ * the state machine safety the checker guards.
  */
 import type { NodeApi } from '../node-api.js';
 import { RaftClient } from './raft-client.js';
