@@ -62,8 +62,9 @@ describe('behaviour modules', () => {
     expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'behavior_params')?.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
     // A settle after faults would fit two such timeouts and a commit: 2 x 3000 + 1000 ms.
     expect(run.stderr()).toContain("settle 7s after the faults, for Raft's election timeouts (--settle sets it)");
-    // Derived, not given: the rerun line derives them again.
+    // Derived, not given: the rerun line derives them again; the report's config says what ran.
     expect(report.rerun).not.toContain('--param');
+    expect(report.config).toMatchObject({ behavior: 'raft', checker: 'raft', params: { election_ms: '1500:3000', heartbeat_ms: '500' }, settle_ms: 7000 });
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
   });
 

@@ -19,7 +19,7 @@ function report(overrides: Partial<Report> = {}): Report {
     elapsed_ms: 10_250,
     started_at: '2024-01-01T00:00:00.000Z',
     interrupted: false,
-    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null },
+    config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null, checker: null, params: {}, settle_ms: 3000 },
     rerun: 'npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
     totals: { sent: 17, delivered: 14, dropped: 0, in_flight: 3, dropped_by_reason: {}, duplicated: 0 },

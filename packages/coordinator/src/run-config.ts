@@ -16,5 +16,8 @@ export function runConfigOf(flags: RunFlags, seed: number, network: NetworkModel
     links: network.links.map((o) => `${o.src}>${o.dest} ${describeLinkModel(o)}`),
     topology,
     routing,
+    checker: null,
+    params: flags.param,
+    settle_ms: flags.settle,
   };
 }

@@ -56,7 +56,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     startedAt: input.startedAt.toISOString(),
     elapsedMs: input.elapsedMs,
     interrupted: input.interrupted,
-    config: { ...config, behavior: options.behavior.module ?? options.behavior.kind },
+    config: { ...config, behavior: options.behavior.module ?? options.behavior.kind, checker: options.behavior.checker, params: options.behavior.params },
     rerun: options.rerun,
     coordinator: { pid: process.pid, url: input.coordinatorUrl },
     nodes,

@@ -105,6 +105,12 @@ export const RunConfig = z.object({
   topology: z.string(),
   /** `distance-vector`, `link-state`, or null without routing. */
   routing: z.string().nullable(),
+  /** The checker that judged the run (`election`, `raft`, `broadcast`), or null. */
+  checker: z.string().nullable(),
+  /** What every node's behaviour got as node.params: --param, with what the run derived (Raft's timing). */
+  params: z.record(z.string(), z.string()),
+  /** How long the run settled after its faults, had it any (--settle, or Raft's longer default). */
+  settle_ms: z.number(),
 });
 export type RunConfig = z.infer<typeof RunConfig>;
 
