@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { delayQuantile, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
-import { checkerFor, type CheckerName } from './checkers/index.js';
+import { ownChecker, type CheckerName } from './checkers/index.js';
 import { LAG_MS } from './checkers/raft.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from './topology.js';
 
@@ -110,12 +110,12 @@ export function settleFor(checker: CheckerName | null, params: Readonly<Record<s
  */
 export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; module: string | null; checker: CheckerName | null } {
   const chosen = flags.behavior ?? { kind: flags.traffic, module: null };
-  const own = checkerFor(chosen.kind, undefined);
+  const own = ownChecker(chosen.kind);
   // A built-in records only its own checker's events: another checker would judge what is not there.
   if (flags.checker !== undefined && chosen.kind !== 'module' && flags.checker !== own) {
     throw new BehaviorError(`--checker ${flags.checker} judges a behaviour module; ${chosen.kind} ${own === null ? 'has no checker' : `is judged by ${own}`}`);
   }
-  const checker = checkerFor(chosen.kind, flags.checker);
+  const checker = flags.checker ?? own;
   if (chosen.module === null) return { ...chosen, checker };
   const path = resolve(cwd, chosen.module);
   if (!existsSync(path)) throw new BehaviorError(`behavior module ${chosen.module} does not exist (looked at ${path})`);

@@ -50,9 +50,9 @@ const CHECKERS: Record<CheckerName, (input: CheckInput) => Check[]> = {
 /** The checker of each built-in behaviour that has one. */
 const OWN_CHECKER: Partial<Record<TrafficKind, CheckerName>> = { bully: 'election', raft: 'raft', 'reliable-broadcast': 'broadcast' };
 
-/** The checker a run uses: the one --checker names, else its built-in behaviour's own, else none. */
-export function checkerFor(kind: TrafficKind, named: CheckerName | undefined): CheckerName | null {
-  return named ?? OWN_CHECKER[kind] ?? null;
+/** A behaviour's own checker: a built-in algorithm's, else none (a module names one with --checker). */
+export function ownChecker(kind: TrafficKind): CheckerName | null {
+  return OWN_CHECKER[kind] ?? null;
 }
 
 /** `extra`: checks that do not come from the behaviour (a client workload's); null when there are none at all. */
