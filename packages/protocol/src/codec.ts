@@ -154,6 +154,14 @@ export function encodeBatch(frames: readonly string[]): string {
   return frames.length === 1 ? (frames[0] as string) : `[${frames.join(',')}]`;
 }
 
+/**
+ * The UTF-8 length of a value's JSON: how a behaviour measures what a body costs, and how a
+ * checker measures what it compares that cost with, so both count bytes the same way.
+ */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value));
+}
+
 export function encode(msg: Typed<unknown>): string {
   return JSON.stringify(msg);
 }

@@ -60,6 +60,3 @@ export function convergedAfter(h: Holdings, at: number): { values: number; ms: n
   }
   return { values: known.length, ms: last - at };
 }
-
-/** The bytes a repair carrying `values` takes, measured as the nodes measure theirs. */
-export const jsonBytes = (values: readonly string[]) => Buffer.byteLength(JSON.stringify(values));

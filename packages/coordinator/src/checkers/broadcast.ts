@@ -7,9 +7,9 @@
  * they are stopped, so values acknowledged in the last SPREAD_GRACE_MS of the run are still
  * spreading when it ends: they are counted, not judged.
  */
-import type { Check } from '@agentnet/protocol';
+import { jsonBytes, type Check } from '@agentnet/protocol';
 import { percentiles } from '../percentiles.js';
-import { convergedAfter, holdingsOf, jsonBytes, missingAtEnd } from './broadcast-holdings.js';
+import { convergedAfter, holdingsOf, missingAtEnd } from './broadcast-holdings.js';
 import type { CheckInput } from './index.js';
 
 export const SPREAD_GRACE_MS = 1000;

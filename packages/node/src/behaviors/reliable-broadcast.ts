@@ -15,7 +15,7 @@
  * acknowledged survives a crash: a restarted node records `boot` and then `hold` for each value
  * it found on storage, and catches up on the rest by anti-entropy.
  */
-import { ErrorCode, RpcError } from '@agentnet/protocol';
+import { ErrorCode, RpcError, jsonBytes } from '@agentnet/protocol';
 import { z } from 'zod';
 import type { Incoming } from '../behavior.js';
 import type { NodeApi } from '../node-api.js';
@@ -27,8 +27,6 @@ const ValueMsg = z.object({ value: Value });
 const Sync = z.object({ digest: Digest });
 const SyncOk = z.object({ values: z.array(Value), digest: Digest });
 const Repair = z.object({ values: z.array(Value) });
-
-const jsonBytes = (x: unknown) => Buffer.byteLength(JSON.stringify(x));
 
 /** A peer's body that does not parse: the handler's error reply says why. */
 function parsed<T>(schema: z.ZodType<T>, msg: Incoming): T {
