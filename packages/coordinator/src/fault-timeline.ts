@@ -122,9 +122,14 @@ export class FaultTimeline {
     this.ended = true;
     this.cancelPending();
     if (this.faults.every((f) => f.detail.startsWith('skipped'))) return [];
-    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
+    const restarted = this.downNodes();
     this.reset();
     return restarted;
+  }
+
+  /** The nodes a crash or stop took down that no restart has started again. */
+  private downNodes(): string[] {
+    return [...this.down].map((n) => n.split(' ')[1] as string);
   }
 
   /** A step a scenario placed after the run's end never runs: it is listed in the report as skipped. */
@@ -212,7 +217,7 @@ export class FaultTimeline {
   reset(): FaultRecord {
     const ends = [...this.healable, ...[...this.paused.keys()].map((id) => `pause ${id}`), ...this.down];
     for (const [, { pid }] of this.paused) kill(pid, 'SIGCONT');
-    const restarted = [...this.down].map((n) => n.split(' ')[1] as string);
+    const restarted = this.downNodes();
     this.partitions.clear();
     this.links.clear();
     this.paused.clear();
