@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { delayQuantile, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
+import { delayQuantile, parseMsRange, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
 import { ownChecker, type CheckerName } from './checkers/index.js';
@@ -98,9 +98,9 @@ export function behaviorParams(kind: TrafficKind, checker: CheckerName | null, p
  * deposes the leader when it rejoins, and a split vote costs a second timeout.
  */
 export function settleFor(checker: CheckerName | null, params: Readonly<Record<string, string>>, settleMs: number, given: boolean): number {
-  const m = /^(\d+):(\d+)$/.exec(params.election_ms ?? '');
-  if (given || checker !== 'raft' || !m) return settleMs;
-  const need = Math.ceil((2 * Number(m[2]) + LAG_MS) / 500) * 500;
+  const range = parseMsRange(params.election_ms ?? '');
+  if (given || checker !== 'raft' || !range) return settleMs;
+  const need = Math.ceil((2 * range.max + LAG_MS) / 500) * 500;
   return Math.max(settleMs, need);
 }
 

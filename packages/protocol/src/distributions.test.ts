@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { keyedRng } from './prng.js';
-import { DelaySpecText, delayCdf, delayQuantile, formatDelaySpec, sampleDelay, type DelaySpec } from './distributions.js';
+import { DelaySpecText, delayCdf, delayQuantile, formatDelaySpec, parseMsRange, sampleDelay, type DelaySpec } from './distributions.js';
 
 const N = 10_000;
 const KS_CRITICAL = 1.63 / Math.sqrt(N);
@@ -95,5 +95,12 @@ describe('delayQuantile', () => {
       const spec = DelaySpecText.parse(text);
       for (const q of [0.1, 0.5, 0.99]) expect(delayCdf(spec, delayQuantile(spec, q)), `${text} q=${q}`).toBeCloseTo(q, 5);
     }
+  });
+});
+
+describe('parseMsRange', () => {
+  it('reads MIN:MAX with 1 <= MIN < MAX, and nothing else', () => {
+    expect(parseMsRange('1500:3000')).toEqual({ min: 1500, max: 3000 });
+    for (const bad of ['3', '0:10', '300:300', '300:150', '1.5:3', '', 'a:b']) expect(parseMsRange(bad), bad).toBeNull();
   });
 });

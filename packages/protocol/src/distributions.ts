@@ -128,3 +128,13 @@ export function delayQuantile(spec: DelaySpec, q: number): number {
   }
   return hi;
 }
+
+/**
+ * `MIN:MAX` in ms with 1 <= MIN < MAX (Raft's `--param election_ms`), or null: one reading for the
+ * node that uses the range and the coordinator that sizes the settle to it.
+ */
+export function parseMsRange(text: string): { min: number; max: number } | null {
+  const m = /^(\d+):(\d+)$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) <= Number(m[1])) return null;
+  return { min: Number(m[1]), max: Number(m[2]) };
+}

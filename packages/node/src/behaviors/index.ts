@@ -3,6 +3,7 @@
  * with a deliberate mistake (an option of its factory), which only the tests load, from
  * test/fixtures/*-broken.ts, to show the checkers catching it.
  */
+import { parseMsRange } from '@agentnet/protocol';
 import type { BehaviorFactory } from '../node-api.js';
 import { createBully } from './bully.js';
 import { createReliableBroadcast } from './reliable-broadcast.js';
@@ -28,10 +29,10 @@ export function raftParams(params: Readonly<Record<string, string>>): RaftOption
   const timing: NonNullable<RaftOptions['timing']> = {};
   const election = params.election_ms;
   if (election !== undefined) {
-    const m = /^(\d+):(\d+)$/.exec(election);
-    if (!m || Number(m[1]) < 1 || Number(m[2]) <= Number(m[1])) throw new BehaviorParamError('election_ms', election, 'MIN:MAX in ms with MIN < MAX');
-    timing.electionMinMs = Number(m[1]);
-    timing.electionMaxMs = Number(m[2]);
+    const range = parseMsRange(election);
+    if (!range) throw new BehaviorParamError('election_ms', election, 'MIN:MAX in ms with MIN < MAX');
+    timing.electionMinMs = range.min;
+    timing.electionMaxMs = range.max;
   }
   const positive = (key: string) => {
     const v = params[key];
