@@ -49,14 +49,14 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
   // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
   const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
   const workload = input.workload?.result(lines, input.interrupted);
-  const config = runConfigOf(flags, options.seed, options.network, topology.name, options.routing?.protocol ?? null);
+  const config = runConfigOf(flags, options.seed, options.network, options.behavior, topology.name, options.routing?.protocol ?? null);
   const report = analyze({
     runId: run.id,
     runDir: run.path,
     startedAt: input.startedAt.toISOString(),
     elapsedMs: input.elapsedMs,
     interrupted: input.interrupted,
-    config: { ...config, behavior: options.behavior.module ?? options.behavior.kind, checker: options.behavior.checker, params: options.behavior.params },
+    config,
     rerun: options.rerun,
     coordinator: { pid: process.pid, url: input.coordinatorUrl },
     nodes,
