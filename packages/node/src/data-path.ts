@@ -60,11 +60,14 @@ export interface BroadcastTag {
   round: number;
 }
 
+/** Message ids of incarnation k start at k × this, so no two processes of a node share one. */
+export const MSG_IDS_PER_INCARNATION = 1_000_000_000;
+
 export class DataPath {
   private readonly shaper: LinkShaper;
   private readonly destinations: ReadonlySet<string>;
   private readonly gate: LinkGate;
-  private nextMsgId = 1;
+  private nextMsgId: number;
   private readonly idPrefix: string;
   readonly data: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
   readonly control: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
@@ -72,6 +75,9 @@ export class DataPath {
   constructor(private readonly o: DataPathOptions) {
     this.destinations = new Set(o.routing ? o.nodeIds.filter((id) => id !== o.self) : o.peers);
     this.idPrefix = o.incarnation === 0 ? `${o.self}-` : `${o.self}.${o.incarnation}-`;
+    // A peer's late reply to the crashed process arrives at its successor; if both numbered their
+    // requests from 1, that reply would answer the new process's request with the same msg_id.
+    this.nextMsgId = o.incarnation * MSG_IDS_PER_INCARNATION + 1;
     this.gate = new LinkGate(o.self);
     this.shaper = new LinkShaper({
       self: o.self,

@@ -11,6 +11,9 @@ import type { RaftEntry } from './raft-log.js';
 import { Write, parseBody, type WriteAnswer } from './raft-messages.js';
 import type { RaftState } from './raft-state.js';
 
+/** How many client writes a leader remembers for answering retries (about a minute of the built-in workload on 16 nodes). */
+const REMEMBERED_WRITES = 20_000;
+
 /** What applying an entry came to: the value a read found, or why a read or cas failed. */
 export type Outcome = { ok: true; value?: string } | { ok: false; code: number; text: string };
 
@@ -32,6 +35,16 @@ export class RaftKv {
   readonly data = new Map<string, string>();
   /** Writes this server appended as leader, by index, waiting to be applied. */
   private readonly waiters = new Map<number, Waiter>();
+  /**
+   * Client writes this leader appended, by key and value (a write's value is unique to it): a
+   * client that retries one after its timeout waits for the entry already appended, or gets the
+   * index it was applied at, instead of appending it again (§8). Over multi-hop routes a forwarded
+   * write takes longer than the client's timeout, and each retry appended a copy, several per
+   * write, until the log grew faster than it could be replicated. A write not yet applied is
+   * reused only in the term that appended it (a later leader may have cut it off); an applied
+   * one always (committed entries stay). The oldest are forgotten past REMEMBERED_WRITES.
+   */
+  private readonly proposed = new Map<string, { term: number; answer: Promise<Applied>; applied: boolean }>();
 
   constructor(
     private readonly s: RaftState,
@@ -51,7 +64,25 @@ export class RaftKv {
   propose(key: string, value: string): Promise<WriteAnswer> {
     const s = this.s;
     if (s.role !== 'leader') return Promise.resolve({ type: 'raft_write_redirect', leader: s.leader ?? null });
-    return this.submit({ key, value }).then(({ index, term }) => ({ type: 'raft_write_ok', index, term }));
+    const id = JSON.stringify([key, value]);
+    let pending = this.proposed.get(id);
+    if (!pending || (!pending.applied && pending.term !== s.currentTerm)) {
+      const entry = { term: s.currentTerm, answer: this.submit({ key, value }), applied: false };
+      pending = entry;
+      this.proposed.delete(id);
+      this.proposed.set(id, entry);
+      const oldest = this.proposed.keys().next();
+      if (this.proposed.size > REMEMBERED_WRITES && !oldest.done) this.proposed.delete(oldest.value);
+      entry.answer.then(
+        () => {
+          entry.applied = true;
+        },
+        () => {
+          if (this.proposed.get(id) === entry) this.proposed.delete(id);
+        },
+      );
+    }
+    return pending.answer.then(({ index, term }) => ({ type: 'raft_write_ok', index, term }));
   }
 
   /** The leader appends an operation and resolves once it is applied; only a leader may call it. */

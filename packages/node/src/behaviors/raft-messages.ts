@@ -51,6 +51,8 @@ export const AppendResult = z.object({
   match: Index,
   /** On failure: the index the leader should try next. */
   hint: Index,
+  /** The prev_index of the AppendEntries answered: a leader with several on their way tells a stale refusal from a current one. */
+  prev_index: Index,
 });
 export type AppendResult = z.infer<typeof AppendResult>;
 

@@ -1,7 +1,7 @@
 /**
  * Raft servers on an in-memory network for unit tests (with fake timers): real node APIs and real
- * Raft code, messages delivered after a seeded random delay unless a cut or a dead node loses
- * them; crash and restart a node (the restarted process gets what its predecessors stored, and
+ * Raft code, messages delivered after a seeded random delay, in order on each link as on a run
+ * without --reorder, unless a cut or a dead node loses them; crash and restart a node (the restarted process gets what its predecessors stored, and
  * the next incarnation in its message ids, as on a real cluster); and every event the servers record.
  */
 import { createLogger, keyedRng } from '@agentnet/protocol';
@@ -38,6 +38,8 @@ export class RaftNetwork {
   /** Directed links that lose everything: "src>dest". */
   private readonly cuts = new Set<string>();
   private readonly delays = keyedRng(11, 'raft-network');
+  /** When the last message sent on each directed link ("src>dest") is delivered: the next one is not earlier. */
+  private readonly linkFree = new Map<string, number>();
   sent = 0;
   /** Every message sent, in order. */
   readonly messages: Incoming[] = [];
@@ -102,11 +104,15 @@ export class RaftNetwork {
         const msg: Incoming = { src: id, dest, id: `${prefix}${k}`, body: { ...body, msg_id: k } };
         this.sent++;
         this.messages.push(msg);
+        const link = `${id}>${dest}`;
+        const at = Math.max(Date.now() + 1 + this.delays.int(5), this.linkFree.get(link) ?? 0);
+        this.linkFree.set(link, at);
+        // Timers due at the same time fire in the order they were set: the link stays in order.
         setTimeout(() => {
           // A cut at delivery time loses it, as a partition drops what crosses it; so does a dead receiver.
           if (this.cuts.has(`${id}>${dest}`)) return;
           this.behaviors.get(dest)?.handle(msg);
-        }, 1 + this.delays.int(5));
+        }, at - Date.now());
         return `${prefix}${k}`;
       },
     };

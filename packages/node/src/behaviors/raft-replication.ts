@@ -5,8 +5,13 @@
  * and everything before it with it. Followers check consistency, truncate conflicts, learn the
  * commit index from the leader and apply.
  *
- * One AppendEntries is outstanding per follower at a time: a reply (or a heartbeat interval
- * without one) sends the next, so entries written meanwhile travel together in one batch.
+ * A follower that is up to date has one AppendEntries outstanding at a time: its reply (or a
+ * heartbeat interval without one) sends the next, so entries written meanwhile travel together in
+ * one batch. A follower more than a full batch behind (after a partition, a crash, or a burst of
+ * writes) gets the following full batches at once, up to maxInflight on their way, and each
+ * reply lets one more go: one batch per round trip would cap its catch-up at maxBatch entries per
+ * round trip, which over multi-hop routes is below the rate writes arrive, so it would never
+ * catch up. Only full batches are pipelined: the tail waits for the replies, as above.
  */
 import type { Incoming } from '../behavior.js';
 import type { RaftKv } from './raft-kv.js';
@@ -16,8 +21,18 @@ import type { RaftState } from './raft-state.js';
 export class RaftReplication {
   private readonly nextIndex = new Map<string, number>();
   private readonly matchIndex = new Map<string, number>();
-  /** When the outstanding AppendEntries to each follower went out. */
+  /** When the last AppendEntries still awaited by each follower went out. */
   private readonly inflightAt = new Map<string, number>();
+  /** How many AppendEntries to each follower are awaited. */
+  private readonly inflight = new Map<string, number>();
+  /** The last index the AppendEntries sent to each follower carry: the next full batch starts after it. */
+  private readonly sentTo = new Map<string, number>();
+  /**
+   * Followers whose place in the log is unsure (a new term, a refusal, answers overdue): they get
+   * one AppendEntries at a time, from nextIndex, until one succeeds; batches after a misplaced one
+   * would be refused too.
+   */
+  private readonly probing = new Set<string>();
   private kickPending = false;
 
   constructor(
@@ -37,21 +52,27 @@ export class RaftReplication {
     for (const peer of this.s.others) {
       this.nextIndex.set(peer, this.s.log.lastIndex + 1);
       this.matchIndex.set(peer, 0);
+      this.probing.add(peer);
     }
     this.inflightAt.clear();
+    this.inflight.clear();
+    this.sentTo.clear();
     this.heartbeat();
     // A one-server cluster commits on its own.
     this.advanceCommit();
   }
 
-  /** The leader has a new entry: followers with nothing outstanding get it on the next turn of the event loop. */
+  /**
+   * The leader has a new entry: on the next turn of the event loop, followers with nothing
+   * awaited get it, and followers a full batch behind their next batch if the window has room.
+   */
   kick(): void {
     if (this.kickPending) return;
     this.kickPending = true;
     this.s.node.after(0, () => {
       this.kickPending = false;
       if (this.s.role !== 'leader') return;
-      for (const peer of this.s.others) if (!this.inflightAt.has(peer)) this.send(peer);
+      for (const peer of this.s.others) this.replicate(peer);
       this.advanceCommit();
     });
   }
@@ -61,14 +82,47 @@ export class RaftReplication {
     const now = Date.now();
     for (const peer of this.s.others) {
       const at = this.inflightAt.get(peer);
-      // An answer lost to a partition or a crash must not stall the follower: resend after an interval.
-      if (at === undefined || now - at >= this.s.timing.heartbeatMs) this.send(peer);
+      if (at !== undefined && now - at < this.s.timing.heartbeatMs) continue;
+      if (at !== undefined) {
+        // An answer lost to a partition or a crash must not stall the follower: after an interval
+        // what is awaited counts as lost and one AppendEntries from nextIndex goes again (one, not
+        // the window: a follower cut off, or farther than the interval, must not get it each time).
+        this.probing.add(peer);
+        this.settled(peer);
+      }
+      this.replicate(peer);
     }
   }
 
-  private send(peer: string): void {
+  /** Nothing more is awaited from `peer`: answered, or presumed lost. */
+  private settled(peer: string): void {
+    this.inflightAt.delete(peer);
+    this.inflight.delete(peer);
+  }
+
+  /**
+   * Sends `peer` what it should get now: with nothing awaited, one AppendEntries from its nextIndex
+   * (what was written meanwhile, or a heartbeat); then, unless probing, further full batches while
+   * the window has room. Partial batches are not pipelined: they wait for the answers and go together.
+   */
+  private replicate(peer: string): void {
+    const { log, timing } = this.s;
+    const next = this.nextIndex.get(peer) ?? log.lastIndex + 1;
+    const probing = this.probing.has(peer);
+    // Batches presumed lost at a heartbeat may still arrive (a round trip longer than the
+    // interval): past the probe, what follows them goes next, and a gap is refused and probed.
+    if (!this.inflight.get(peer)) this.send(peer, probing ? next : Math.max(next, (this.sentTo.get(peer) ?? 0) + 1));
+    if (probing) return;
+    for (;;) {
+      const after = Math.max(this.sentTo.get(peer) ?? 0, next - 1);
+      if ((this.inflight.get(peer) ?? 0) >= timing.maxInflight || log.lastIndex - after < timing.maxBatch) return;
+      this.send(peer, after + 1);
+    }
+  }
+
+  private send(peer: string, from: number): void {
     const { log, currentTerm, commitIndex } = this.s;
-    const next = Math.min(this.nextIndex.get(peer) ?? log.lastIndex + 1, log.lastIndex + 1);
+    const next = Math.min(from, log.lastIndex + 1);
     const prev = next - 1;
     const body: AppendEntries = {
       type: 'raft_append',
@@ -80,13 +134,15 @@ export class RaftReplication {
     };
     this.s.node.send(peer, body);
     this.inflightAt.set(peer, Date.now());
+    this.inflight.set(peer, (this.inflight.get(peer) ?? 0) + 1);
+    this.sentTo.set(peer, Math.max(this.sentTo.get(peer) ?? 0, prev + body.entries.length));
   }
 
   private onAppend(msg: Incoming): void {
     const s = this.s;
     const ae = parseBody(AppendEntries, msg);
     const answer = (success: boolean, match: number, hint: number) => {
-      const result: AppendResult = { type: 'raft_append_result', term: s.currentTerm, success, match, hint };
+      const result: AppendResult = { type: 'raft_append_result', term: s.currentTerm, success, match, hint, prev_index: ae.prev_index };
       s.node.send(msg.src, result);
     };
     if (!s.observeTerm(ae.term)) return answer(false, 0, 0); // a stale leader learns the newer term
@@ -117,19 +173,32 @@ export class RaftReplication {
     const r = parseBody(AppendResult, msg);
     if (!s.observeTerm(r.term) || s.role !== 'leader') return;
     const peer = msg.src;
-    this.inflightAt.delete(peer);
     const match = this.matchIndex.get(peer) ?? 0;
     const next = this.nextIndex.get(peer) ?? s.log.lastIndex + 1;
+    // A stale refusal: the follower has since matched past it (its log is stored, so it keeps what
+    // it matched), or it answers a batch sent before the probe now awaited, which is no longer
+    // counted. Acting on it would resend what is already on its way.
+    if (!r.success && (r.prev_index <= match || (this.probing.has(peer) && r.prev_index !== next - 1))) return;
+    // A late answer to AppendEntries already presumed lost finds nothing awaited: it only informs.
+    const awaited = Math.max(0, (this.inflight.get(peer) ?? 0) - 1);
+    if (awaited === 0) this.settled(peer);
+    else this.inflight.set(peer, awaited);
     if (r.success) {
       // Answers can arrive out of order: what a follower once matched in this term it still matches.
       this.matchIndex.set(peer, Math.max(match, r.match));
       this.nextIndex.set(peer, Math.max(next, r.match + 1));
+      this.probing.delete(peer);
       this.advanceCommit();
     } else {
       // Never below what the follower matched: its stored log keeps those entries, restarts included.
       this.nextIndex.set(peer, Math.max(match + 1, Math.min(next - 1, r.hint), 1));
+      // Batches sent after the refused one cannot fit either: one at a time from the new nextIndex.
+      this.probing.add(peer);
+      this.sentTo.delete(peer);
+      this.settled(peer);
     }
-    if ((this.nextIndex.get(peer) ?? 0) <= s.log.lastIndex) this.send(peer);
+    // More full batches while some are awaited; with none awaited, whatever was written meanwhile.
+    if (this.inflight.has(peer) || (this.nextIndex.get(peer) ?? 0) <= s.log.lastIndex) this.replicate(peer);
   }
 
   /**

@@ -29,6 +29,12 @@ export const RAFT_TIMING = {
   tickMs: 10,
   /** At most this many entries per AppendEntries, so a follower far behind catches up in steps. */
   maxBatch: 200,
+  /**
+   * At most this many AppendEntries on their way to one follower at a time. Only a follower more
+   * than a full batch behind gets more than one: with one per round trip it would catch up at
+   * maxBatch entries per round trip, which over multi-hop routes is less than the writes coming in.
+   */
+  maxInflight: 8,
 };
 
 export type Role = 'follower' | 'candidate' | 'leader';
