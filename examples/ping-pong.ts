@@ -3,8 +3,10 @@
  * `npm run cluster -- --nodes 5 --behavior ./examples/ping-pong.ts`): every node asks a random peer
  * for a pong every half second and logs the round trip; a request that gets no answer within the
  * timeout is logged as lost. docs/writing-a-behavior.md walks through it.
+ * It runs from any folder as it is: the node API is imported for its types only, which compiling
+ * erases, so nothing needs to resolve '@agentnet/node' beside a copy of this file.
  */
-import type { NodeApi } from '../packages/node/src/node-api.js';
+import type { NodeApi } from '@agentnet/node';
 
 export default function pingPong(node: NodeApi) {
   // Handlers by message type: what a handler returns is the reply.

@@ -4,6 +4,11 @@ export { Journal } from './journal.js';
 export { createChatter } from './chatter.js';
 export { createFlood } from './flood.js';
 export type { Behavior, NodeHandle, Incoming } from './behavior.js';
+// What a behaviour module is written against: `import type { NodeApi } from '@agentnet/node'`.
+// A type-only import is erased when the module is compiled, so it loads from any folder.
+export type { NodeApi, BehaviorFactory, Body, Handler } from './node-api.js';
+export { DuplicateHandlerError, NoStorageError } from './node-api.js';
+export type { NodeStorage, DurableList } from './node-storage.js';
 export { PEER_BODIES } from './peer-mesh.js';
 export * from './errors.js';
 export { NODE_FLAGS, NODE_ENV, NODE_HELP, NodeCli } from './cli-options.js';
