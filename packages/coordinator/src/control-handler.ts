@@ -9,7 +9,7 @@ import type { FaultTimeline } from './fault-timeline.js';
 import type { Ledger } from './ledger.js';
 import type { LeaderWatch } from './leader-watch.js';
 import type { Membership } from './membership.js';
-import type { NodeEntry, NodeTable } from './node-table.js';
+import { addBehaviorErrors, type NodeEntry, type NodeTable } from './node-table.js';
 import type { RoutingChecker } from './routing-checker.js';
 
 export type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
@@ -109,7 +109,8 @@ export class ControlHandler {
         }
         entry.state = 'stopped';
         entry.counters = body.counters;
-        this.c.log.info({ node_id: entry.id, counters: body.counters }, 'stopped');
+        entry.behaviorErrors = addBehaviorErrors(entry.behaviorErrors, body.behavior_errors);
+        this.c.log.info({ node_id: entry.id, counters: body.counters, behavior_errors: body.behavior_errors }, 'stopped');
         if (this.c.phase() === 'registering' || this.c.phase() === 'connecting') {
           this.c.setupFailed(`${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`);
         }

@@ -3,7 +3,7 @@
  * and, for a restarted node, its earlier processes. Node ids are given in registration order; a
  * process that rejoins takes over a lost node's entry and id.
  */
-import type { NodeCounters, Register } from '@agentnet/protocol';
+import type { BehaviorErrors, NodeCounters, Register } from '@agentnet/protocol';
 import type { ControlConnection } from './control-server.js';
 import type { NodeFacts } from './analysis.js';
 
@@ -18,6 +18,11 @@ export interface NodeEntry {
   state: NodeState;
   lost: { at_ms: number; reason: string } | null;
   counters: NodeCounters | null;
+  /**
+   * Errors the node's behaviour raised, summed over its processes that sent their final report (a
+   * restart keeps them: the errors of the earlier process happened all the same); null until one did.
+   */
+  behaviorErrors: BehaviorErrors | null;
   /** Why the node will be lost, when the coordinator itself caused it (a crash or restart). */
   lostReason?: string;
   /** 0 for the first process, +1 per restart. */
@@ -45,7 +50,7 @@ export class NodeTable {
   /** A new node, with the next id. */
   add(conn: ControlConnection, body: Register): NodeEntry {
     const id = `n${this.all.length}`;
-    const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
+    const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, behaviorErrors: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
     this.all.push(entry);
     this.byId.set(id, entry);
     return entry;
@@ -88,8 +93,14 @@ export class NodeTable {
   }
 
   facts(): NodeFacts[] {
-    return this.all.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters, restarts: e.restarts, incarnation: e.incarnation, rejoinedAt: e.rejoinedAt }));
+    return this.all.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters, behaviorErrors: e.behaviorErrors, restarts: e.restarts, incarnation: e.incarnation, rejoinedAt: e.rejoinedAt }));
   }
+}
+
+/** Adds a process's final count to what the node's earlier processes reported; the earliest first error stays first. */
+export function addBehaviorErrors(sum: BehaviorErrors | null, more: BehaviorErrors): BehaviorErrors {
+  if (!sum) return more;
+  return { count: sum.count + more.count, first: sum.first ?? more.first };
 }
 
 export function isRunning(entry: NodeEntry | undefined): boolean {

@@ -24,3 +24,12 @@ export function percentiles(samples: ArrayLike<number>): Percentiles {
     mean: round(sum / sorted.length),
   };
 }
+
+/**
+ * `p50 10 ms, max 400 ms` for the fields asked, or `no samples`: a dash with a unit (`p50 - ms`)
+ * reads as a number that went missing.
+ */
+export function msText(p: Percentiles, fields: ReadonlyArray<'p50' | 'p95' | 'p99' | 'max'>): string {
+  if (p.count === 0) return 'no samples';
+  return fields.map((f) => `${f} ${p[f]} ms`).join(', ');
+}

@@ -91,6 +91,9 @@ export class AgentNode {
     });
     this.log = log;
     this.sink = sink;
+    // A node that stops before it registers has no id to name its log by; with a log directory
+    // given (the launcher gives the run's), its lines go there rather than to the terminal.
+    if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
     this.hot = new HotLog(log, HOT_LOG_LINES_PER_SECOND);
     this.mesh = new PeerMesh({
       log,
@@ -117,16 +120,29 @@ export class AgentNode {
   async run(): Promise<number> {
     const url = await this.listen();
     this.state = 'registering';
+    // A stop while the coordinator is still being dialed (a Ctrl-C during start-up) ends the run
+    // now, not after the dial's last retry.
+    return Promise.race([this.exited, this.register(url)]);
+  }
+
+  private async register(url: string): Promise<number> {
+    let control: ControlClient;
     try {
-      this.control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
+      control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
         onMessage: (msg) => this.onControl(msg),
         onClose: (code) => this.onControlClose(code),
       });
     } catch (err) {
+      if (this.stopping) return this.exited;
       this.log.error({ err }, 'coordinator_unavailable');
       void this.shutdown('coordinator unavailable', 1);
       return this.exited;
     }
+    if (this.stopping) {
+      control.close();
+      return this.exited;
+    }
+    this.control = control;
     const rejoin = this.options.nodeId === undefined ? {} : { node_id: this.options.nodeId };
     this.control.send({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname(), ...rejoin });
     return this.exited;
@@ -345,7 +361,9 @@ export class AgentNode {
     this.behavior?.stop();
     this.routing?.stop();
     this.journal.counters.in_flight = this.data?.close() ?? 0;
-    this.log.info({ reason, ...this.journal.counters }, 'stop');
+    // Taken once the behaviour has stopped: nothing of its code runs after, so the count is final.
+    const behaviorErrors = this.behavior?.errors?.() ?? { count: 0, first: null };
+    this.log.info({ reason, ...this.journal.counters, behavior_errors: behaviorErrors.count }, 'stop');
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
     // Nothing may be received after the final flush, or a delivered message would be reported as
@@ -359,6 +377,7 @@ export class AgentNode {
         type: 'stopped',
         ...(stopMsgId === undefined ? {} : { in_reply_to: stopMsgId }),
         counters: this.journal.counters,
+        behavior_errors: behaviorErrors,
         reason: reason.slice(0, 1000),
       });
     }

@@ -2,7 +2,7 @@
  * What a behaviour (the algorithm a node runs) sees of its node, and what the node needs from it.
  * Everything a behaviour sends goes through the node's link shaper and journal.
  */
-import type { MsgIds } from '@agentnet/protocol';
+import type { BehaviorErrors, MsgIds } from '@agentnet/protocol';
 import type { NodeStorage } from './node-storage.js';
 
 /** A data message as a behaviour sees it. */
@@ -40,5 +40,7 @@ export interface Behavior {
   stop(): void;
   /** A data message for this node; returns false when it does not handle the type. */
   handle(msg: Incoming): boolean;
+  /** What the node caught from the behaviour's code so far (behaviours on the node API; the others raise none). */
+  errors?(): BehaviorErrors;
 }
 

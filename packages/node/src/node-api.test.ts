@@ -9,6 +9,7 @@ import { pino } from 'pino';
 import { ErrorCode, RpcError, createLogger } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { createApiBehavior, DuplicateHandlerError, type BehaviorFactory } from './node-api.js';
+import { UnknownPeerError } from './errors.js';
 
 const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
 
@@ -73,6 +74,25 @@ describe('node API', () => {
     await silentResult;
     await failedResult;
     expect(sent.find((m) => m.body.type === 'error')?.body).toMatchObject({ in_reply_to: 2, code: ErrorCode.key_does_not_exist, text: 'no such key' });
+  });
+
+  it('takes a reply that comes after its rpc timed out quietly, without answering it', async () => {
+    let client!: Parameters<BehaviorFactory>[0];
+    let answerLate!: () => void;
+    const { nodes, sent } = pair(
+      (node) => void (client = node),
+      (node) => node.on('slow', (msg) => new Promise((resolve) => (answerLate = () => resolve({ type: 'slow_ok', for: msg.body.msg_id })))),
+    );
+    const late = expect(client.rpc('n1', { type: 'slow' }, { timeoutMs: 10 })).rejects.toMatchObject({ code: ErrorCode.timeout });
+    await vi.advanceTimersByTimeAsync(20);
+    await late;
+    answerLate();
+    await vi.advanceTimersByTimeAsync(5);
+    // n0 took slow_ok (no handler, nobody waiting) without refusing it or counting an error.
+    expect(sent.map((m) => m.body.type)).toEqual(['slow', 'slow_ok']);
+    expect(nodes.get('n0')?.handle({ src: 'n1', dest: 'n0', body: { type: 'slow_ok', in_reply_to: 99 } })).toBe(true);
+    expect(nodes.get('n0')?.handle({ src: 'n1', dest: 'n0', body: { type: 'slow_ok' } })).toBe(false);
+    expect(nodes.get('n0')?.errors?.().count).toBe(0);
   });
 
   it("answers with the code of an RpcError from a module's own copy of the protocol package, and 13 for any other error", async () => {
@@ -144,6 +164,74 @@ describe('node API', () => {
       'timer_failed every no such peer',
       'timer_failed every no such peer',
     ]);
+    behavior.stop();
+  });
+
+  it('counts what the behaviour raised, once each, and keeps the first', async () => {
+    // A node whose only destination is n1: a send anywhere else throws, as the data path does.
+    const handle: NodeHandle = {
+      id: 'n0',
+      peers: ['n1'],
+      destinations: ['n1'],
+      seed: 7,
+      backlog: () => 0,
+      send: (dest) => {
+        if (dest !== 'n1') throw new UnknownPeerError(dest);
+        return 'n0-1';
+      },
+    };
+    let node!: Parameters<BehaviorFactory>[0];
+    const behavior = createApiBehavior(handle, ['n0', 'n1'], log, (api) => {
+      node = api;
+      api.every(10, () => {
+        throw new Error('boom');
+      });
+      api.on('bad', () => {
+        throw new TypeError('handler bug');
+      });
+      // An RpcError is the handler's answer, not a bug.
+      api.on('missing', () => {
+        throw new RpcError(ErrorCode.key_does_not_exist, 'no such key');
+      });
+      return { stop: () => void api.send('n99', { type: 'bye' }) };
+    });
+    expect(behavior.errors?.()).toEqual({ count: 0, first: null });
+    behavior.start();
+    await vi.advanceTimersByTimeAsync(25);
+    expect(behavior.errors?.()).toEqual({ count: 2, first: { kind: 'timer_failed', text: 'Error: boom' } });
+    // A send to a node that does not exist counts where it happens, also when the behaviour catches it...
+    expect(() => node.send('n99', { type: 'x' })).toThrow(UnknownPeerError);
+    await expect(node.rpc('n98', { type: 'x' })).rejects.toThrow(UnknownPeerError);
+    // ...and once only when it escapes from a timer.
+    node.after(1, () => node.send('n97', { type: 'x' }));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(behavior.errors?.().count).toBe(5);
+    behavior.handle({ src: 'n1', dest: 'n0', body: { type: 'bad', msg_id: 1 } });
+    behavior.handle({ src: 'n1', dest: 'n0', body: { type: 'missing', msg_id: 2 } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(behavior.errors?.().count).toBe(6);
+    // A stop hook that throws is counted too, and the node stops all the same.
+    behavior.stop();
+    expect(behavior.errors?.()).toEqual({ count: 7, first: { kind: 'timer_failed', text: 'Error: boom' } });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('counts a reply that cannot be sent, without an unhandled rejection', async () => {
+    const handle: NodeHandle = {
+      id: 'n0',
+      peers: [],
+      destinations: [],
+      seed: 7,
+      backlog: () => 0,
+      send: (dest) => {
+        throw new UnknownPeerError(dest);
+      },
+    };
+    const behavior = createApiBehavior(handle, ['n0'], log, (api) => api.on('ask', async () => ({ type: 'ask_ok' })));
+    behavior.start();
+    behavior.handle({ src: 'c9', dest: 'n0', body: { type: 'ask', msg_id: 1 } });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(behavior.errors?.()).toEqual({ count: 1, first: { kind: 'reply_failed', text: 'UnknownPeerError: ' + new UnknownPeerError('c9').message } });
     behavior.stop();
   });
 });

@@ -6,8 +6,9 @@
  * Shaped after Maelstrom's node libraries: bodies carry `type`, `msg_id`, `in_reply_to`, and errors
  * are `{type: "error", code, text}` with Maelstrom's codes.
  */
-import { ErrorCode, RpcError, keyedRng, type Logger, type Rng } from '@agentnet/protocol';
+import { ErrorCode, RpcError, keyedRng, type BehaviorErrorKind, type Logger, type Rng } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+import { BehaviorErrorTally } from './behavior-errors.js';
 import type { NodeStorage } from './node-storage.js';
 
 /** A message body as behaviours write it. */
@@ -49,7 +50,8 @@ export interface NodeApi {
   broadcast(body: Body): number[];
   /**
    * Runs `fn` every `ms` until the behaviour stops; returns a function that cancels it. What `fn`
-   * throws (or its promise rejects with) is logged (`timer_failed`) and the timer goes on.
+   * throws (or its promise rejects with) is logged (`timer_failed`), counted in the report's
+   * `behavior_errors`, and the timer goes on.
    */
   every(ms: number, fn: () => unknown): () => void;
   /** Runs `fn` once after `ms`, unless the behaviour stopped; its errors are logged as every's. */
@@ -99,12 +101,29 @@ export function createApiBehavior(
   const pending = new Map<number, { resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   const timers = new Set<NodeJS.Timeout>();
   let running = false;
+  const errors = new BehaviorErrorTally();
   const msgIdOf = (journalId: string) => Number(journalId.slice(journalId.lastIndexOf('-') + 1));
-  const send = (dest: string, body: Body) => msgIdOf(handle.send(dest, body));
+  // A send to a node that does not exist is counted here, where it happens, also when the
+  // behaviour catches it; the timer or handler it then escapes from does not count it again.
+  const sendAs = (kind: BehaviorErrorKind) => (dest: string, body: Body) => {
+    try {
+      return msgIdOf(handle.send(dest, body));
+    } catch (err) {
+      errors.note(kind, err);
+      throw err;
+    }
+  };
+  const send = sendAs('send_failed');
+  const sendReply = sendAs('reply_failed');
+  const sendRequest = sendAs('rpc_failed');
+  const reply = (req: Incoming, body: Body) => sendReply(req.src, { ...body, ...(req.body.msg_id === undefined ? {} : { in_reply_to: req.body.msg_id }) });
   // A behaviour's bug in a timer (a send to a node it cannot reach, say) must not end the process:
   // the node keeps serving its links and the journal, and the log says what failed.
   const guarded = (what: 'every' | 'after', ms: number, fn: () => unknown) => () => {
-    const failed = (err: unknown) => log.warn({ err, timer: what, ms }, 'timer_failed');
+    const failed = (err: unknown) => {
+      errors.note('timer_failed', err);
+      log.warn({ err, timer: what, ms }, 'timer_failed');
+    };
     try {
       const out = fn();
       if (out instanceof Promise) out.catch(failed);
@@ -132,11 +151,11 @@ export function createApiBehavior(
       handlers.set(type, handler);
     },
     send,
-    reply: (req, body) => send(req.src, { ...body, ...(req.body.msg_id === undefined ? {} : { in_reply_to: req.body.msg_id }) }),
+    reply,
     rpc(dest, body, options = {}) {
       const timeoutMs = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
       return new Promise((resolve, reject) => {
-        const msgId = send(dest, body);
+        const msgId = sendRequest(dest, body);
         const timer = setTimeout(() => {
           pending.delete(msgId);
           reject(new RpcError(ErrorCode.timeout, `no reply from ${dest} to ${body.type} within ${timeoutMs} ms`));
@@ -166,16 +185,28 @@ export function createApiBehavior(
 
   /** Runs a handler and sends its return value (or its error) back to a request. */
   const dispatch = (handler: Handler, msg: Incoming) => {
+    // The reply goes out after the handler returned (or its promise settled): what sending it
+    // throws is no handler's error, and must not escape as an unhandled rejection either.
+    const replyWith = (body: Body) => {
+      try {
+        reply(msg, body);
+      } catch (err) {
+        log.warn({ err, type: msg.body.type, src: msg.src }, 'reply_failed');
+      }
+    };
     const answer = (body: Body | void) => {
-      if (body !== undefined && running) api.reply(msg, body);
+      if (body !== undefined && running) replyWith(body);
     };
     const fail = (err: unknown) => {
       const rpc = asRpcError(err);
       // An RpcError is the handler's answer (key does not exist, ...); anything else is a bug worth a warning.
       if (rpc) log.debug({ code: rpc.code, text: rpc.text, type: msg.body.type, src: msg.src }, 'handler_error');
-      else log.warn({ err, type: msg.body.type, src: msg.src }, 'handler_failed');
+      else {
+        errors.note('handler_failed', err);
+        log.warn({ err, type: msg.body.type, src: msg.src }, 'handler_failed');
+      }
       const text = rpc ? rpc.text : (err as Error).message;
-      if (msg.body.msg_id !== undefined && running) api.reply(msg, { type: 'error', code: rpc?.code ?? ErrorCode.crash, text });
+      if (msg.body.msg_id !== undefined && running) replyWith({ type: 'error', code: rpc?.code ?? ErrorCode.crash, text });
     };
     try {
       const out = handler(msg);
@@ -186,14 +217,24 @@ export function createApiBehavior(
     }
   };
 
+  /** A start or stop hook that throws is counted and logged; the node goes on either way. */
+  const runHook = (kind: 'start_failed' | 'stop_failed', fn: (() => void) | undefined) => {
+    try {
+      fn?.();
+    } catch (err) {
+      errors.note(kind, err);
+      log.warn({ err }, kind);
+    }
+  };
+
   return {
     start() {
       running = true;
-      hooks.start?.();
+      runHook('start_failed', hooks.start);
     },
     stop() {
       running = false;
-      hooks.stop?.();
+      runHook('stop_failed', hooks.stop);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const p of pending.values()) clearTimeout(p.timer);
@@ -211,9 +252,16 @@ export function createApiBehavior(
         return true;
       }
       const handler = handlers.get(msg.body.type);
+      if (!handler && replyTo !== undefined) {
+        // A reply nobody waits for any more (its rpc timed out): refusing it would send an error
+        // back for an answer, as Maelstrom's node libraries do not.
+        log.debug({ src: msg.src, type: msg.body.type, in_reply_to: replyTo }, 'late_reply');
+        return true;
+      }
       if (!handler) return false;
       dispatch(handler, msg);
       return true;
     },
+    errors: () => errors.snapshot(),
   };
 }

@@ -134,11 +134,27 @@ export const NodeCounters = z.object({
 });
 export type NodeCounters = z.infer<typeof NodeCounters>;
 
+/** The kinds of error a node catches from its behaviour's code (see node-api.ts). */
+export const BehaviorErrorKind = z.enum(['timer_failed', 'handler_failed', 'reply_failed', 'send_failed', 'rpc_failed', 'start_failed', 'stop_failed']);
+export type BehaviorErrorKind = z.infer<typeof BehaviorErrorKind>;
+
+/**
+ * Errors a node caught from its behaviour (a timer or handler that threw, a send to a node that does
+ * not exist): how many, and the first one, which is where to start looking.
+ */
+export const BehaviorErrors = z.object({
+  count: z.number().int().nonnegative(),
+  first: z.object({ kind: BehaviorErrorKind, text: z.string().max(1000) }).nullable(),
+});
+export type BehaviorErrors = z.infer<typeof BehaviorErrors>;
+
 /** A node's last control message: every record before it has been sent. */
 export const Stopped = z.object({
   type: z.literal('stopped'),
   in_reply_to: MsgId.optional(),
   counters: NodeCounters,
+  /** Counted until the behaviour stopped, which is before this message is sent. */
+  behavior_errors: BehaviorErrors,
   /** Why the node stopped (the coordinator's stop, a signal, a behaviour that failed to start). */
   reason: z.string().max(1000).optional(),
 });

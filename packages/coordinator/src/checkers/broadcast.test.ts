@@ -64,7 +64,7 @@ describe('broadcast checker', () => {
       per_heal: [{ heal_at_ms: 1000, digest_bytes: 130, value_bytes: 7, full_resend_bytes: 39 }],
     });
     expect(cost?.detail).toBe(
-      '229 bytes of anti-entropy: 222 of digests in 4 messages (26 bytes per node per second, paid with or without faults) and 7 of values in 1 repairs carrying 1 values; ' +
+      '229 bytes of anti-entropy: 222 of digests in 4 messages (26 bytes per node per second, paid with or without faults) and 7 of values in 1 repair carrying 1 value; ' +
         'from the heal at 1.00 s to convergence 130 bytes of digests and 7 of values, where resending every value known then to every live node would take 39',
     );
   });

@@ -9,6 +9,7 @@
  */
 import { jsonBytes, type Check } from '@agentnet/protocol';
 import { percentiles } from '../percentiles.js';
+import { plural } from '../plural.js';
 import { convergedAfter, holdingsOf, missingAtEnd } from './broadcast-holdings.js';
 import type { CheckInput } from './index.js';
 
@@ -36,7 +37,7 @@ export function broadcastChecks(input: CheckInput): Check[] {
       : judged.length === 0
         ? `no value was acknowledged before the last ${SPREAD_GRACE_MS} ms of the run: nothing to judge`
         : missing.length === 0
-          ? `all ${live} live nodes hold all ${judged.length} values acknowledged until ${SPREAD_GRACE_MS} ms before the end (${young} later ones still spreading, not judged)`
+          ? `all ${plural(live, 'live node')} hold all ${plural(judged.length, 'value')} acknowledged until ${SPREAD_GRACE_MS} ms before the end (${young} later ones still spreading, not judged)`
           : `${missing.length} of ${live} live nodes miss some of the ${judged.length} acknowledged values: ${listed}${missing.length > LISTED_NODES ? '; ...' : ''}`,
     data: { values: judged.length, still_spreading: young, missing: Object.fromEntries(missing.map(([node, values]) => [node, values.length])) },
   };
@@ -51,7 +52,7 @@ export function broadcastChecks(input: CheckInput): Check[] {
       after.length === 0
         ? 'no heal in this run'
         : after
-            .map((c) => `heal at ${(c.heal_at_ms / 1000).toFixed(2)} s: ${c.ms === null ? 'not converged by the end' : `${c.ms} ms`} (${c.values} values)`)
+            .map((c) => `heal at ${(c.heal_at_ms / 1000).toFixed(2)} s: ${c.ms === null ? 'not converged by the end' : `${c.ms} ms`} (${plural(c.values, 'value')})`)
             .join('; '),
     data: { convergence: after, convergence_ms: percentiles(times) },
   };
@@ -81,8 +82,8 @@ export function broadcastChecks(input: CheckInput): Check[] {
     name: 'repair cost',
     valid: true,
     detail:
-      `${digestBytes + valueBytes} bytes of anti-entropy: ${digestBytes} of digests in ${syncs} messages (${digestRate} bytes per node per second, paid with or without faults) ` +
-      `and ${valueBytes} of values in ${repairs.length} repairs carrying ${copies} values` +
+      `${digestBytes + valueBytes} bytes of anti-entropy: ${digestBytes} of digests in ${plural(syncs, 'message')} (${digestRate} bytes per node per second, paid with or without faults) ` +
+      `and ${valueBytes} of values in ${plural(repairs.length, 'repair')} carrying ${plural(copies, 'value')}` +
       perHeal
         .map((p) => `; from the heal at ${(p.heal_at_ms / 1000).toFixed(2)} s to convergence ${p.digest_bytes} bytes of digests and ${p.value_bytes} of values, where resending every value known then to every live node would take ${p.full_resend_bytes}`)
         .join(''),

@@ -23,8 +23,16 @@ describe('election checker', () => {
       ['leader agreed after the last heal', false],
       ['time to elect', true],
     ]);
-    expect(v?.checks[0]?.detail).toBe('two or more leaders in 1 epochs: epoch 3: n1, n2');
+    expect(v?.checks[0]?.detail).toBe('two or more leaders in 1 epoch: epoch 3: n1, n2');
     expect(verdictExitCode(v)).toBe(1);
+  });
+
+  it('says "no samples" for a run without elections, and counts in the singular for one', () => {
+    const none = verdictOf('election', { ...base, events: [] });
+    expect(none?.checks.find((c) => c.name === 'time to elect')?.detail).toBe('0 elections after the start and leader-losing faults: no samples');
+    const one = verdictOf('election', { ...base, faultTimes: [], events: [ev(1010, 'n2', 'leader', { epoch: 2 })] });
+    expect(one?.checks[0]?.detail).toBe('1 leadership over 1 epoch, never two leaders in one');
+    expect(one?.checks.find((c) => c.name === 'time to elect')?.detail).toBe('1 election after the start and leader-losing faults: p50 10 ms, p99 10 ms, max 10 ms');
   });
 
   it('cannot judge agreement when the run did not settle: unknown, exit 2', () => {

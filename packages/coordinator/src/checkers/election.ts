@@ -6,7 +6,8 @@
  * leader (a distribution, reported, not judged; the rule is Raft's, in election-times.ts).
  */
 import type { Check } from '@agentnet/protocol';
-import { percentiles } from '../percentiles.js';
+import { msText, percentiles } from '../percentiles.js';
+import { plural } from '../plural.js';
 import { electionTimes, faultMomentsOf, type Leadership } from './election-times.js';
 import type { CheckInput } from './index.js';
 
@@ -28,8 +29,8 @@ export function electionChecks(input: CheckInput): Check[] {
     valid: doubled.length === 0,
     detail:
       doubled.length === 0
-        ? `${leaders.length} leaderships over ${byEpoch.size} epochs, never two leaders in one`
-        : `two or more leaders in ${doubled.length} epochs: ${doubled.slice(0, 5).map(([e, nodes]) => `epoch ${e}: ${[...nodes].join(', ')}`).join('; ')}`,
+        ? `${plural(leaders.length, 'leadership')} over ${plural(byEpoch.size, 'epoch')}, never two leaders in one`
+        : `two or more leaders in ${plural(doubled.length, 'epoch')}: ${doubled.slice(0, 5).map(([e, nodes]) => `epoch ${e}: ${[...nodes].join(', ')}`).join('; ')}`,
   };
 
   // Time to elect: epochs order leaderships across nodes as Raft's terms do (bully.ts).
@@ -39,7 +40,7 @@ export function electionChecks(input: CheckInput): Check[] {
   const timing: Check = {
     name: 'time to elect',
     valid: true,
-    detail: `${samples.length} elections after the start and leader-losing faults: p50 ${p.p50 ?? '-'} ms, p99 ${p.p99 ?? '-'} ms, max ${p.max ?? '-'} ms`,
+    detail: `${plural(samples.length, 'election')} after the start and leader-losing faults: ${msText(p, ['p50', 'p99', 'max'])}`,
     // Every sample, the start's first, then the faults' in time order: a distribution to plot.
     data: { elect_ms: p, elect_samples_ms: samples },
   };

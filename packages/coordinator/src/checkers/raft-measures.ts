@@ -7,7 +7,8 @@
  * acknowledgement, on the client node's clock.
  */
 import type { Check } from '@agentnet/protocol';
-import { percentiles } from '../percentiles.js';
+import { msText, percentiles } from '../percentiles.js';
+import { plural } from '../plural.js';
 import { electionTimes, faultMomentsOf } from './election-times.js';
 import type { CheckInput } from './index.js';
 import type { AppliedLog, RaftEvents } from './raft-events.js';
@@ -26,10 +27,10 @@ export function raftMeasures(input: CheckInput, ev: RaftEvents, longest: Applied
     name: 'raft measurements',
     valid: true,
     detail: [
-      `${ev.leaders.length} elections won (${terms} terms); time to elect after the start and leader-losing faults: p50 ${elect.p50 ?? '-'} ms, max ${elect.max ?? '-'} ms (${elect.count})`,
-      `${ev.acks.length} writes acknowledged, ${committed} entries committed`,
-      `latency p50 ${latency.p50 ?? '-'} ms, p99 ${latency.p99 ?? '-'} ms`,
-      `${perWrite ?? '-'} messages per committed write`,
+      `${plural(ev.leaders.length, 'election')} won (${plural(terms, 'term')}); time to elect after the start and leader-losing faults: ${msText(elect, ['p50', 'max'])}${elect.count > 0 ? ` (${plural(elect.count, 'sample')})` : ''}`,
+      `${plural(ev.acks.length, 'write')} acknowledged, ${plural(committed, 'entry', 'entries')} committed`,
+      `write latency: ${msText(latency, ['p50', 'p99'])}`,
+      perWrite === null ? `messages per committed write: ${committed === 0 ? 'nothing committed' : 'not counted'}` : `${perWrite} messages per committed write`,
     ].join('; '),
     data: {
       elections: ev.leaders.length,

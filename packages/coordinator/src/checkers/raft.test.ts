@@ -57,6 +57,16 @@ describe('raft checker', () => {
       messages_per_committed_write: 20,
       write_latency_ms: { count: 3, p50: 40, p99: 40 },
     });
+    expect(v?.checks[0]?.detail).toBe('1 leader over 1 term, never two in one');
+    expect(v?.checks[4]?.detail).toContain('1 election won (1 term)');
+  });
+
+  it('says "no samples" rather than a dash with a unit when nothing was measured', () => {
+    const measures = check(base([]), 'raft measurements');
+    expect(measures?.detail).toBe(
+      '0 elections won (0 terms); time to elect after the start and leader-losing faults: no samples; 0 writes acknowledged, 0 entries committed; write latency: no samples; messages per committed write: nothing committed',
+    );
+    expect(measures?.detail).not.toMatch(/- ms/);
   });
 
   it('fails a committed entry changed on one node, and the acknowledged write it held', () => {
@@ -80,7 +90,7 @@ describe('raft checker', () => {
 
   it('fails two leaders in one term, and a commit whose entry was applied with another term', () => {
     const events = [...cleanRun(), ev(1150, 'n2', 'leader', { term: 1 }), ev(1400, 'n2', 'commit', { index: 2, term: 4 })];
-    expect(check(base(events), 'one leader per term')).toMatchObject({ valid: false, detail: 'two or more leaders in 1 terms: term 1: n0, n2' });
+    expect(check(base(events), 'one leader per term')).toMatchObject({ valid: false, detail: 'two or more leaders in 1 term: term 1: n0, n2' });
     expect(check(base(events), 'state machine safety')?.detail).toContain('n2 committed index 2 at term 4, but t1 k2=b was applied there');
   });
 

@@ -12,6 +12,7 @@
  * Measurements (elections, latency, messages per write) are in raft-measures.ts.
  */
 import type { Check } from '@agentnet/protocol';
+import { plural } from '../plural.js';
 import type { CheckInput } from './index.js';
 import { appliedLogs, entryText, raftEventsOf, type AppliedLog, type ApplyEvent, type RaftEvents } from './raft-events.js';
 import { raftMeasures } from './raft-measures.js';
@@ -39,8 +40,8 @@ function oneLeaderPerTerm(ev: RaftEvents): Check {
     valid: doubled.length === 0,
     detail:
       doubled.length === 0
-        ? `${ev.leaders.length} leaders over ${byTerm.size} terms, never two in one`
-        : `two or more leaders in ${doubled.length} terms: ${list(doubled.map(([t, nodes]) => `term ${t}: ${[...nodes].join(', ')}`))}`,
+        ? `${plural(ev.leaders.length, 'leader')} over ${plural(byTerm.size, 'term')}, never two in one`
+        : `two or more leaders in ${plural(doubled.length, 'term')}: ${list(doubled.map(([t, nodes]) => `term ${t}: ${[...nodes].join(', ')}`))}`,
   };
 }
 
@@ -65,7 +66,7 @@ function stateMachineSafety(ev: RaftEvents, logs: Map<string, AppliedLog[]>, lon
     valid: problems.length === 0,
     detail:
       problems.length === 0
-        ? `${first.size} entries, applied in one order by ${processes.length} processes of ${logs.size} nodes (longest log: ${longest?.node ?? 'none'}, ${longest?.entries.length ?? 0} entries); ${ev.commits.length} commits match their entries`
+        ? `${plural(first.size, 'entry', 'entries')}, applied in one order by ${plural(processes.length, 'process', 'processes')} of ${plural(logs.size, 'node')} (longest log: ${longest?.node ?? 'none'}, ${plural(longest?.entries.length ?? 0, 'entry', 'entries')}); ${plural(ev.commits.length, 'commit')} ${ev.commits.length === 1 ? 'matches its entry' : 'match their entries'}`
         : `committed entries lost or changed: ${list(problems)}`,
     data: { entries: first.size, changed: changed.length, out_of_order: disordered.length, bad_commits: badCommits.length, malformed: ev.malformed.length },
   };

@@ -13,6 +13,7 @@
  */
 import type { Check, HistoryEntry } from '@agentnet/protocol';
 import { describeOp, describeState, registerOpsByKey, stepRegister, type RegisterOp, type RegisterState } from './register-ops.js';
+import { plural } from '../plural.js';
 
 /**
  * Search steps one key may take before its verdict is `unknown`. A step costs well under a
@@ -126,7 +127,7 @@ function pendingBefore(head: Entry, stop: Entry): RegisterOp[] {
 /** What a violation says: the key, the operation no order explains, and where the search got stuck. */
 export function describeViolation(key: string, v: Extract<KeyVerdict, { valid: false }>): string {
   const recent = v.placed.slice(-LISTED).map(describeOp).join(', ');
-  const before = v.placed.length > LISTED ? `${v.placed.length} operations, the last ${recent}` : recent || 'no operation';
+  const before = v.placed.length > LISTED ? `${plural(v.placed.length, 'operation')}, the last ${recent}` : recent || 'no operation';
   const others = v.pending.filter((op) => op !== v.blocked);
   const rivals = others.length === 0 ? '' : `; concurrent and not placeable: ${others.slice(0, LISTED).map(describeOp).join(', ')}${others.length > LISTED ? ` (+${others.length - LISTED} more)` : ''}`;
   return `key ${key}: no order explains ${describeOp(v.blocked)}: after ${before}, the key holds ${describeState(v.state)}${rivals}`;
@@ -140,10 +141,10 @@ export function linearizableCheck(history: readonly HistoryEntry[], budget = DEF
   const unknown = keys.filter((k) => k.verdict.valid === 'unknown').map((k) => k.name);
   const data = { keys: keys.length, ops, invalid_keys: violations.length, unknown_keys: unknown, steps: keys.reduce((n, k) => n + k.verdict.steps, 0), violations };
   if (violations.length > 0) {
-    return { name: 'linearizable', valid: false, detail: `${violations.length} of ${keys.length} keys not linearizable: ${violations[0]}${violations.length > 1 ? ` (and ${violations.length - 1} more keys, in data.violations)` : ''}`, data };
+    return { name: 'linearizable', valid: false, detail: `${violations.length} of ${plural(keys.length, 'key')} not linearizable: ${violations[0]}${violations.length > 1 ? ` (and ${plural(violations.length - 1, 'more key')}, in data.violations)` : ''}`, data };
   }
   if (unknown.length > 0) {
-    return { name: 'linearizable', valid: 'unknown', detail: `the search gave up after ${budget} steps on key ${unknown.join(', ')} (${ops} operations on ${keys.length} keys); the others are linearizable`, data };
+    return { name: 'linearizable', valid: 'unknown', detail: `the search gave up after ${plural(budget, 'step')} on ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.join(', ')} (${plural(ops, 'operation')} on ${plural(keys.length, 'key')}); the others are linearizable`, data };
   }
-  return { name: 'linearizable', valid: true, detail: `${ops} operations on ${keys.length} keys: every key has an order that respects real time and the register`, data };
+  return { name: 'linearizable', valid: true, detail: `${plural(ops, 'operation')} on ${plural(keys.length, 'key')}: every key has an order that respects real time and the register`, data };
 }
