@@ -8,6 +8,7 @@ import { cpus, freemem, platform, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatCliError } from '@agentnet/protocol';
 import { runBaseline } from './bench/baseline.js';
 import { deliveredRate, memoryOf, runCluster, type ProcessMemory } from './bench/cluster-run.js';
 import { BenchResult } from './bench/result.js';
@@ -16,10 +17,18 @@ import { formatBench } from './bench/format.js';
 const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts'] as const;
 type Part = (typeof PARTS)[number];
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  strict: true,
-});
+const BENCH_OPTIONS = { quick: { type: 'boolean', default: false }, only: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+/** A bad flag is a usage error (exit 2) with one line of advice, not parseArgs's stack trace. */
+function usageError(message: string): never {
+  process.stderr.write(formatCliError(message, 'npm run bench --'));
+  process.exit(2);
+}
+let values: { quick?: boolean; only?: string; scale?: string; out?: string; help?: boolean };
+try {
+  ({ values } = parseArgs({ options: BENCH_OPTIONS, strict: true }));
+} catch (err) {
+  usageError((err as Error).message);
+}
 if (values.help) {
   process.stdout.write(`Usage: npm run bench -- [--quick] [--only ${PARTS.join(',')}] [--scale N,N,...] [--out FILE]\n\nstartup includes memory; --scale replaces the node counts the scale part steps through.\n`);
   process.exit(0);
@@ -27,15 +36,13 @@ if (values.help) {
 const only = new Set((values.only ?? PARTS.join(',')).split(','));
 for (const p of only) {
   if (!PARTS.includes(p as Part)) {
-    process.stderr.write(`error: unknown part "${p}" (parts: ${PARTS.join(', ')})\n`);
-    process.exit(2);
+    usageError(`unknown part "${p}" (parts: ${PARTS.join(', ')})`);
   }
 }
 const quick = values.quick ?? false;
 const scaleSteps = values.scale?.split(',').map(Number);
 if (scaleSteps?.some((n) => !Number.isInteger(n) || n < 2)) {
-  process.stderr.write(`error: --scale takes node counts like 100,200\n`);
-  process.exit(2);
+  usageError('--scale takes node counts like 100,200');
 }
 
 const CONFIG = quick

@@ -4,6 +4,7 @@
  * could not be reached, 2 a usage error.
  */
 import { resolve } from 'node:path';
+import { formatCliError } from '@agentnet/protocol';
 import { CTL_USAGE, CtlError, UnexpectedAnswerError, UsageError, callApi, findApi, formatAnswer, parseCtl, type CtlCommand } from '@agentnet/coordinator';
 
 /** Relative paths (--run) mean the directory the user ran npm from. */
@@ -14,7 +15,7 @@ try {
   command = parseCtl(process.argv.slice(2));
 } catch (err) {
   if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`error: ${err.message}\n\n${CTL_USAGE}`);
+  process.stderr.write(formatCliError(err.message, 'npm run ctl --'));
   process.exit(2);
 }
 if (command.kind === 'help') {

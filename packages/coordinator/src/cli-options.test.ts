@@ -68,7 +68,7 @@ describe('RunFlags defaults', () => {
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
-      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'bully',
+      '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'raft',
       '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070',
     ]);
     expect(flags).toEqual({
@@ -99,7 +99,7 @@ describe('RunFlags defaults', () => {
       broadcast: { mode: 'gossip', fanout: 3 },
       settle: 1500,
       param: { election_ms: '1500:3000', rate: '5' },
-      behavior: { kind: 'bully', module: null },
+      behavior: { kind: 'raft', module: null },
       link: [
         { src: 'n0', dest: 'n1', loss: { kind: 'bernoulli', p: 1 }, delay: { kind: 'exponential', mean: 20 } },
         { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
@@ -185,6 +185,34 @@ describe('rerunCommand', () => {
 
   it('uses the given seed, not the flag', () => {
     expect(rerunCommand(flagsOf(['--seed', '1']), 2)).toContain('--seed 2');
+  });
+
+  it('carries --interval only for the behaviours that send at it: chatter and broadcast', () => {
+    expect(rerunCommand(flagsOf(['--interval', '50:100']), 1)).toContain('--interval 50:100');
+    expect(rerunCommand(flagsOf(['--traffic', 'broadcast', '--interval', '50:100']), 1)).toContain('--interval 50:100');
+    for (const behavior of ['raft', 'bully', 'reliable-broadcast', 'flood', './examples/ping-pong.ts']) {
+      expect(rerunCommand(flagsOf(['--behavior', behavior, '--interval', '50:100']), 1), behavior).not.toContain('--interval');
+    }
+    expect(rerunCommand(flagsOf(['--traffic', 'flood']), 1)).not.toContain('--interval');
+  });
+});
+
+describe('--param', () => {
+  it("takes a built-in's own params, and anything for a module", () => {
+    expect(flagsOf(['--behavior', 'raft', '--param', 'election_ms=300:600', '--param', 'heartbeat_ms=100', '--param', 'rate=5']).param).toEqual({ election_ms: '300:600', heartbeat_ms: '100', rate: '5' });
+    expect(flagsOf(['--behavior', './examples/ping-pong.ts', '--param', 'anything=at all']).param).toEqual({ anything: 'at all' });
+  });
+
+  it.each([
+    [['--behavior', 'raft', '--param', 'election_ms=abc'], '--param election_ms=abc: expected MIN:MAX in ms with MIN < MAX'],
+    [['--behavior', 'raft', '--param', 'election_ms=300:300'], '--param election_ms=300:300: expected MIN:MAX in ms with MIN < MAX'],
+    [['--behavior', 'raft', '--param', 'heartbeat_ms=0'], '--param heartbeat_ms=0: expected a whole number above 0'],
+    [['--behavior', 'raft', '--param', 'rate=fast'], '--param rate=fast: expected a whole number above 0'],
+    [['--behavior', 'raft', '--param', 'election=300:600'], '--param election=300:600: raft has no such param (its params: election_ms, heartbeat_ms, rate)'],
+    [['--param', 'rate=5'], '--param rate=5: chatter takes no --param'],
+    [['--behavior', 'bully', '--param', 'election_ms=300:600'], '--param election_ms=300:600: bully takes no --param'],
+  ])('refuses %j before anything starts, naming the param', (argv, message) => {
+    expect(errorOf(argv)).toBe(message);
   });
 });
 

@@ -10,6 +10,7 @@ import { TOPOLOGY_FORMS, TopologyText, formatTopology } from './topology.js';
 import { CheckerName } from './checkers/index.js';
 import { workloadFlags } from './workload/settings.js';
 import {
+  behaviorModuleLoader,
   DEFAULT_DELAY,
   DEFAULT_DURATION,
   DEFAULT_INTERVAL,
@@ -44,6 +45,7 @@ import {
   formatDuration,
   formatIntervalSpec,
   intText,
+  parseBehaviorParams,
   type FlagHelp,
   type FlagSpec,
 } from '@agentnet/protocol';
@@ -61,9 +63,9 @@ export function formatBroadcast(b: { mode: 'flood' | 'gossip'; fanout: number })
   return b.mode === 'flood' ? 'flood' : `gossip:${b.fanout}`;
 }
 
-/** A built-in behaviour by name, or a module by path (anything with a slash or a .ts/.js/.mjs ending). */
+/** A built-in behaviour by name, or a module by path (anything with a slash or a module's ending, .ts, .mjs, ...). */
 export const BehaviorText = z.string().transform((text, ctx): { kind: TrafficKind; module: string | null } => {
-  if (/[\\/]|\.(ts|mts|js|mjs)$/.test(text)) return { kind: 'module', module: text };
+  if (/[\\/]/.test(text) || behaviorModuleLoader(text) !== null) return { kind: 'module', module: text };
   const builtin = TrafficKind.exclude(['module']).safeParse(text);
   if (builtin.success) return { kind: builtin.data, module: null };
   ctx.addIssue({ code: 'custom', message: `behavior "${text}" is neither a built-in (${TrafficKind.exclude(['module']).options.join(', ')}) nor a module path like ./my-algorithm.ts` });
@@ -212,6 +214,10 @@ export const RunFlags = z.object({
   if (flags.workload !== undefined && NO_KV_SERVICE.has(behavior)) {
     ctx.addIssue({ code: 'custom', path: ['workload'], message: `--workload ${flags.workload} needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); ${behavior} does not` });
   }
+  // A built-in's params are checked here, before any process starts, with the schema the node reads
+  // them through; a module's params are its own.
+  const params = behavior === 'module' ? null : parseBehaviorParams(behavior, flags.param);
+  if (params && !params.ok) ctx.addIssue({ code: 'custom', path: [], message: params.error });
 });
 export type RunFlags = z.infer<typeof RunFlags>;
 
@@ -246,6 +252,21 @@ export function networkModel(flags: RunFlags, scenario?: ScenarioFile, given: Re
 }
 
 /**
+ * Whether a behaviour sends at `--interval`: only the notebook's chatter and the broadcast traffic
+ * do. The others (and modules, whose node API has no interval) ignore it, so a rerun line that
+ * carried it would suggest a setting that changes nothing.
+ */
+const SENDS_AT_INTERVALS: Record<TrafficKind, boolean> = {
+  chatter: true,
+  broadcast: true,
+  flood: false,
+  bully: false,
+  raft: false,
+  'reliable-broadcast': false,
+  module: false,
+};
+
+/**
  * The command line that repeats a run's decisions. `fromScenario`: model fields the scenario file
  * sets and the command line did not, left out so the rerun takes them from the file again.
  */
@@ -255,13 +276,14 @@ export function networkModel(flags: RunFlags, scenario?: ScenarioFile, given: Re
  */
 export function rerunCommand(flags: RunFlags, seed: number, fromScenario: ReadonlySet<string> = new Set(), given: ReadonlySet<string> = new Set()): string {
   const model = (k: (typeof MODEL_FLAGS)[number], text: string[]) => (fromScenario.has(k) ? [] : text);
+  const paced = SENDS_AT_INTERVALS[flags.behavior?.kind ?? flags.traffic];
   return [
     'npm run cluster --',
     `--nodes ${flags.nodes}`,
     `--duration ${formatDuration(flags.duration)}`,
     `--seed ${seed}`,
     ...model('delay', [`--delay ${formatDelaySpec(flags.delay)}`]),
-    `--interval ${formatIntervalSpec(flags.interval)}`,
+    ...(paced ? [`--interval ${formatIntervalSpec(flags.interval)}`] : []),
     ...model('loss', flags.loss.kind === 'none' ? [] : [`--loss ${formatLoss(flags.loss)}`]),
     ...model('duplicate', flags.duplicate > 0 ? [`--duplicate ${flags.duplicate}`] : []),
     ...model('reorder', flags.reorder > 0 ? [`--reorder ${flags.reorder}`] : []),

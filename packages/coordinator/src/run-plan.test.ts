@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeGraph } from './graph.js';
 import { DelaySpecText, type NetworkModel } from '@agentnet/protocol';
-import { BehaviorError, behaviorParams, checkReach, runBehavior, settleFor } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, settleFor, settleNotice } from './run-plan.js';
 import { RunFlags } from './cli-options.js';
 
 const ids = ['n0', 'n1', 'n2', 'n3'];
@@ -67,6 +67,16 @@ describe('settleFor', () => {
   });
 });
 
+describe('settleNotice', () => {
+  it('tells of the longer settle only for a run that will settle: with faults planned or a workload', () => {
+    expect(settleNotice(7000, 3000, true, false)).toBe("settle 7s after the faults, for Raft's election timeouts (--settle sets it)");
+    expect(settleNotice(7000, 3000, false, true)).toBe("settle 7s before the final reads, for Raft's election timeouts (--settle sets it)");
+    // No faults and no workload: the run never settles, so there is nothing to tell.
+    expect(settleNotice(7000, 3000, false, false)).toBeNull();
+    expect(settleNotice(3000, 3000, true, true)).toBeNull();
+  });
+});
+
 describe('runBehavior', () => {
   const flags = (extra: Record<string, unknown>) => RunFlags.parse(extra);
 
@@ -80,5 +90,12 @@ describe('runBehavior', () => {
   it("refuses another checker for a built-in, which records only its own checker's events", () => {
     expect(() => runBehavior(flags({ behavior: 'raft', checker: 'election' }), '/')).toThrow('--checker election judges a behaviour module; raft is judged by raft');
     expect(() => runBehavior(flags({ checker: 'broadcast' }), '/')).toThrow('--checker broadcast judges a behaviour module; chatter has no checker');
+  });
+
+  it('refuses, before any node starts, a module path no node could load: a folder, or a file of another kind', () => {
+    const root = new URL('../../..', import.meta.url).pathname;
+    expect(() => runBehavior(flags({ behavior: './examples' }), root)).toThrow(`behavior module ./examples is not a file (looked at ${root}examples)`);
+    expect(() => runBehavior(flags({ behavior: './README.md' }), root)).toThrow('behavior module ./README.md is not a .ts, .mts, .cts, .js, .mjs, .cjs file');
+    expect(runBehavior(flags({ behavior: './examples/ping-pong.ts' }), root)).toMatchObject({ kind: 'module', module: `${root}examples/ping-pong.ts` });
   });
 });

@@ -2,9 +2,9 @@
  * The parts of a run that come from both the command line and the scenario file, a flag winning
  * over the file: the topology (and the per-link overrides a topology file brings) and routing.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { delayQuantile, parseMsRange, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
+import { BEHAVIOR_MODULE_LOADERS, behaviorModuleLoader, delayQuantile, formatDuration, parseMsRange, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from './scenario.js';
 import { ownChecker, type CheckerName } from './checkers/index.js';
@@ -105,6 +105,16 @@ export function settleFor(checker: CheckerName | null, params: Readonly<Record<s
 }
 
 /**
+ * The line that tells the user Raft's timing lengthened the settle, or null: only a run that will
+ * settle needs it, one with faults planned (a scenario's timeline, the nemesis) or a client workload.
+ */
+export function settleNotice(settleMs: number, flagSettleMs: number, faultsPlanned: boolean, workload: boolean): string | null {
+  if (settleMs === flagSettleMs || (!faultsPlanned && !workload)) return null;
+  const when = faultsPlanned ? 'after the faults' : 'before the final reads';
+  return `settle ${formatDuration(settleMs)} ${when}, for Raft's election timeouts (--settle sets it)`;
+}
+
+/**
  * What every node runs: --behavior (a built-in or a module path, made absolute), else --traffic;
  * and the checker that judges it (--checker, else the built-in's own).
  */
@@ -119,5 +129,10 @@ export function runBehavior(flags: RunFlags, cwd: string): { kind: TrafficKind; 
   if (chosen.module === null) return { ...chosen, checker };
   const path = resolve(cwd, chosen.module);
   if (!existsSync(path)) throw new BehaviorError(`behavior module ${chosen.module} does not exist (looked at ${path})`);
+  // What no node could load is refused here, before a process starts, instead of failing every node's start.
+  if (!statSync(path).isFile()) throw new BehaviorError(`behavior module ${chosen.module} is not a file (looked at ${path})`);
+  if (behaviorModuleLoader(path) === null) {
+    throw new BehaviorError(`behavior module ${chosen.module} is not a ${Object.keys(BEHAVIOR_MODULE_LOADERS).join(', ')} file`);
+  }
   return { kind: 'module', module: path, checker };
 }

@@ -92,6 +92,39 @@ describe('scenario files', () => {
     expect(errorOf(text)).toMatch(message);
   });
 
+  it.each([
+    ['timeline:\n  - { at: 1s, partition: { name: cut, preset: halves } }\n  - { at: 2s, heal: nosuchname }\n', ':3 (timeline.1.heal): heal "nosuchname" names no fault an earlier step starts (faults named before it: cut)'],
+    // A repeating named step gives its name only, not every default name.
+    ['timeline:\n  - { at: 1s, every: 2s, partition: { name: flap, preset: halves } }\n  - { at: 2s, heal: p1 }\n', ':3 (timeline.1.heal): heal "p1" names no fault an earlier step starts (faults named before it: flap)'],
+    ['timeline:\n  - { at: 2s, heal: p1 }\n', ':2 (timeline.0.heal): heal "p1" names no fault an earlier step starts (no partition or link step comes before it)'],
+    // In time order, not file order: the partition comes after the heal.
+    ['timeline:\n  - { at: 3s, partition: { name: cut, preset: halves } }\n  - { at: 2s, heal: cut }\n', ':3 (timeline.1.heal): heal "cut" names no fault an earlier step starts (no partition or link step comes before it)'],
+    ['timeline:\n  - { at: 1s, partition: { preset: halves } }\n  - { at: 1s, link: { from: [n0], to: [n1], loss: 1 } }\n  - { at: 2s, heal: p2 }\n', ':4 (timeline.2.heal): heal "p2" names no fault an earlier step starts (faults named before it: p1, l1)'],
+  ])('refuses a heal of a name no earlier step gives: %j', (text, message) => {
+    expect(errorOf(text)).toContain(message);
+  });
+
+  it('takes heals of explicit names, of default names (p1, l1, ...) and of repeating steps', () => {
+    const s = loadScenario(
+      fileWith(
+        [
+          'timeline:',
+          '  - { at: 1s, partition: { preset: halves } }',
+          '  - { at: 1s, link: { from: [n0], to: [n1], loss: 1 } }',
+          '  - { at: 2s, heal: p1 }',
+          '  - { at: 2s, heal: l1 }',
+          '  - { at: 3s, every: 2s, partition: { name: flap, preset: isolate, node: n1 } }',
+          '  - { at: 4s, every: 2s, heal: flap }',
+          '  - { at: 5s, every: 2s, partition: { preset: halves } }',
+          '  - { at: 6s, heal: p7 }',
+          '  - { at: 7s, heal: true }',
+        ].join('\n'),
+      ),
+      IDS,
+    );
+    expect(s.timeline).toHaveLength(9);
+  });
+
   it('names a missing file', () => {
     expect(() => loadScenario('/nonexistent/s.yaml', IDS)).toThrow(/cannot read scenario \/nonexistent\/s\.yaml/);
   });

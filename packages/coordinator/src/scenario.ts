@@ -22,6 +22,7 @@ import {
   type LinkOverride,
   type Partition,
 } from '@agentnet/protocol';
+import { unknownHeals } from './scenario-heals.js';
 import { TopologyEdges } from './topology-file.js';
 import { TopologyText } from './topology-spec.js';
 
@@ -219,6 +220,11 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
   };
   (parsed.data.links ?? []).forEach((l, i) => check('src' in l ? [l.src, l.dest] : [...l.from, ...l.to], ['links', i]));
   parsed.data.timeline.forEach((step, i) => check(nodesNamed(step), ['timeline', i, STEP_ACTIONS.find((a) => step[a] !== undefined) ?? 'at']));
+  const heal = unknownHeals(parsed.data.timeline)[0];
+  if (heal) {
+    const known = heal.known.length > 0 ? `faults named before it: ${heal.known.join(', ')}` : 'no partition or link step comes before it';
+    throw new ScenarioError(`${where(['timeline', heal.index, 'heal'])}: heal "${heal.name}" names no fault an earlier step starts (${known})`);
+  }
   return parsed.data;
 }
 

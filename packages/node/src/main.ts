@@ -3,14 +3,15 @@
  * PORT, ADVERTISE_HOST, LOG_LEVEL, LOG_DIR.
  */
 import { hostname } from 'node:os';
-import { formatUsage, parseCli } from '@agentnet/protocol';
+import { formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { AgentNode } from './agent-node.js';
 import { NODE_ENV, NODE_FLAGS, NODE_HELP, NodeCli, WILDCARDS } from './cli-options.js';
 
 const cli = parseCli(process.argv.slice(2), NODE_FLAGS, NodeCli, NODE_ENV, process.env);
-const usage = formatUsage('node --import tsx packages/node/src/main.ts [options]', 'Runs one agentnet node.', NODE_HELP);
+const command = 'node --import tsx packages/node/src/main.ts';
+const usage = formatUsage(`${command} [options]`, 'Runs one agentnet node.', NODE_HELP);
 if (!cli.ok) {
-  process.stderr.write(`error: ${cli.error}\n\n${usage}`);
+  process.stderr.write(formatCliError(cli.error, command));
   process.exit(2);
 }
 if (cli.help) {

@@ -49,6 +49,14 @@ export function formatUsage(command: string, summary: string, help: FlagHelp[]):
   return [`Usage: ${command}`, '', summary, '', 'Options:', ...help.map((h) => `  ${h.flag.padEnd(width)}${h.help}`), `  ${'-h, --help'.padEnd(width)}show this help`, ''].join('\n');
 }
 
+/**
+ * What an entry point prints for a bad command line: the error and where the usage is, not the
+ * usage itself, whose 45 lines would push the one line that matters off the screen.
+ */
+export function formatCliError(error: string, command: string): string {
+  return `error: ${error}\nrun \`${command} --help\` for the options\n`;
+}
+
 export const LogLevelText = z.enum(LOG_LEVELS);
 
 /** A TCP port given as text; 0 asks the OS for a free one. */

@@ -3,7 +3,7 @@
  * readable on stderr (`--pretty`). A node learns its id and run directory only after registering,
  * so lines logged before the file is known are held and written, stamped with the id, when it opens.
  */
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import pino, { type Logger, type LevelWithSilent } from 'pino';
@@ -58,18 +58,39 @@ export class LogSink implements LineStream {
     this.held = [];
   }
 
+  private writeUnopened(text: string): boolean {
+    if (this.unopenedPath === undefined) return false;
+    try {
+      mkdirSync(dirname(this.unopenedPath), { recursive: true });
+      appendFileSync(this.unopenedPath, text);
+      return true;
+    } catch {
+      // The directory is gone or unwritable: stderr is the last place the lines can go.
+      return false;
+    }
+  }
+
   get isOpen(): boolean {
     return this.file !== undefined;
   }
 
   /**
+   * Where the held lines go if the process exits before `open`: a node started by the launcher
+   * knows its run directory before its id, and its lines belong there, not as raw JSON on the
+   * user's terminal (a Ctrl-C during start-up stops nodes that never registered).
+   */
+  unopenedPath: string | undefined;
+
+  /**
    * Writes everything buffered to disk now; call before the process exits. A process that never
-   * learned where its file goes (its registration failed) prints its held lines on stderr instead.
+   * learned where its file goes (its registration failed) writes its held lines to `unopenedPath`,
+   * or without one (a node run by hand) prints them on stderr.
    */
   flushSync(): void {
     if (!this.file && this.held.length > 0 && !this.pretty) {
-      process.stderr.write(this.held.join(''));
+      const text = this.held.join('');
       this.held = [];
+      if (!this.writeUnopened(text)) process.stderr.write(text);
     }
     try {
       this.file?.flushSync();
