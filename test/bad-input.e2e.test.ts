@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { ErrorCode, MAX_PAYLOAD_BYTES } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { readLogLines, waitForLogLine } from './helpers/processes.js';
+import { OPEN_ENDED, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 const clients: WebSocket[] = [];
@@ -48,7 +49,8 @@ const rejections = (path: string) => readLogLines(path).filter((l) => l.msg === 
 
 describe('bad input', () => {
   it('is answered, logged and survived by nodes and the coordinator', async () => {
-    const run = startCluster(['--nodes', '3', '--duration', '5s', '--interval', '30:80', '--seed', '11']);
+    // Open-ended: the abuse below takes as long as the machine needs; the test ends the run after it.
+    const run = startCluster(['--nodes', '3', '--duration', OPEN_ENDED, '--interval', '30:80', '--seed', '11']);
     const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     const n0Url = readLogLines(run.coordinatorLog).find((l) => l.msg === 'register' && l.node_id === 'n0')?.url as string;
@@ -117,6 +119,13 @@ describe('bad input', () => {
     expect(await ctlBig.closed).toBe(1009);
     expect(rejections(run.coordinatorLog).length).toBeGreaterThanOrEqual(5);
     const abuseEnded = Date.now();
+
+    // Traffic goes on after the abuse: wait until n0 has both sent and received more messages than
+    // were on their way (or unshipped, 200 ms of journal) when it ended, then end the run.
+    const delivered = (filter: string) => deliveredSoFar(run.dir, filter);
+    const [fromN0, toN0] = [await delivered('src=n0'), await delivered('dest=n0')];
+    await pollUntil(async () => (await delivered('src=n0')) >= fromN0 + 20 && (await delivered('dest=n0')) >= toN0 + 20, 30_000, 'n0 to send and receive after the abuse');
+    await stopRun(run.dir);
 
     // Everyone else was served throughout: the run completes normally with nothing lost.
     const { code } = await run.exit;

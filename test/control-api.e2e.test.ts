@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { ErrorBody, ErrorCode } from '@agentnet/protocol';
 import { API_BODY_LIMIT_BYTES, ApiLinks, ApiState, ControlFile } from '@agentnet/coordinator';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { OPEN_ENDED, runState } from './helpers/run-control.js';
 import { COORDINATOR_MAIN, ROOT, readLogLines, spawnTs, waitForLogLine, waitUntil, type Spawned } from './helpers/processes.js';
 
 const CTL = `${ROOT}scripts/ctl.ts`;
@@ -46,7 +47,9 @@ const side = (id: string) => (id === 'n0' ? 'a' : 'b');
 
 describe('control API', () => {
   it('the control API changes a running cluster: a partition from ctl, healed from ctl, exactly as the report shows', async () => {
-    const run = startCluster(['--nodes', '5', '--duration', '8s', '--interval', '20:40', '--delay', 'uniform:20:60', '--seed', '61']);
+    // Open-ended: about ten ctl processes start one after another, which takes as long as the
+    // machine needs; the test ends the run (ctl end) once it has seen what it came for.
+    const run = startCluster(['--nodes', '5', '--duration', OPEN_ENDED, '--interval', '20:40', '--delay', 'uniform:20:60', '--seed', '61']);
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     const control = controlOf(run.dir);
     expect(control.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -106,7 +109,7 @@ describe('control API', () => {
     expect(refused.stderr).toContain('error: nothing named "nosuch" to heal (in force: cut) (HTTP 404, key_does_not_exist)');
     const usage = await ctl(run.dir, 'partition', 'n0');
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('Usage: npm run ctl');
+    expect(usage.stderr).toBe('error: partition needs two or more groups separated by / (got n0)\nrun `npm run ctl -- --help` for the options\n');
 
     const heal = await ctl(run.dir, 'heal', 'cut');
     expect(heal.code, heal.stderr).toBe(0);
@@ -119,9 +122,24 @@ describe('control API', () => {
     const asJson = await ctl(run.dir, 'links', '--src', 'n0', '--dest', 'n1', '--json');
     expect(ApiLinks.parse(JSON.parse(asJson.stdout)).links).toMatchObject([{ src: 'n0', dest: 'n1', partitions: [] }]);
 
+    // Before ending the run, crossing traffic has flowed again for a while: the ledger counts new
+    // deliveries from n0 sent well after the heal (its journal lags by a batch, 200 ms).
+    const healAtMs = (await runState(run.dir)).history.find((f) => f.kind === 'heal')?.at_ms;
+    expect(healAtMs).toBeDefined();
+    const fromN0Delivered = async () => ApiLinks.parse((await call(control.url, 'GET', '/links?src=n0')).json).links.reduce((n, l) => n + l.counts.delivered, 0);
+    await pollUntil(async () => ((await runState(run.dir)).elapsed_ms > (healAtMs ?? 0) + 600 ? true : undefined), 30_000, 'the run to go on past the heal');
+    const baseline = await fromN0Delivered();
+    await pollUntil(async () => ((await fromN0Delivered()) >= baseline + 10 ? true : undefined), 30_000, 'deliveries from n0 after the heal');
+
+    const end = await ctl(run.dir, 'end');
+    expect(end.code, end.stderr).toBe(0);
+    expect(end.stdout).toMatch(/^ending the run \(asked at \d+\.\d+ s\)/);
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);
     const report = run.report();
+    // Ended through the API: a normal end, not an interrupt.
+    expect(report).toMatchObject({ stopped_by: 'api', interrupted: false });
+    expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'stop')?.reason).toBe('stopped through the control API');
     const messages = run.messages();
     expect(accountingHolds(report, messages)).toBe(true);
     expect(report.faults.map(({ kind, name, ends }) => ({ kind, name, ends }))).toEqual([
@@ -148,7 +166,8 @@ describe('control API', () => {
     const ended = await ctl(run.dir, 'state');
     expect(ended.code).toBe(1);
     expect(ended.stderr).toContain(`the run in ${run.dir} has ended`);
-  });
+    // About ten ctl processes, each a TypeScript start-up, one after another: minutes on a loaded 2-core machine.
+  }, 240_000);
 
   describe('before the run starts, and on every interface', () => {
     const dirs: string[] = [];

@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { RECORD_BATCH_INTERVAL_MS } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { COORDINATOR_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 
 describe('failures', () => {
   it('a node killed with SIGKILL mid-run is reported lost and the run still completes', async () => {
-    const run = startCluster(['--nodes', '5', '--duration', '4s', '--interval', '30:80', '--delay', 'uniform:10:30', '--seed', '3']);
+    // Open-ended: the kill comes when n2 has shipped records, and the run ends once the others saw it gone.
+    const run = startCluster(['--nodes', '5', '--duration', OPEN_ENDED, '--interval', '30:80', '--delay', 'uniform:10:30', '--seed', '3']);
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
     // Let n2 receive for longer than a few record batches (200 ms each), so some were shipped.
     const first = await waitForLogLine(join(run.dir, 'n2.log'), (l) => l.msg === 'recv');
@@ -22,6 +24,10 @@ describe('failures', () => {
     const victim = readLogLines(run.coordinatorLog).find((l) => l.msg === 'register' && l.node_id === 'n2')?.node_pid as number;
     process.kill(victim, 'SIGKILL');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'lost' && l.node_id === 'n2', 10_000);
+    // Every other node has tried to send to the dead n2 (and logged the drop) before the run ends.
+    const senderLogs = ['n0', 'n1', 'n3', 'n4'].map((id) => join(run.dir, `${id}.log`));
+    await waitUntil(() => senderLogs.every((path) => readLogLines(path).some((l) => l.msg === 'drop' && l.dest === 'n2')), 30_000, 'drops to n2 by every other node');
+    await stopRun(run.dir);
 
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);

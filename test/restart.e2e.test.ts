@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { isAlive, readLogLines, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 
@@ -16,8 +17,16 @@ describe('restart', () => {
   - { at: 1400ms, restart: n2 }
   - { at: 2200ms, restart: n1 }
 `);
-    const run = startCluster(['--nodes', '4', '--duration', '4s', '--interval', '20:40', '--seed', '43', '--scenario', file]);
+    // Open-ended: a restarted process takes as long to start as the machine needs; the run ends
+    // once both new processes are ready and traffic to and from them has gone on for a while.
+    const run = startCluster(['--nodes', '4', '--duration', OPEN_ENDED, '--interval', '20:40', '--seed', '43', '--scenario', file]);
+    const back = (id: string) => readLogLines(run.coordinatorLog).some((l) => l.msg === 'ready' && l.node_id === id && l.incarnation === 1);
+    await waitUntil(() => back('n1') && back('n2'), 120_000, 'n1 and n2 back after their restarts');
+    const [toN2, fromN2] = [await deliveredSoFar(run.dir, 'dest=n2'), await deliveredSoFar(run.dir, 'src=n2')];
+    await pollUntil(async () => (await deliveredSoFar(run.dir, 'dest=n2')) >= toN2 + 40 && (await deliveredSoFar(run.dir, 'src=n2')) >= fromN2 + 20, 60_000, 'traffic to and from the new n2');
+    await stopRun(run.dir);
     const { report, messages } = await completedRun(run);
+    expect(report.stopped_by).toBe('api');
     expect(report.warnings).toEqual([]);
     expect(report.faults.map((f) => [f.kind, f.name ?? null, f.ends ?? null])).toEqual([
       ['crash', 'crash n2', null],
@@ -67,5 +76,5 @@ describe('restart', () => {
 
     const pids = report.per_node.map((n) => n.pid).concat(report.per_node.flatMap((n) => n.restarts.map((r) => r.previous_pid)));
     await waitUntil(() => pids.every((pid) => !isAlive(pid)), 5_000, 'every node process to be gone');
-  });
+  }, 240_000);
 });

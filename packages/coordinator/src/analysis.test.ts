@@ -36,6 +36,7 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     startedAt: '2024-01-01T00:00:00.000Z',
     elapsedMs: 10_123.4,
     interrupted: false,
+    stoppedBy: 'duration',
     config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null, checker: null, params: {}, settle_ms: 3000 },
     rerun: 'npm run cluster -- --seed 42',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
@@ -124,7 +125,7 @@ describe('analyze: accounting', () => {
   });
 
   it('copies the run facts', () => {
-    expect(report).toMatchObject({ run_id: 'r1', seed: 42, nodes: 3, duration_ms: 10_000, elapsed_ms: 10_123, interrupted: false });
+    expect(report).toMatchObject({ run_id: 'r1', seed: 42, nodes: 3, duration_ms: 10_000, elapsed_ms: 10_123, interrupted: false, stopped_by: 'duration' });
     expect(report.per_node[2]).toMatchObject({ pid: 102, url: 'ws://127.0.0.1:7002', lost: { at_ms: 4321.6, reason: 'exited with code 1' } });
   });
 
@@ -203,7 +204,16 @@ describe('analyze: warnings', () => {
       line('b', 'n0', 'n1', 'delivered', { sent_at: 1000, delay_ms: 100, received_at: 1099.5 }), // within 1 ms: fine
     ];
     const r = analyze(input([node('n0'), node('n1')], early));
-    expect(r.warnings).toEqual(['1 messages arrived sooner than their injected delay (clock trouble?)']);
+    expect(r.warnings).toEqual(['1 message arrived sooner than their injected delay (clock trouble?)']);
+  });
+
+  it("lists each node's behaviour errors with the first one, and keeps them per node", () => {
+    const errors = { count: 33, first: { kind: 'timer_failed' as const, text: 'Error: boom' } };
+    const one = { count: 1, first: { kind: 'send_failed' as const, text: 'UnknownPeerError: n99 is not a peer of n0' } };
+    const r = analyze(input([node('n0', { behaviorErrors: errors }), node('n1', { behaviorErrors: one }), node('n2', { behaviorErrors: { count: 0, first: null } }), node('n3')], []));
+    expect(r.warnings).toEqual(['n0: 33 behaviour errors, first: timer_failed: Error: boom', 'n1: 1 behaviour error, first: send_failed: UnknownPeerError: n99 is not a peer of n0']);
+    expect(r.per_node.map((n) => n.behavior_errors)).toEqual([errors, one, { count: 0, first: null }, null]);
+    expect(() => Report.parse(r)).not.toThrow();
   });
 });
 

@@ -7,6 +7,7 @@ import {
   compareNodeIds,
   onClientLink,
   type DropReason,
+  type BehaviorErrors,
   type BroadcastReport,
   type Verdict,
   type GraphReport,
@@ -17,10 +18,12 @@ import {
   type NodeReport,
   type Report,
   type RunConfig,
+  type StopCause,
   type WorkloadReport,
 } from '@agentnet/protocol';
 import { faultPeriods } from './fault-periods.js';
 import { percentiles } from './percentiles.js';
+import { plural } from './plural.js';
 
 export { percentiles };
 
@@ -31,6 +34,8 @@ export interface NodeFacts {
   hostname: string;
   lost: { at_ms: number; reason: string } | null;
   reported: NodeCounters | null;
+  /** Errors its behaviour raised, from the processes that sent their final report; null (or absent) when none did. */
+  behaviorErrors?: BehaviorErrors | null;
   /** Earlier processes of a restarted node. */
   restarts?: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
   /** Messages delivered to it only by a duplicate copy, which its own counters count as copies. */
@@ -46,6 +51,7 @@ export interface AnalysisInput {
   startedAt: string;
   elapsedMs: number;
   interrupted: boolean;
+  stoppedBy: StopCause;
   config: RunConfig;
   rerun: string;
   coordinator: { pid: number; url: string };
@@ -89,6 +95,7 @@ export function analyze(input: AnalysisInput): Report {
     incarnation: n.incarnation ?? 0,
     restarts: n.restarts ?? [],
     reported: n.reported,
+    behavior_errors: n.behaviorErrors ?? null,
   }));
   const facts = new Map(nodes.map((n) => [n.id, n]));
 
@@ -114,6 +121,11 @@ export function analyze(input: AnalysisInput): Report {
   const warnings = [...input.anomalies];
   for (const n of perNode) {
     if (n.lost) warnings.push(`${n.id} was lost at ${Math.round(n.lost.at_ms)} ms: ${n.lost.reason}`);
+    const errors = n.behavior_errors;
+    // The node went on after each, so nothing else in the report would show them.
+    if (errors && errors.count > 0) {
+      warnings.push(`${n.id}: ${plural(errors.count, 'behaviour error')}${errors.first ? `, first: ${errors.first.kind}: ${errors.first.text}` : ''}`);
+    }
     const f = facts.get(n.id) as NodeFacts;
     const [sent, delivered] = n.incarnation === 0 ? [n.sent, n.received] : [count(ownSent(f)), count(ownReceived(f))];
     const received = delivered - (n.incarnation === 0 ? (f.copyOnlyReceived ?? 0) : 0);
@@ -127,7 +139,7 @@ export function analyze(input: AnalysisInput): Report {
   }
   // The shaper never releases a message early, so only a clock step between processes shows here.
   const early = delivered.filter((m) => (m.latency_ms as number) < m.delay_ms - 1).length;
-  if (early > 0) warnings.push(`${early} messages arrived sooner than their injected delay (clock trouble?)`);
+  if (early > 0) warnings.push(`${plural(early, 'message')} arrived sooner than their injected delay (clock trouble?)`);
 
   let most: { id: string; count: number } | null = null;
   for (const n of perNode) if (n.received > (most?.count ?? 0)) most = { id: n.id, count: n.received };
@@ -141,6 +153,7 @@ export function analyze(input: AnalysisInput): Report {
     elapsed_ms: Math.round(input.elapsedMs),
     started_at: input.startedAt,
     interrupted: input.interrupted,
+    stopped_by: input.stoppedBy,
     config: input.config,
     rerun: input.rerun,
     coordinator: input.coordinator,

@@ -92,8 +92,16 @@ export type LinksQuery = z.infer<typeof LinksQuery>;
 export const ApiFaultResult = z.object({ fault: FaultRecord });
 export type ApiFaultResult = z.infer<typeof ApiFaultResult>;
 
-/** `POST /reset` takes no body, or an empty object. */
+/** `POST /reset` and `POST /stop` take no body, or an empty object. */
 export const ResetBody = z.strictObject({});
+
+/**
+ * `POST /stop` (202): the run ends now as if its `--duration` were up: faults end and the cluster
+ * settles when the run would settle, then the nodes stop and the report is written (`stopped_by:
+ * "api"`). `elapsed_ms` is when the stop was asked for; asking again while it ends changes nothing.
+ */
+export const ApiStopResult = z.object({ stopping: z.literal(true), elapsed_ms: z.number().nonnegative() });
+export type ApiStopResult = z.infer<typeof ApiStopResult>;
 
 /** `<run dir>/control.json`, written when the API listens. */
 export const ControlFile = z.object({

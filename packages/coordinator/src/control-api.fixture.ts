@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createLogger, type FaultRecord, type LogSink } from '@agentnet/protocol';
 import { ControlApi, type ControlApiHost } from './control-api.js';
 import { apiLinks, apiState } from './control-api-state.js';
-import type { ApiLink, ApiState, LinksQuery, RunPhase } from './control-api-schema.js';
+import type { ApiLink, ApiState, ApiStopResult, LinksQuery, RunPhase } from './control-api-schema.js';
 import type { FaultState } from './fault-timeline.js';
 import type { Action } from './scenario.js';
 
@@ -18,6 +18,7 @@ export class RecordingHost implements ControlApiHost {
   phase: RunPhase = 'running';
   readonly applied: Action[] = [];
   resets = 0;
+  stops = 0;
   readonly linkFilters: LinksQuery[] = [];
   /** Thrown by the next apply, before it records anything. */
   failWith: Error | undefined;
@@ -65,8 +66,13 @@ export class RecordingHost implements ControlApiHost {
     return { at_ms: 2500, kind: 'reset', detail: 'ended cut, slow', ends: ['cut', 'slow'] };
   }
 
+  stop(): ApiStopResult {
+    this.stops++;
+    return { stopping: true, elapsed_ms: 3000 };
+  }
+
   get changed(): boolean {
-    return this.applied.length > 0 || this.resets > 0;
+    return this.applied.length > 0 || this.resets > 0 || this.stops > 0;
   }
 }
 

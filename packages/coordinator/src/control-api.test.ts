@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorBody, ErrorCode } from '@agentnet/protocol';
-import { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState } from './control-api-schema.js';
+import { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, ApiStopResult } from './control-api-schema.js';
 import { FaultError } from './errors.js';
 import { startApi, type ApiFixture } from './control-api.fixture.js';
 
@@ -101,6 +101,27 @@ describe('control API: changes', () => {
     expect((await call('POST', '/reset', '{}')).status).toBe(200);
     expect(f.host.resets).toBe(2);
   });
+
+  it('POST /stop with no body or {}: 202, the run ends; again while it is stopping', async () => {
+    const res = await call('POST', '/stop');
+    expect(res.status).toBe(202);
+    expect(ApiStopResult.parse(await res.json())).toEqual({ stopping: true, elapsed_ms: 3000 });
+    f.host.phase = 'stopping';
+    expect((await call('POST', '/stop', '{}')).status).toBe(202);
+    expect(f.host.stops).toBe(2);
+    expect(f.host.applied).toEqual([]);
+    await vi.waitFor(() => expect(f.logLines().find((l) => l.msg === 'api' && l.path === '/stop')).toMatchObject({ level: 'info', method: 'POST', status: 202 }));
+  });
+
+  it.each([
+    ['registering', /only once it is running \(it is registering; interrupt the coordinator/],
+    ['connecting', /it is connecting/],
+    ['done', /\(it has ended\)/],
+  ] as const)('POST /stop while %s: 409, nothing stops', async (phase, text) => {
+    f.host.phase = phase;
+    expect(await refused(await call('POST', '/stop'), 409, ErrorCode.unexpected_message)).toMatch(text);
+    expect(f.host.stops).toBe(0);
+  });
 });
 
 describe('control API: every refused request changes nothing and is logged', () => {
@@ -122,6 +143,8 @@ describe('control API: every refused request changes nothing and is logged', () 
     ['no content type', 'POST', '/faults', '{"crash":"n1"}', { 'content-type': '' }, 415, ErrorCode.not_supported, /JSON/],
     ['a reset with a body', 'POST', '/reset', '{"all":true}', undefined, 400, ErrorCode.malformed_request, /all/],
     ['a reset with a text body', 'POST', '/reset', 'now', { 'content-type': 'text/plain' }, 415, ErrorCode.not_supported, /JSON/],
+    ['a stop with a body', 'POST', '/stop', '{"now":true}', undefined, 400, ErrorCode.malformed_request, /now/],
+    ['a stop with a query', 'POST', '/stop?force=1', undefined, undefined, 400, ErrorCode.malformed_request, /force/],
     ['an unknown path', 'GET', '/nope', undefined, undefined, 404, ErrorCode.not_supported, /no such endpoint/],
     ['a query on /state', 'GET', '/state?verbose=1', undefined, undefined, 400, ErrorCode.malformed_request, /verbose/],
     ['an unknown links filter', 'GET', '/links?from=n0', undefined, undefined, 400, ErrorCode.malformed_request, /from/],
@@ -141,6 +164,7 @@ describe('control API: every refused request changes nothing and is logged', () 
     ['PATCH', '/faults', 'GET, POST, DELETE'],
     ['GET', '/faults/cut', 'DELETE'],
     ['GET', '/reset', 'POST'],
+    ['GET', '/stop', 'POST'],
   ])('%s %s: 405 with Allow: %s', async (method, path, allow) => {
     const res = await call(method, path);
     expect(await refused(res, 405, ErrorCode.not_supported)).toContain(`${method} is not allowed`);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorCode, describeIssues, type FaultRecord } from '@agentnet/protocol';
 import { Action, nodesNamed } from './scenario.js';
 import { ApiError, FaultError } from './errors.js';
-import { LinksQuery, ResetBody, type ApiLink, type ApiState } from './control-api-schema.js';
+import { LinksQuery, ResetBody, type ApiLink, type ApiState, type ApiStopResult } from './control-api-schema.js';
 
 /** What the API needs of the coordinator. */
 export interface ControlApiHost {
@@ -17,6 +17,8 @@ export interface ControlApiHost {
   apply(action: Action): FaultRecord;
   /** Ends every fault in force. */
   reset(): FaultRecord;
+  /** Ends the run now, as its duration would; a second call while it ends changes nothing. */
+  stop(): ApiStopResult;
 }
 
 export interface RouteInput {
@@ -89,6 +91,25 @@ const ROUTES: Array<{ pattern: RegExp; methods: Partial<Record<Method, Endpoint>
       },
     },
   },
+  {
+    pattern: /^\/stop$/,
+    methods: {
+      POST: {
+        body: 'optional',
+        run: (host, input) => {
+          if (input.body !== undefined) parse(ResetBody, input.body, 'body');
+          noQuery(input);
+          const { phase } = host.state();
+          // Stopping is accepted once traffic runs, and again while the run ends (it is ending anyway).
+          if (phase !== 'running' && phase !== 'stopping') {
+            const why = phase === 'done' ? 'it has ended' : `it is ${phase}; interrupt the coordinator to give up before the start`;
+            throw new ApiError(409, ErrorCode.unexpected_message, `the run can be stopped only once it is running (${why})`);
+          }
+          return { status: 202, body: host.stop(), changed: true };
+        },
+      },
+    },
+  },
 ];
 
 /** The endpoint for `method path`; 404 for an unknown path, 405 (with Allow) for a wrong method. */
@@ -104,7 +125,7 @@ export function resolveRoute(method: string, path: string): { endpoint: Endpoint
     const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, safeDecode(v)]));
     return { endpoint, params };
   }
-  throw new ApiError(404, ErrorCode.not_supported, `no such endpoint: ${path} (endpoints: GET /state, GET /links, GET|POST|DELETE /faults, DELETE /faults/NAME, POST /reset)`);
+  throw new ApiError(404, ErrorCode.not_supported, `no such endpoint: ${path} (endpoints: GET /state, GET /links, GET|POST|DELETE /faults, DELETE /faults/NAME, POST /reset, POST /stop)`);
 }
 
 function safeDecode(text: string): string {

@@ -9,7 +9,9 @@ import {
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
   EXIT_ERROR,
+  STOP_REASONS,
   type Logger,
+  type StopCause,
   type MessageLine,
   type NetworkModel,
   type RoutingSettings,
@@ -110,6 +112,8 @@ export class Coordinator {
   /** The first wrong route when the run stopped (judged before the nodes stop), if any. */
   private mismatchAtStop: string | undefined;
   private readonly workload: Workload | undefined;
+  /** When `POST /stop` asked the run to end (ms since start), if it did. */
+  private stopAskedAtMs: number | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
     this.peerIds = neighbours(options.topology.graph);
@@ -232,6 +236,14 @@ export class Coordinator {
       },
       apply: (action) => this.timeline.apply(action),
       reset: () => this.timeline.reset(),
+      stop: () => {
+        if (this.stopAskedAtMs === undefined) {
+          this.stopAskedAtMs = Math.round(this.elapsed());
+          this.log.info({ elapsed_ms: this.stopAskedAtMs, phase: this.phase }, 'stop_requested');
+          this.conditions.changed();
+        }
+        return { stopping: true, elapsed_ms: this.stopAskedAtMs };
+      },
     };
   }
 
@@ -261,6 +273,7 @@ export class Coordinator {
     }
 
     const startedAt = new Date();
+    let ended: StopCause = 'duration';
     if (r === 'ok') {
       this.phase = 'running';
       this.startedAtMs = performance.now();
@@ -269,13 +282,15 @@ export class Coordinator {
       this.checker?.start();
       this.timeline.start();
       this.workload?.start(signal);
-      // Runs for the duration, unless interrupted or every node has already gone.
-      r = await this.conditions.waitFor(() => this.nodes.allFinished(), flags.duration, signal);
+      // Runs for the duration, unless interrupted, stopped through the API, or every node has already gone.
+      r = await this.conditions.waitFor(() => this.nodes.allFinished() || this.stopAskedAtMs !== undefined, flags.duration, signal);
+      ended = this.stopAskedAtMs !== undefined ? 'api' : r === 'ok' ? 'nodes' : 'duration';
       if (r !== 'aborted') r = await this.settle(signal);
     }
     const interrupted = r === 'aborted';
-    await this.stopAll(interrupted ? 'interrupted' : 'duration elapsed');
-    const outcome = this.finish(startedAt, interrupted);
+    const stoppedBy = interrupted ? 'interrupt' : ended;
+    await this.stopAll(STOP_REASONS[stoppedBy]);
+    const outcome = this.finish(startedAt, interrupted, stoppedBy);
     return { ...outcome, events: this.events, history: this.workload?.entries, exitCode: interrupted ? 130 : verdictExitCode(outcome.report?.verdict ?? null) };
   }
 
@@ -327,7 +342,7 @@ export class Coordinator {
     }
   }
 
-  private finish(startedAt: Date, interrupted: boolean): Omit<RunOutcome, 'exitCode'> {
+  private finish(startedAt: Date, interrupted: boolean, stoppedBy: StopCause): Omit<RunOutcome, 'exitCode'> {
     this.phase = 'done';
     const { report, lines } = buildReport({
       options: this.options,
@@ -339,13 +354,14 @@ export class Coordinator {
       startedAt,
       elapsedMs: this.elapsed(),
       interrupted,
+      stoppedBy,
       coordinatorUrl: this.url,
       events: this.events,
       settled: this.settled,
       stopEpochMs: this.stopEpochMs,
       workload: this.workload,
     });
-    this.log.info({ totals: report.totals, interrupted }, 'report');
+    this.log.info({ totals: report.totals, interrupted, stopped_by: stoppedBy }, 'report');
     return { report, lines };
   }
 

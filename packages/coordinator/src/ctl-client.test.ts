@@ -78,6 +78,13 @@ describe('ctl: calling the API and printing its answers', () => {
     expect(formatAnswer(request('reset'), (await callApi(f.api.url, request('reset'))).body)).toBe('reset at 2.50 s: ended cut, slow\n');
   });
 
+  it('end: the run is ending, with when it was asked', async () => {
+    const answer = await callApi(f.api.url, request('end'));
+    expect(answer).toMatchObject({ ok: true, status: 202 });
+    expect(formatAnswer(request('end'), answer.body)).toBe('ending the run (asked at 3.00 s): it settles if it would, then stops and writes its report\n');
+    expect(f.host.stops).toBe(1);
+  });
+
   it('a refusal comes back with the API text, status and code name; nothing changed', async () => {
     const answer = await callApi(f.api.url, request('heal', 'nope'));
     expect(answer).toMatchObject({ ok: false, status: 404, error: 'nothing named "nope" to heal (in force: cut, slow) (HTTP 404, key_does_not_exist)' });

@@ -69,6 +69,11 @@ describe('ctl: commands to requests', () => {
     expect(requestOf('reset')).toEqual({ method: 'POST', path: '/reset' });
   });
 
+  it('end the run; stop with a node stays the node fault', () => {
+    expect(requestOf('end')).toEqual({ method: 'POST', path: '/stop' });
+    expect(actionOf('stop', 'n2')).toEqual({ stop: 'n2' });
+  });
+
   it('node faults', () => {
     for (const fault of ['crash', 'restart', 'resume', 'stop']) expect(actionOf(fault, 'n2')).toEqual({ [fault]: 'n2' });
     expect(actionOf('pause', 'n1')).toEqual({ pause: 'n1' });
@@ -103,6 +108,8 @@ describe('ctl: usage errors', () => {
     [['pause', '--mode', 'drop'], /pause takes one node/],
     [['heal', 'a', 'b'], /at most one name/],
     [['reset', 'now'], /reset takes no arguments/],
+    [['end', 'n2'], /end takes no arguments/],
+    [['stop'], /stop takes one node/],
     [['partition'], /partition needs groups/],
     [['partition', 'n0,n1'], /two or more groups/],
     [['partition', 'n0', '/', '/', 'n1'], /group 2 names no node/],

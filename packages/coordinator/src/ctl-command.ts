@@ -28,7 +28,7 @@ export type CtlCommand =
       run: string;
     };
 
-/** The command line is wrong: print the message and the usage, exit 2. */
+/** The command line is wrong: print the message and where the usage is, exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -54,6 +54,7 @@ Commands:
   crash N | restart N | resume N | stop N node faults: SIGKILL, start again, SIGCONT, SIGTERM
   pause N [--mode hold|drop]              SIGSTOP; hold: messages to it wait, drop: senders drop them
   reset                                   end every fault (heal, resume, restart crashed nodes)
+  end                                     end the run now, as its --duration would: settle, stop, report
   help                                    this text
 
 Options:
@@ -95,6 +96,7 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   stop: [],
   pause: ['mode'],
   reset: [],
+  end: [],
   help: [],
 };
 
@@ -133,6 +135,10 @@ function requestOf(command: string, args: string[], v: Values): CtlRequest {
     case 'reset':
       none(command, args);
       return { method: 'POST', path: '/reset' };
+    // Not `stop`: `stop N` is the node fault (SIGTERM to one node), and a forgotten node must not end the run.
+    case 'end':
+      none(command, args);
+      return { method: 'POST', path: '/stop' };
     case 'heal':
       if (args.length > 1) throw new UsageError(`heal takes at most one name (got ${args.join(' ')})`);
       return { method: 'DELETE', path: args[0] === undefined ? '/faults' : `/faults/${encodeURIComponent(args[0])}` };

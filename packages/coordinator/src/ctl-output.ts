@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { describeIssues, type FaultRecord } from '@agentnet/protocol';
-import { ApiFaultResult, ApiFaults, ApiLinks, ApiState, type FaultsInForce } from './control-api-schema.js';
+import { ApiFaultResult, ApiFaults, ApiLinks, ApiState, ApiStopResult, type FaultsInForce } from './control-api-schema.js';
 import { table } from './format-report.js';
 import type { CtlRequest } from './ctl-command.js';
 
@@ -27,6 +27,10 @@ export function formatAnswer(request: CtlRequest, body: unknown): string {
     return [...inForce(faults.in_force), '', ...history(faults.history), ''].join('\n');
   }
   if (request.method === 'GET' && path === '/links') return formatLinks(check(ApiLinks, body));
+  if (request.method === 'POST' && path === '/stop') {
+    const stop = check(ApiStopResult, body);
+    return `ending the run (asked at ${secs(stop.elapsed_ms)} s): it settles if it would, then stops and writes its report\n`;
+  }
   return `${faultLine(check(ApiFaultResult, body).fault)}\n`;
 }
 

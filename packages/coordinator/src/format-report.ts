@@ -1,5 +1,6 @@
 /** The report as a person reads it at the end of a run. */
-import type { PeriodStats, Percentiles, Report } from '@agentnet/protocol';
+import type { NodeReport, PeriodStats, Percentiles, Report } from '@agentnet/protocol';
+import { plural } from './plural.js';
 
 const one = (x: number | null) => (x === null ? '-' : x.toFixed(1));
 const secs = (at_ms: number) => (at_ms / 1000).toFixed(2);
@@ -39,12 +40,12 @@ function faultTable(report: Report): string[] {
 function topologyLines(report: Report): string[] {
   const g = report.graph;
   const degrees = Object.entries(g.degree.histogram).map(([d, n]) => `${d}:${n}`).join(' ');
-  const lines = [`graph: ${g.topology}, ${g.nodes} nodes, ${g.edges} links, diameter ${g.diameter}, degree ${g.degree.min}-${g.degree.max} (mean ${g.degree.mean}; ${degrees})${g.svg ? `, drawn in ${g.svg}` : ''}`];
+  const lines = [`graph: ${g.topology}, ${plural(g.nodes, 'node')}, ${plural(g.edges, 'link')}, diameter ${g.diameter}, degree ${g.degree.min}-${g.degree.max} (mean ${g.degree.mean}; ${degrees})${g.svg ? `, drawn in ${g.svg}` : ''}`];
   const b = report.broadcast;
   if (b) {
-    const mode = b.mode === 'flood' ? `flood (expected ${b.flood_expected_messages} messages each)` : `gossip to ${b.fanout}`;
+    const mode = b.mode === 'flood' ? `flood (expected ${b.flood_expected_messages === null ? '?' : plural(b.flood_expected_messages, 'message')} each)` : `gossip to ${b.fanout}`;
     lines.push(
-      `broadcast: ${mode}; ${b.broadcasts} broadcasts, ${b.complete} reached every node`,
+      `broadcast: ${mode}; ${plural(b.broadcasts, 'broadcast')}, ${b.complete} reached every node`,
       `messages per broadcast: ${ms(b.messages)}`,
       `rounds to reach all:    ${ms(b.rounds)}`,
       `duplicates received:    ${ms(b.duplicates)}`,
@@ -57,13 +58,19 @@ function topologyLines(report: Report): string[] {
   }
   const r = report.routing;
   if (!r) return lines;
-  const conv = (ms: number | null) => (ms === null ? 'never' : `${ms} ms`);
+  // A wait with no convergence ended either at the next topology change or at the stop (routing-checker.ts).
+  const conv = (i: number) => {
+    const c = r.convergence[i];
+    if (c?.converged_ms !== null && c?.converged_ms !== undefined) return `converged in ${c.converged_ms} ms`;
+    return i + 1 < r.convergence.length ? 'did not converge before the next change' : 'not converged at stop';
+  };
+  const startAt = r.convergence.findIndex((c) => c.cause === 'start');
   lines.push(
-    `routing: ${r.protocol} (every ${r.interval_ms} ms, ttl ${r.ttl}), converged ${conv(r.converged_ms)} after start`,
-    ...r.convergence.filter((c) => c.cause !== 'start').map((c) => `  after ${c.cause} at ${secs(c.at_ms)} s: converged ${conv(c.converged_ms)}`),
+    `routing: ${r.protocol} (every ${r.interval_ms} ms, ttl ${r.ttl}), ${startAt < 0 ? 'not started' : `after start: ${conv(startAt)}`}`,
+    ...r.convergence.flatMap((c, i) => (c.cause === 'start' ? [] : [`  after ${c.cause} at ${secs(c.at_ms)} s: ${conv(i)}`])),
     `hops:                   ${ms(r.hops)}; ${Object.entries(r.hops_histogram).map(([h, n]) => `${h}:${n}`).join(' ')}`,
     `stretch:                ${ms(r.stretch)}`,
-    `control plane: ${r.control_messages.sent} messages, ${r.control_messages.bytes} bytes; data plane: ${r.data_messages.sent} hop messages, ${r.data_messages.bytes} bytes; dropped no_route ${r.dropped.no_route}, ttl ${r.dropped.ttl} (after convergence ${r.ttl_after_convergence})`,
+    `control plane: ${plural(r.control_messages.sent, 'message')}, ${plural(r.control_messages.bytes, 'byte')}; data plane: ${plural(r.data_messages.sent, 'hop message')}, ${plural(r.data_messages.bytes, 'byte')}; dropped no_route ${r.dropped.no_route}, ttl ${r.dropped.ttl} (after convergence ${r.ttl_after_convergence})`,
   );
   return lines;
 }
@@ -76,11 +83,20 @@ function workloadLines(report: Report): string[] {
   const finals = w.final_reads.map((f) => `${f.key}=${f.ok ? (f.value ?? 'nothing') : '?'}`).join(' ');
   const sent = w.clients.reduce((n, c) => n + c.sent, 0);
   return [
-    `workload: ${w.kind}, ${w.concurrency} clients at ${w.rate} ops/s on ${w.keys} keys (timeout ${w.op_timeout_ms} ms): ${w.throughput.invoked_per_s} invoked/s, ${w.throughput.ok_per_s} ok/s`,
+    `workload: ${w.kind}, ${plural(w.concurrency, 'client')} at ${w.rate} ops/s on ${plural(w.keys, 'key')} (timeout ${w.op_timeout_ms} ms): ${w.throughput.invoked_per_s} invoked/s, ${w.throughput.ok_per_s} ok/s`,
     `  read ${outcomes(w.ops.read)}; write ${outcomes(w.ops.write)}; cas ${outcomes(w.ops.cas)}`,
     `ok latency ms:          ${ms(w.ok_latency_ms)}`,
-    `final reads: ${finals || 'none'}; clients sent ${sent} requests; every operation in ${w.history}`,
+    `final reads: ${finals || 'none'}; clients sent ${plural(sent, 'request')}; every operation in ${w.history}`,
   ];
+}
+
+/** `ok`, with how often the node restarted and how many errors its behaviour raised (the first is under warnings). */
+function statusCell(n: NodeReport): string {
+  const notes = [
+    ...(n.restarts.length > 0 ? [`restarted ${n.restarts.length}x`] : []),
+    ...(n.behavior_errors && n.behavior_errors.count > 0 ? [plural(n.behavior_errors.count, 'behaviour error')] : []),
+  ];
+  return [n.status, ...notes].join(', ');
 }
 
 export function formatReport(report: Report): string {
@@ -94,7 +110,7 @@ export function formatReport(report: Report): string {
     '',
     ...table([
       ['node', 'pid', 'sent', 'received', 'dropped', 'in_flight', 'status'],
-      ...report.per_node.map((n) => [n.id, String(n.pid), String(n.sent), String(n.received), String(n.dropped), String(n.in_flight), n.restarts.length > 0 ? `${n.status}, restarted ${n.restarts.length}x` : n.status]),
+      ...report.per_node.map((n) => [n.id, String(n.pid), String(n.sent), String(n.received), String(n.dropped), String(n.in_flight), statusCell(n)]),
     ]),
     '',
     `accounting: sent ${t.sent} = delivered ${t.delivered} + dropped ${t.dropped} + in flight ${t.in_flight}` +
@@ -111,7 +127,7 @@ export function formatReport(report: Report): string {
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   lines.push(
     '',
-    `run ${report.run_id}: seed ${report.seed}, ${report.nodes} nodes, ${report.elapsed_ms} ms, interval ${report.config.interval}`,
+    `run ${report.run_id}: seed ${report.seed}, ${plural(report.nodes, 'node')}, ${report.elapsed_ms} ms, interval ${report.config.interval}`,
     `network: ${report.config.network}${report.config.links.map((l) => `; ${l}`).join('')}`,
     `files: ${report.run_dir}/{report.json,messages.jsonl,coordinator.log,n*.log}`,
     `rerun: ${report.rerun}`,

@@ -2,7 +2,7 @@
  * Puts a finished run's report together: the joined journal, the nodes, the faults, the topology
  * (and its drawing in the run directory), routing and broadcast results.
  */
-import type { BehaviorEvent, MessageLine, Report } from '@agentnet/protocol';
+import type { BehaviorEvent, MessageLine, Report, StopCause } from '@agentnet/protocol';
 import { verdictOf, type FaultMoment } from './checkers/index.js';
 import { analyze } from './analysis.js';
 import { broadcastReport } from './broadcast-report.js';
@@ -28,6 +28,8 @@ export interface ReportInput {
   startedAt: Date;
   elapsedMs: number;
   interrupted: boolean;
+  /** What ended the traffic. */
+  stoppedBy: StopCause;
   coordinatorUrl: string;
   /** What the behaviour recorded, for its checkers. */
   events: Array<BehaviorEvent & { node: string }>;
@@ -56,6 +58,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     startedAt: input.startedAt.toISOString(),
     elapsedMs: input.elapsedMs,
     interrupted: input.interrupted,
+    stoppedBy: input.stoppedBy,
     config,
     rerun: options.rerun,
     coordinator: { pid: process.pid, url: input.coordinatorUrl },

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DropReason } from './records.js';
 import { NodeId } from './envelope.js';
+import { BehaviorErrors } from './control-messages.js';
 import { ClientId, KvKey, KvValue } from './kv-messages.js';
 
 export const Percentiles = z.object({
@@ -86,6 +87,11 @@ export const NodeReport = z.object({
   reported: z
     .object({ sent: z.number(), received: z.number(), dropped: z.number(), in_flight: z.number() })
     .nullable(),
+  /**
+   * Errors its behaviour's code raised and the node caught, summed over the processes that sent
+   * their final report; null when none did (a node only lost). Each also makes a warning.
+   */
+  behavior_errors: BehaviorErrors.nullable(),
 });
 export type NodeReport = z.infer<typeof NodeReport>;
 
@@ -240,6 +246,21 @@ export const Verdict = z.object({
 });
 export type Verdict = z.infer<typeof Verdict>;
 
+/**
+ * What ended a run's traffic: its `--duration`, a `POST /stop` on the control API (a normal end,
+ * judged like one), every node having gone before either, or an interrupt (SIGINT/SIGTERM).
+ */
+export const StopCause = z.enum(['duration', 'api', 'nodes', 'interrupt']);
+export type StopCause = z.infer<typeof StopCause>;
+
+/** The `reason` the nodes get in their `stop` message, per cause. */
+export const STOP_REASONS: Record<StopCause, string> = {
+  duration: 'duration elapsed',
+  api: 'stopped through the control API',
+  nodes: 'every node had gone',
+  interrupt: 'interrupted',
+};
+
 export const Report = z.object({
   run_id: z.string(),
   run_dir: z.string(),
@@ -251,6 +272,8 @@ export const Report = z.object({
   started_at: z.string(),
   /** True when the run was cut short (Ctrl-C); the report holds what had been collected. */
   interrupted: z.boolean(),
+  /** What ended the traffic; only `interrupt` makes the report partial. */
+  stopped_by: StopCause,
   config: RunConfig,
   /** One command that repeats this run's decisions. */
   rerun: z.string(),

@@ -1,0 +1,59 @@
+/**
+ * Ending a run when the test is done with it, instead of racing a fixed `--duration` against what
+ * must happen during the run (ctl calls, faults, convergence): on a busy machine those take as long
+ * as they take. A test starts the run with OPEN_ENDED and calls `stopRun` once its conditions hold;
+ * the run then ends as its duration would (settle, stop, report with `stopped_by: "api"`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiLinks, ApiState, ApiStopResult, ControlFile } from '@agentnet/coordinator';
+import { waitUntil } from './processes.js';
+
+/** A `--duration` no test reaches: the test ends the run through the control API. */
+export const OPEN_ENDED = '10m';
+
+/** The control API's URL, from the run directory's control.json (waits for the file). */
+export async function apiUrlOf(dir: string): Promise<string> {
+  const text = await waitUntil(() => {
+    try {
+      return readFileSync(join(dir, 'control.json'), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }, 30_000, `${dir}/control.json`);
+  return ControlFile.parse(JSON.parse(text)).url;
+}
+
+/** `GET /state` of the run in `dir`. */
+export async function runState(dir: string): Promise<ApiState> {
+  const res = await fetch(`${await apiUrlOf(dir)}/state`);
+  return ApiState.parse(await res.json());
+}
+
+/**
+ * Messages delivered so far on the links between neighbours, as the coordinator's ledger has them
+ * (nodes ship their journal every 200 ms); `filter` as GET /links takes it, e.g. `src=n0`.
+ */
+export async function deliveredSoFar(dir: string, filter = ''): Promise<number> {
+  const res = await fetch(`${await apiUrlOf(dir)}/links${filter === '' ? '' : `?${filter}`}`);
+  return ApiLinks.parse(await res.json()).links.reduce((n, l) => n + l.counts.delivered, 0);
+}
+
+/** Polls an async check until it gives a value; throws after `timeoutMs`. */
+export async function pollUntil<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Ends the run in `dir` through `POST /stop`; the run then settles (if it would), stops and reports. */
+export async function stopRun(dir: string): Promise<ApiStopResult> {
+  const res = await fetch(`${await apiUrlOf(dir)}/stop`, { method: 'POST' });
+  const body = (await res.json()) as unknown;
+  if (res.status !== 202) throw new Error(`POST /stop answered ${res.status}: ${JSON.stringify(body)}`);
+  return ApiStopResult.parse(body);
+}
