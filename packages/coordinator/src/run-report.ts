@@ -11,6 +11,7 @@ import type { FaultRecord } from './fault-timeline.js';
 import { graphSvg } from './graph-svg.js';
 import type { Ledger } from './ledger.js';
 import type { NodeTable } from './node-table.js';
+import { percentiles } from './percentiles.js';
 import { runConfigOf } from './run-config.js';
 import { writeGraphSvg } from './run-dir.js';
 import type { RoutingChecker } from './routing-checker.js';
@@ -80,9 +81,16 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       settled: !input.interrupted && input.settled,
       ...(input.stopEpochMs === undefined ? {} : { stopEpochMs: input.stopEpochMs }),
       messages: lines.length,
+      ...latencyP99(lines),
     }, workload?.checks),
   });
   return { report, lines };
+}
+
+/** The p99 end-to-end latency of the delivered messages, for checkers that wait on a message's way. */
+function latencyP99(lines: MessageLine[]): { latencyP99Ms?: number } {
+  const p99 = percentiles(lines.flatMap((l) => (l.status === 'delivered' && l.latency_ms !== null ? [l.latency_ms] : []))).p99;
+  return p99 === null ? {} : { latencyP99Ms: p99 };
 }
 
 /** The faults for the checkers: a crash, stop or pause names its node in its period's name (`crash n2`). */

@@ -28,6 +28,8 @@ export interface CheckInput {
   stopEpochMs?: number;
   /** Data-plane messages the run sent (every behaviour message); unknown when absent. */
   messages?: number;
+  /** p99 of the observed end-to-end latency of delivered messages (over every hop of a route); unknown when absent. */
+  latencyP99Ms?: number;
 }
 
 export interface FaultMoment {

@@ -103,6 +103,18 @@ describe('raft checker', () => {
     expect(c?.detail).toContain('n1 applied index 5 out of order');
   });
 
+  it("expects a commit applied everywhere after three one-way trips at the run's p99 latency, plus a second", () => {
+    // Entry 4 is committed at 1600 and n1, far from the leader, has not applied it by the end (3000).
+    const w = { key: 'k2', value: 'd' };
+    const late = [...cleanRun(), ev(1600, 'n0', 'commit', { index: 4, term: 1 }), ev(1600, 'n0', 'apply', { index: 4, term: 1, ...w }), ev(1600, 'n2', 'apply', { index: 4, term: 1, ...w })];
+    const name = 'leader and caught-up logs after the last heal';
+    // One hop's worth of latency: 1400 ms later n1 should have it.
+    expect(check({ ...base(late), latencyP99Ms: 100 }, name)).toMatchObject({ valid: false, detail: 'live nodes behind index 4: n1 at 3' });
+    // Messages that take 200 ms end to end: a commit needs up to 1600 ms to reach every follower.
+    expect(check({ ...base(late), latencyP99Ms: 200 }, name)).toMatchObject({ valid: true });
+    expect(check({ ...base(late), latencyP99Ms: 200 }, name)?.detail).toContain('up to 3, the commit index 1600 ms before the end');
+  });
+
   it('judges liveness only after a settled run: a node behind or a leader that stopped committing fails', () => {
     expect(check({ ...base(cleanRun()), settled: false }, 'leader and caught-up logs after the last heal')?.valid).toBe('unknown');
     const behind = cleanRun().filter((e) => !(e.kind === 'apply' && e.node === 'n1' && e.data.index === 3));

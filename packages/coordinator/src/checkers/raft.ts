@@ -7,7 +7,7 @@
  * - every acknowledged write is in the longest applied log at the end, at its index;
  * - after the final heal and the settle period, a leader still commits, every live node follows it
  *   (its last `leader` or `follow` event names it), and every live node has applied what had been
- *   committed LAG_MS before the end (followers learn a commit with the next
+ *   committed commitLag() before the end (followers learn a commit with the next
  *   AppendEntries, and the workload keeps writing until the nodes stop).
  * Measurements (elections, latency, messages per write) are in raft-measures.ts.
  */
@@ -17,8 +17,19 @@ import type { CheckInput } from './index.js';
 import { appliedLogs, entryText, raftEventsOf, type AppliedLog, type ApplyEvent, type RaftEvents } from './raft-events.js';
 import { raftMeasures } from './raft-measures.js';
 
-/** How far behind the end a commit must be for every live node to be expected to have applied it. */
+/** How recent the last leader's last commit must be, and the least commit lag. */
 export const LAG_MS = 1000;
+
+/**
+ * How far behind the end a commit must be for every live node to be expected to have applied it.
+ * A follower learns a commit index from the leader's next AppendEntries, which leaves at the latest
+ * when its reply to the previous one is back (a round trip) and then travels one way: three one-way
+ * trips. Over a routed topology each trip crosses several hops, so the trips are counted at the
+ * run's own p99 end-to-end latency; a fixed second assumed one hop of a lightly loaded network.
+ */
+export function commitLag(input: Pick<CheckInput, 'latencyP99Ms'>): number {
+  return LAG_MS + 3 * Math.ceil(input.latencyP99Ms ?? 0);
+}
 const LISTED = 3;
 
 const list = (items: string[]) => `${items.slice(0, LISTED).join('; ')}${items.length > LISTED ? `; ... (${items.length} in all)` : ''}`;
@@ -106,7 +117,8 @@ function settledLeader(input: CheckInput, ev: RaftEvents, current: AppliedLog[])
   if (!lastCommit || endAt - lastCommit.at > LAG_MS) problems.push(`the last leader ${last.node} (term ${last.term}) committed nothing in the last ${LAG_MS} ms before the stop`);
   // Every entry committed by then, by this leader or an earlier one: the last leader holds them all
   // and, having committed since, has made every follower able to apply them.
-  const target = ev.commits.filter((c) => c.at <= endAt - LAG_MS).reduce((m, c) => Math.max(m, c.index), 0);
+  const lag = commitLag(input);
+  const target = ev.commits.filter((c) => c.at <= endAt - lag).reduce((m, c) => Math.max(m, c.index), 0);
   // Each live node's last word on who leads: its own leadership or the leader it follows.
   const views = new Map<string, string>();
   for (const e of [...ev.leaders.map((l) => ({ at: l.at, node: l.node, leader: l.node })), ...ev.follows].sort((a, b) => a.at - b.at)) views.set(e.node, e.leader);
@@ -120,7 +132,7 @@ function settledLeader(input: CheckInput, ev: RaftEvents, current: AppliedLog[])
     valid: problems.length === 0,
     detail:
       problems.length === 0
-        ? `${last.node} leads term ${last.term}, every live node follows it, and it committed up to ${lastCommit?.index}; all ${input.liveAtEnd.length} live nodes applied at least up to ${target}, the commit index ${LAG_MS} ms before the end`
+        ? `${last.node} leads term ${last.term}, every live node follows it, and it committed up to ${lastCommit?.index}; all ${input.liveAtEnd.length} live nodes applied at least up to ${target}, the commit index ${lag} ms before the end (1 s + 3 one-way trips at the p99 latency)`
         : problems.join('; '),
   };
 }
