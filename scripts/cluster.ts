@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { EXIT_ERROR, EXIT_USAGE, formatUsage, parseCli } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
@@ -17,7 +17,8 @@ const TSX = import.meta.resolve('tsx');
 /** How long the coordinator may take to start listening, and the nodes to exit after it. */
 const COORDINATOR_START_TIMEOUT_MS = 30_000;
 /** What the coordinator reports over IPC once it listens (packages/coordinator/src/main.ts). */
-const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//) });
+const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//), run_dir: z.string() });
+type CoordinatorListening = z.infer<typeof CoordinatorListening>;
 /** The coordinator asks for a new process of a restarted node. */
 const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });
 /** A node process the run kills on purpose (a scenario's or the nemesis's crash, a restart). */
@@ -30,7 +31,7 @@ const argv = process.argv.slice(2);
 const cli = parseCli(argv, RUN_FLAGS, RunFlags);
 const usage = formatUsage('npm run cluster -- [options]', 'Starts a coordinator and --nodes node processes on this machine, runs, and prints the analysis.', RUN_HELP);
 if (!cli.ok) {
-  process.stderr.write(`error: ${cli.error}\n\n${usage}`);
+  process.stderr.write(formatCliError(cli.error, 'npm run cluster --'));
   process.exit(EXIT_USAGE);
 }
 if (cli.help) {
@@ -103,13 +104,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-const url = await new Promise<string | undefined>((resolve) => {
+const listening = await new Promise<CoordinatorListening | undefined>((resolve) => {
   const timer = setTimeout(() => resolve(undefined), COORDINATOR_START_TIMEOUT_MS);
   coordinator.on('message', (msg: unknown) => {
-    const listening = CoordinatorListening.safeParse(msg);
-    if (listening.success) {
+    const parsed = CoordinatorListening.safeParse(msg);
+    if (parsed.success) {
       clearTimeout(timer);
-      resolve(listening.data.url);
+      resolve(parsed.data);
     }
   });
   coordinator.once('exit', () => {
@@ -118,7 +119,7 @@ const url = await new Promise<string | undefined>((resolve) => {
   });
 });
 
-if (url === undefined) {
+if (listening === undefined) {
   if (coordinator.exitCode === null) process.stderr.write('cluster: the coordinator did not start listening in time\n');
   killAll('SIGKILL');
   process.exit(coordinator.exitCode ?? EXIT_ERROR);
@@ -126,7 +127,9 @@ if (url === undefined) {
 // The IPC channel stays open: if this launcher dies (SIGKILL, a closed terminal), the coordinator
 // sees it disconnect and stops the run instead of running on unattended.
 
-const nodeArgs = ['--coordinator', url, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
+// --log-dir: the run directory, where the coordinator would send each node's log anyway; a node
+// stopped before it registers (Ctrl-C during start-up) writes its lines there, not on the terminal.
+const nodeArgs = ['--coordinator', listening.url, '--log-dir', listening.run_dir, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
 const nodes: ChildProcess[] = [];
 const killedOnPurpose = new Set<number>();
 function startNode(args: string[]): void {
@@ -134,7 +137,9 @@ function startNode(args: string[]): void {
   nodes.push(node);
   node.once('exit', (code, signal) => {
     const intended = signal === 'SIGKILL' && node.pid !== undefined && killedOnPurpose.has(node.pid);
-    if (code !== 0 && !intended && coordinator.exitCode === null) {
+    // After a Ctrl-C, nodes ending early (one that had not registered loses its coordinator) is
+    // what the user asked for, not news.
+    if (code !== 0 && !intended && coordinator.exitCode === null && firstSignalAt === undefined) {
       process.stderr.write(`cluster: node process ${node.pid} exited with ${signal ?? `code ${code}`}\n`);
     }
   });
@@ -148,6 +153,9 @@ coordinator.on('message', (msg: unknown) => {
 });
 
 const code = await exited(coordinator);
+// Interrupted during start-up, a node still dialing the coordinator that is now gone would retry
+// for seconds: it has nothing left to do, so it stops now (and flushes its log).
+if (firstSignalAt !== undefined) for (const node of nodes) if (node.exitCode === null && node.signalCode === null) node.kill('SIGTERM');
 const stragglers = await Promise.race([
   Promise.all(nodes.map(exited)).then(() => false),
   new Promise<boolean>((resolve) => setTimeout(() => resolve(true), NODE_EXIT_TIMEOUT_MS).unref()),

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
+import { completedRun, scenarioFile, testDir, useClusters } from './helpers/cluster.js';
 import { CLUSTER, readLogLines, spawnTs } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -27,7 +27,7 @@ describe('behaviour modules', () => {
   });
 
   it('refuses a module path that does not exist, before starting anything', async () => {
-    const run = spawnTs(CLUSTER, ['--nodes', '2', '--behavior', './no/such/module.ts']);
+    const run = spawnTs(CLUSTER, ['--nodes', '2', '--behavior', './no/such/module.ts', '--runs-dir', testDir()]);
     const { code } = await run.exit;
     expect(code).toBe(254);
     expect(run.stderr()).toMatch(/behavior module \.\/no\/such\/module\.ts does not exist/);
@@ -60,19 +60,13 @@ describe('behaviour modules', () => {
     expect(report.config.delay).toBe('uniform:50:150');
     expect(run.stderr()).toContain('raft timing for a p99 one-way delay of 149 ms: --param election_ms=1500:3000 --param heartbeat_ms=500');
     expect(readLogLines(run.coordinatorLog).find((l) => l.msg === 'behavior_params')?.params).toEqual({ election_ms: '1500:3000', heartbeat_ms: '500' });
-    // A settle after faults would fit two such timeouts and a commit: 2 x 3000 + 1000 ms.
-    expect(run.stderr()).toContain("settle 7s after the faults, for Raft's election timeouts (--settle sets it)");
+    // A settle after faults would fit two such timeouts and a commit: 2 x 3000 + 1000 ms. This run
+    // has no faults and never settles, so that settle is not announced; the config records it.
+    expect(run.stderr()).not.toContain('settle 7s');
     // Derived, not given: the rerun line derives them again; the report's config says what ran.
     expect(report.rerun).not.toContain('--param');
     expect(report.config).toMatchObject({ behavior: 'raft', checker: 'raft', params: { election_ms: '1500:3000', heartbeat_ms: '500' }, settle_ms: 7000 });
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
-  });
-
-  it('fails the run at start on a bad --param, naming it', async () => {
-    const run = startCluster(['--nodes', '3', '--behavior', 'raft', '--param', 'election_ms=3', '--duration', '1s']);
-    const { code } = await run.exit;
-    expect(code).toBe(255);
-    expect(run.stderr()).toMatch(/stopped before the run started: behaviour raft: --param election_ms=3: expected MIN:MAX in ms with MIN < MAX/);
   });
 });
 

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryEntry, type MessageLine } from '@agentnet/protocol';
-import { accountingHolds, scenarioFile, useClusters, type ClusterRun } from './helpers/cluster.js';
+import { accountingHolds, scenarioFile, testDir, useClusters, type ClusterRun } from './helpers/cluster.js';
 import { CLUSTER, readLogLines, spawnTs } from './helpers/processes.js';
 
 const startCluster = useClusters();
@@ -113,7 +113,7 @@ describe('kv workload', () => {
   });
 
   it('refuses --workload with a behaviour that cannot answer clients, before starting anything', async () => {
-    const run = spawnTs(CLUSTER, ['--nodes', '2', '--workload', 'kv']);
+    const run = spawnTs(CLUSTER, ['--nodes', '2', '--workload', 'kv', '--runs-dir', testDir()]);
     expect((await run.exit).code).toBe(254);
     expect(run.stderr()).toMatch(/--workload kv needs a behaviour that answers client operations .*; chatter does not/);
   });

@@ -33,14 +33,17 @@ export function startCluster(args: string[]): ClusterRun {
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => MessageLine.parse(JSON.parse(l))),
-    pids: () => {
-      const lines = readLogLines(coordinatorLog);
-      const coordinator = lines.find((l) => l.msg === 'listening')?.pid as number | undefined;
-      const nodes = lines.filter((l) => l.msg === 'register' || l.msg === 'rejoin').map((l) => l.node_pid as number);
-      return coordinator === undefined ? nodes : [coordinator, ...nodes];
-    },
+    pids: () => runPids(dir),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** PIDs of a run's coordinator and node processes, from the coordinator's log in its directory. */
+export function runPids(dir: string): number[] {
+  const lines = readLogLines(join(dir, 'coordinator.log'));
+  const coordinator = lines.find((l) => l.msg === 'listening')?.pid as number | undefined;
+  const nodes = lines.filter((l) => l.msg === 'register' || l.msg === 'rejoin').map((l) => l.node_pid as number);
+  return coordinator === undefined ? nodes : [coordinator, ...nodes];
 }
 
 /**
@@ -81,11 +84,19 @@ export function accountingHolds(report: Report, messages: MessageLine[]): boolea
   );
 }
 
+/**
+ * A temporary directory for one test, removed when the test ends. A run a test starts without
+ * --out gets `--runs-dir testDir()`, so that nothing lands in the repo's runs/.
+ */
+export function testDir(prefix = 'agentnet-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Writes a scenario file for one test (removed when the test ends) and returns its path. */
 export function scenarioFile(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agentnet-scenario-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'scenario.yaml');
+  const path = join(testDir('agentnet-scenario-'), 'scenario.yaml');
   writeFileSync(path, text);
   return path;
 }

@@ -23,7 +23,12 @@ export interface Spawned {
 const spawned = new Set<ChildProcess>();
 
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
-  const child = spawn(process.execPath, ['--import', TSX, script, ...args], {
+  return spawnCommand(process.execPath, ['--import', TSX, script, ...args], env);
+}
+
+/** Like spawnTs, for any executable (e.g. the `agentnet` bin npm links into node_modules/.bin). */
+export function spawnCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Spawned {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

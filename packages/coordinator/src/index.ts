@@ -7,7 +7,7 @@ export { fullMeshPeers, nodeIds } from './topology.js';
 export { createRunDir, linkLatest, type RunDir } from './run-dir.js';
 export { loadScenario, partitionOf, scenarioJsonSchema, ScenarioFile, ScenarioError } from './scenario.js';
 export { ControlApi, type ControlApiHost } from './control-api.js';
-export { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, CONTROL_FILE, ControlFile } from './control-api-schema.js';
+export { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, ApiStopResult, CONTROL_FILE, ControlFile } from './control-api-schema.js';
 export { CTL_USAGE, UsageError, parseCtl, type CtlCommand, type CtlRequest } from './ctl-command.js';
 export { CtlError, callApi, findApi } from './ctl-client.js';
 export { UnexpectedAnswerError, formatAnswer } from './ctl-output.js';

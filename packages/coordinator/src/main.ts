@@ -3,21 +3,23 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { EXIT_ERROR, EXIT_USAGE, createLogger, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './format-report.js';
 import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
 import { TopologyError, nodeIds } from './topology.js';
-import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, type RunTopology } from './run-plan.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, settleNotice, type RunTopology } from './run-plan.js';
 import { nemesisSteps } from './nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
+import { runOutput } from './stdout-pipe.js';
 
-const usage = formatUsage('node --import tsx packages/coordinator/src/main.ts [options]', 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
+const command = 'node --import tsx packages/coordinator/src/main.ts';
+const usage = formatUsage(`${command} [options]`, 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
 
 const cli = parseCli(process.argv.slice(2), COORDINATOR_FLAGS, CoordinatorCli, COORDINATOR_ENV, process.env);
 if (!cli.ok) {
-  process.stderr.write(`error: ${cli.error}\n\n${usage}`);
+  process.stderr.write(formatCliError(cli.error, command));
   process.exit(EXIT_USAGE);
 }
 if (cli.help) {
@@ -38,15 +40,8 @@ if (flags.nemesis) {
   const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
   scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };
 }
-let run: ReturnType<typeof createRunDir>;
-try {
-  run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
-} catch (err) {
-  process.stderr.write(`error: cannot make the run directory: ${(err as Error).message}\n`);
-  process.exit(EXIT_USAGE);
-}
+// The log holds its lines until the run directory exists, which is only once the run is accepted.
 const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
-sink.open(`${run.path}/coordinator.log`);
 // A crash is no verdict: it is logged and exits 255 rather than Node's 1, which means invalid here.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err: unknown) => {
@@ -58,7 +53,9 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 }
 
 // With --json, stdout carries report.json only; everything for people goes to stderr.
-const say = (text: string) => (flags.json ? process.stderr : process.stdout).write(text);
+const stdout = runOutput(process.stdout, 'stdout', log);
+const forPeople = flags.json ? runOutput(process.stderr, 'stderr', log) : stdout;
+const say = (text: string) => void forPeople.write(text);
 
 let plan: RunTopology;
 try {
@@ -88,6 +85,15 @@ const { params, derived } = behaviorParams(chosen.kind, chosen.checker, flags.pa
 const behavior = { ...chosen, params };
 const settle = settleFor(chosen.checker, params, flags.settle, cli.given.has('settle'));
 const rerun = rerunCommand(flags, seed, new Set(scenarioModelKeys(scenario, cli.given)), cli.given);
+// Only a run that passed every check above gets a directory: a refused one leaves nothing behind.
+let run: ReturnType<typeof createRunDir>;
+try {
+  run = createRunDir({ out: flags.out, runsDir: flags['runs-dir'] });
+  sink.open(`${run.path}/coordinator.log`);
+} catch (err) {
+  process.stderr.write(`error: cannot make the run directory: ${(err as Error).message}\n`);
+  process.exit(EXIT_USAGE);
+}
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
@@ -99,7 +105,8 @@ try {
 } catch (err) {
   log.fatal({ err, host: flags.host, port: flags.port }, 'listen_failed');
   sink.flushSync();
-  process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${(err as Error).message}\n`);
+  // The run directory exists by now, with this failure in its log: say where, so it is not litter nobody explains.
+  process.stderr.write(`error: cannot listen on ${flags.host}:${flags.port}: ${(err as Error).message} (log: ${run.path}/coordinator.log)\n`);
   process.exit(EXIT_ERROR);
 }
 const apiUrl = coordinator.apiUrl;
@@ -108,10 +115,9 @@ if (derived !== null) {
   say(`${derived}\n`);
   log.info({ params }, 'behavior_params');
 }
-if (settle !== flags.settle) {
-  say(`settle ${formatDuration(settle)} after the faults, for Raft's election timeouts (--settle sets it)\n`);
-  log.info({ settle_ms: settle }, 'settle_for_timing');
-}
+if (settle !== flags.settle) log.info({ settle_ms: settle }, 'settle_for_timing');
+const notice = settleNotice(settle, flags.settle, (scenario?.timeline.length ?? 0) > 0, flags.workload !== undefined);
+if (notice !== null) say(`${notice}\n`);
 process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed });
 // runs/latest names the run from its start, so `npm run ctl` finds the one that is running.
 if (flags.out === undefined) linkLatest(run);
@@ -144,7 +150,7 @@ if (outcome.report && outcome.lines) {
   await writeReport(run, outcome.report);
   // A pipe takes large writes asynchronously: wait for them, or process.exit cuts the report short.
   const text = flags.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : formatReport(outcome.report);
-  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+  await stdout.write(text);
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();

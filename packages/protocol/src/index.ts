@@ -17,3 +17,5 @@ export * from './faults.js';
 export * from './routing-messages.js';
 export * from './kv-messages.js';
 export * from './history.js';
+export * from './behavior-params.js';
+export * from './behavior-modules.js';
