@@ -34,13 +34,18 @@ export function spawnCommand(command: string, args: string[], env: NodeJS.Proces
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   spawned.add(child);
+  return captured(child, () => spawned.delete(child));
+}
+
+/** Collects a child's stdout and stderr and its end; `onClose` runs once it has closed. */
+export function captured(child: ChildProcess, onClose: () => void): Spawned {
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => {
-      spawned.delete(child);
+      onClose();
       resolve({ code, signal });
     }),
   );
