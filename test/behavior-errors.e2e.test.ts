@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Report } from '@agentnet/protocol';
 import { runPids } from './helpers/cluster.js';
-import { CLUSTER, killAll, readLogLines, spawnTs } from './helpers/processes.js';
+import { CLUSTER, killAll, readLogLines, spawnTs, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, stopRun } from './helpers/run-control.js';
 
 const FAULTY = `
 // Every tick throws; once, a send to n99, which no run of three nodes has. Both are set up at the
@@ -46,7 +47,12 @@ describe('behaviour errors', () => {
     const module = join(tempDir('agentnet-module-'), 'faulty.ts');
     writeFileSync(module, FAULTY);
     // Without --json, so stdout is the summary a person reads.
-    const run = spawnTs(CLUSTER, ['--nodes', '3', '--behavior', module, '--duration', '1500ms', '--delay', 'uniform:5:15', '--seed', '5', '--out', dir]);
+    const run = spawnTs(CLUSTER, ['--nodes', '3', '--behavior', module, '--duration', OPEN_ENDED, '--delay', 'uniform:5:15', '--seed', '5', '--out', dir]);
+    // The run ends once every node has logged the send to n99 and at least three errors in all.
+    const caught = (id: string) => readLogLines(join(dir, `${id}.log`)).filter((l) => l.msg === 'timer_failed');
+    const sentToStranger = (id: string) => caught(id).some((l) => String((l.err as { message?: string } | undefined)?.message).includes('n99'));
+    await waitUntil(() => ['n0', 'n1', 'n2'].every((id) => sentToStranger(id) && caught(id).length >= 3), 120_000, 'the errors on every node');
+    await stopRun(dir);
     const { code } = await run.exit;
     expect(code, run.stderr()).toBe(0);
     const report = Report.parse(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')));
@@ -62,5 +68,5 @@ describe('behaviour errors', () => {
       expect(run.stdout()).toContain(`warning: ${warning}`);
       expect(run.stdout()).toMatch(new RegExp(`^${n.id} .* ok, ${n.behavior_errors?.count} behaviour errors$`, 'm'));
     }
-  });
+  }, 180_000);
 });

@@ -9,7 +9,8 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completedRun, useClusters } from './helpers/cluster.js';
-import { CLUSTER, ROOT, readLogLines, spawnTs } from './helpers/processes.js';
+import { CLUSTER, ROOT, readLogLines, spawnTs, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 
@@ -25,7 +26,11 @@ describe('a behaviour module outside the repo', () => {
   it('runs examples/ping-pong.ts copied unchanged into a folder of its own', async () => {
     const path = join(userFolder(), 'pp.ts');
     copyFileSync(join(ROOT, 'examples', 'ping-pong.ts'), path);
-    const run = startCluster(['--nodes', '3', '--behavior', path, '--duration', '2500ms', '--delay', 'uniform:5:15', '--seed', '31']);
+    const run = startCluster(['--nodes', '3', '--behavior', path, '--duration', OPEN_ENDED, '--delay', 'uniform:5:15', '--seed', '31']);
+    // However slow the machine: the run ends once every node has logged three answered pings.
+    const pongs = (id: string) => readLogLines(join(run.dir, `${id}.log`)).filter((l) => l.msg === 'pong').length;
+    await waitUntil(() => ['n0', 'n1', 'n2'].every((id) => pongs(id) >= 3), 120_000, 'three pongs on every node');
+    await stopRun(run.dir);
     const { report, messages } = await completedRun(run);
     expect(report.config.behavior).toBe(path);
     for (const id of ['n0', 'n1', 'n2']) {
@@ -36,7 +41,7 @@ describe('a behaviour module outside the repo', () => {
       expect(pongs.every((l) => l.reply === 'pong' && typeof l.rtt_ms === 'number'), id).toBe(true);
     }
     expect(messages.filter((m) => m.status === 'delivered').length).toBeGreaterThanOrEqual(2 * 9);
-  });
+  }, 180_000);
 
   it('refuses a folder, or a file no node could load, before starting anything', async () => {
     const folder = userFolder();

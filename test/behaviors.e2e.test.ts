@@ -7,13 +7,18 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { completedRun, scenarioFile, testDir, useClusters } from './helpers/cluster.js';
-import { CLUSTER, readLogLines, spawnTs } from './helpers/processes.js';
+import { CLUSTER, readLogLines, spawnTs, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 
 describe('behaviour modules', () => {
   it('runs a module from a path on every node: rpcs answered by handlers, every message journaled', async () => {
-    const run = startCluster(['--nodes', '3', '--behavior', './examples/ping-pong.ts', '--duration', '2500ms', '--delay', 'uniform:5:15', '--seed', '31']);
+    const run = startCluster(['--nodes', '3', '--behavior', './examples/ping-pong.ts', '--duration', OPEN_ENDED, '--delay', 'uniform:5:15', '--seed', '31']);
+    // However slow the machine: the run ends once every node has logged three answered pings.
+    const answered = (id: string) => readLogLines(join(run.dir, `${id}.log`)).filter((l) => l.msg === 'pong').length;
+    await waitUntil(() => ['n0', 'n1', 'n2'].every((id) => answered(id) >= 3), 120_000, 'three pongs on every node');
+    await stopRun(run.dir);
     const { report, messages } = await completedRun(run);
     expect(report.config.behavior).toMatch(/examples\/ping-pong\.ts$/);
     expect(report.rerun).toContain('--behavior ./examples/ping-pong.ts');
@@ -24,7 +29,7 @@ describe('behaviour modules', () => {
     }
     // Requests and replies are both data messages in the journal: every ping that got its pong is two delivered messages.
     expect(messages.filter((m) => m.status === 'delivered').length).toBeGreaterThanOrEqual(2 * 9);
-  });
+  }, 180_000);
 
   it('refuses a module path that does not exist, before starting anything', async () => {
     const run = spawnTs(CLUSTER, ['--nodes', '2', '--behavior', './no/such/module.ts', '--runs-dir', testDir()]);

@@ -57,3 +57,9 @@ export async function stopRun(dir: string): Promise<ApiStopResult> {
   if (res.status !== 202) throw new Error(`POST /stop answered ${res.status}: ${JSON.stringify(body)}`);
   return ApiStopResult.parse(body);
 }
+
+/** Applies one fault now through `POST /faults` (the body as a scenario step's action, e.g. `{crash: 'n2'}`). */
+export async function applyFault(dir: string, action: Record<string, unknown>): Promise<void> {
+  const res = await fetch(`${await apiUrlOf(dir)}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) });
+  if (res.status !== 201) throw new Error(`POST /faults ${JSON.stringify(action)} answered ${res.status}: ${await res.text()}`);
+}
