@@ -29,6 +29,7 @@ const JQ_MISSING = "jq is not installed, so the README's jq examples did not run
 const NOT_RUN: Record<string, string> = {
   'npm test': 'runs every test, this one included',
   'npm ci': '.ci/run does it before the tests',
+  'npm install': '.ci/run runs it after npm ci and fails if it changed a file',
   'npm run typecheck': '.ci/run runs it beside the tests',
   'npm run schema': 'rewrites docs/scenario.schema.json in the checkout; scenario.test.ts checks that file is what it would write',
   'npm run cluster -- [options]': 'a synopsis, not a command',

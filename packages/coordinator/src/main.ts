@@ -54,7 +54,9 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
 
 // With --json, stdout carries report.json only; everything for people goes to stderr.
 const stdout = runOutput(process.stdout, 'stdout', log);
-const forPeople = flags.json ? runOutput(process.stderr, 'stderr', log) : stdout;
+// stderr gets its listener whatever --json says: `2>&1 | head -1` closes it too.
+const stderr = runOutput(process.stderr, 'stderr', log);
+const forPeople = flags.json ? stderr : stdout;
 const say = (text: string) => void forPeople.write(text);
 
 let plan: RunTopology;
