@@ -25,7 +25,10 @@ const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().
 const Killing = z.object({ type: z.literal('killing'), pid: z.number().int() });
 /** Relative paths in the flags (--out, --runs-dir) mean the directory the user ran npm from. */
 const USER_CWD = process.env.INIT_CWD ?? process.cwd();
-const NODE_EXIT_TIMEOUT_MS = 5_000;
+// A node exits within milliseconds of the coordinator's stop on an idle machine, but a busy one
+// may not schedule it for seconds; killing it then loses the last lines of its log (its `exit`).
+// Only a node that is truly stuck waits this long.
+const NODE_EXIT_TIMEOUT_MS = 30_000;
 
 const argv = process.argv.slice(2);
 const cli = parseCli(argv, RUN_FLAGS, RunFlags);

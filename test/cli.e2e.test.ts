@@ -49,7 +49,7 @@ describe('command lines', () => {
     ['coordinator', COORDINATOR_MAIN, ['--port', '99999'], /port must be between/, 254],
     ['node', NODE_MAIN, [], /a coordinator URL is required/, 2],
     ['node', NODE_MAIN, ['--coordinator', 'http://x'], /coordinator must be a ws:\/\/ URL/, 2],
-  ])('%s %j prints the error and where the usage is, and exits %i', async (_name, script, args, message, exit) => {
+  ])('%s %s %j prints the error (%s) and where the usage is, and exits %i', async (_name, script, args, message, exit) => {
     const p = spawnTs(script, args, { COORDINATOR_URL: '' });
     const { code } = await p.exit;
     expect(code).toBe(exit);
