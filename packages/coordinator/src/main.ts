@@ -157,5 +157,5 @@ if (outcome.report && outcome.lines) {
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();
 log.info({ exit_code: outcome.exitCode }, 'exit');
-sink.flushSync();
+await sink.drain();
 process.exit(outcome.exitCode);

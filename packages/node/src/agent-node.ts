@@ -397,4 +397,9 @@ export class AgentNode {
   flushLogs(): void {
     this.sink.flushSync();
   }
+
+  /** Writes buffered log lines and waits until the file has them; before a normal exit. */
+  drainLogs(): Promise<void> {
+    return this.sink.drain();
+  }
 }

@@ -35,8 +35,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 node.run().then(
-  (code) => {
-    node.flushLogs();
+  async (code) => {
+    await node.drainLogs();
     process.exit(code);
   },
   (err: unknown) => {

@@ -21,7 +21,7 @@ interface LineStream {
 }
 
 export class LogSink implements LineStream {
-  private file: (LineStream & { flushSync(): void; end(): void }) | undefined;
+  private file: (LineStream & { flushSync(): void; flush(cb: (err?: Error) => void): void; end(): void }) | undefined;
   private held: string[] = [];
   private discarded = 0;
   private readonly pretty: LineStream | undefined;
@@ -97,6 +97,26 @@ export class LogSink implements LineStream {
     } catch {
       // A destination still opening has nothing of ours buffered yet.
     }
+  }
+
+  /**
+   * Writes everything buffered and waits until the file has it; call before a normal exit. A write
+   * already handed to the OS asynchronously is one flushSync leaves alone, and process.exit may cut
+   * it off: on a busy machine that was the last lines of a log (`stop`, `exit`). A crash handler,
+   * which cannot wait, uses flushSync.
+   */
+  async drain(): Promise<void> {
+    this.flushSync();
+    const file = this.file;
+    if (!file) return;
+    await new Promise<void>((resolve) => {
+      try {
+        file.flush(() => resolve());
+      } catch {
+        // Destroyed or never ready: nothing of ours is left to wait for.
+        resolve();
+      }
+    });
   }
 }
 
