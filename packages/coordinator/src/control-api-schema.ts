@@ -93,7 +93,7 @@ export const ApiFaultResult = z.object({ fault: FaultRecord });
 export type ApiFaultResult = z.infer<typeof ApiFaultResult>;
 
 /** `POST /reset` and `POST /stop` take no body, or an empty object. */
-export const ResetBody = z.strictObject({});
+export const EmptyBody = z.strictObject({});
 
 /**
  * `POST /stop` (202): the run ends now as if its `--duration` were up: faults end and the cluster

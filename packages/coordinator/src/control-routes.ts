@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { ErrorCode, describeIssues, type FaultRecord } from '@agentnet/protocol';
 import { Action, nodesNamed } from './scenario.js';
 import { ApiError, FaultError } from './errors.js';
-import { LinksQuery, ResetBody, type ApiLink, type ApiState, type ApiStopResult } from './control-api-schema.js';
+import { LinksQuery, EmptyBody, type ApiLink, type ApiState, type ApiStopResult } from './control-api-schema.js';
 
 /** What the API needs of the coordinator. */
 export interface ControlApiHost {
@@ -84,7 +84,7 @@ const ROUTES: Array<{ pattern: RegExp; methods: Partial<Record<Method, Endpoint>
       POST: {
         body: 'optional',
         run: (host, input) => {
-          if (input.body !== undefined) parse(ResetBody, input.body, 'body');
+          if (input.body !== undefined) parse(EmptyBody, input.body, 'body');
           running(host.state());
           return { status: 200, body: { fault: host.reset() }, changed: true };
         },
@@ -97,7 +97,7 @@ const ROUTES: Array<{ pattern: RegExp; methods: Partial<Record<Method, Endpoint>
       POST: {
         body: 'optional',
         run: (host, input) => {
-          if (input.body !== undefined) parse(ResetBody, input.body, 'body');
+          if (input.body !== undefined) parse(EmptyBody, input.body, 'body');
           noQuery(input);
           const { phase } = host.state();
           // Stopping is accepted once traffic runs, and again while the run ends (it is ending anyway).
