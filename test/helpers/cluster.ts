@@ -110,3 +110,22 @@ export async function completedRun(run: ClusterRun): Promise<{ report: Report; m
   expect(accountingHolds(report, messages)).toBe(true);
   return { report, messages };
 }
+
+/**
+ * How far apart two processes' clocks on this host can read: the nodes stamp messages from
+ * performance.timeOrigin, the coordinator from its own start. Bounds that compare a node's times
+ * with a fault's moment allow this much.
+ */
+export const CLOCK_MS = 20;
+
+/**
+ * The moment (epoch ms) of the nth fault of a kind, as report.json records it: taken before the
+ * coordinator signalled or told the nodes, so nothing the fault ended can have happened before it
+ * on any node (within CLOCK_MS). The coordinator's log line comes after, by however long a busy
+ * machine takes to write it.
+ */
+export function faultMoment(report: Report, kind: string, nth = 0): number {
+  const fault = report.faults.filter((f) => f.kind === kind)[nth];
+  if (!fault) throw new Error(`no ${kind} fault #${nth} in the report: ${report.faults.map((f) => f.kind).join(', ')}`);
+  return Date.parse(report.started_at) + fault.at_ms;
+}

@@ -216,6 +216,7 @@ export class FaultTimeline {
   /** Ends every fault: heals all partitions and link faults, resumes paused nodes, restarts crashed ones. */
   reset(): FaultRecord {
     const ends = [...this.healable, ...[...this.paused.keys()].map((id) => `pause ${id}`), ...this.down];
+    const at = this.host.elapsedMs();
     for (const [, { pid }] of this.paused) kill(pid, 'SIGCONT');
     const restarted = this.downNodes();
     this.partitions.clear();
@@ -225,12 +226,13 @@ export class FaultTimeline {
     this.crashedLeaders = [];
     const details = restarted.map((id) => this.host.restart(id));
     this.broadcast();
-    return this.record('reset', ends.length > 0 ? `ended ${ends.join(', ')}${details.length > 0 ? `; ${details.join('; ')}` : ''}` : 'no fault in force', { ends });
+    return this.record('reset', ends.length > 0 ? `ended ${ends.join(', ')}${details.length > 0 ? `; ${details.join('; ')}` : ''}` : 'no fault in force', { ends }, at);
   }
 
-  private changed(kind: string, detail: string, extra: { name?: string; ends?: string[] }): FaultRecord {
+  /** A fault the nodes apply on the broadcast: its moment is taken before it, as a node may act on it before the log line. */
+  private changed(kind: string, detail: string, extra: { name?: string; ends?: string[] }, atMs = this.host.elapsedMs()): FaultRecord {
     this.broadcast();
-    return this.record(kind, detail, extra);
+    return this.record(kind, detail, extra, atMs);
   }
 
   private broadcast(): void {
@@ -238,9 +240,9 @@ export class FaultTimeline {
     for (const node of this.host.nodes()) if (node.ready) node.sendFaults(state);
   }
 
-  private record(kind: string, detail: string, extra: { name?: string; ends?: string[] } = {}): FaultRecord {
+  private record(kind: string, detail: string, extra: { name?: string; ends?: string[] } = {}, atMs = this.host.elapsedMs()): FaultRecord {
     const ends = extra.ends && extra.ends.length > 0 ? { ends: extra.ends } : {};
-    const record: FaultRecord = { at_ms: Math.round(this.host.elapsedMs()), kind, detail, ...(extra.name ? { name: extra.name } : {}), ...ends };
+    const record: FaultRecord = { at_ms: Math.round(atMs), kind, detail, ...(extra.name ? { name: extra.name } : {}), ...ends };
     this.faults.push(record);
     this.host.log.info({ kind, detail, ...extra, in_force: this.healable }, 'fault');
     this.host.recorded?.(record);
@@ -275,18 +277,21 @@ export class FaultTimeline {
       node.expectLoss('crashed by a fault (SIGKILL)');
       this.host.killing?.(node.pid);
     }
+    // The fault's moment is the signal's: the broadcast and the log line after it can lag on a busy
+    // machine while a resumed node already receives.
+    const at = this.host.elapsedMs();
     if (!kill(node.pid, signal)) throw new FaultError(`${signal} to ${id} (pid ${node.pid}) failed`);
     const detail = `${id}: ${signal} to pid ${node.pid}${fault === 'pause' ? ` (${mode})` : ''}`;
     if (fault === 'pause') {
       this.paused.set(id, { pid: node.pid, mode });
-      return this.changed('pause', detail, { name: `pause ${id}` });
+      return this.changed('pause', detail, { name: `pause ${id}` }, at);
     }
     const wasPaused = this.paused.has(id);
     // A stopped process only acts on its SIGTERM once it runs again.
     if (wasPaused) this.dropPaused(id);
-    if (fault === 'resume') return this.record('resume', detail, { ends: [`pause ${id}`] });
+    if (fault === 'resume') return this.record('resume', detail, { ends: [`pause ${id}`] }, at);
     this.down.add(`${fault} ${id}`);
-    return this.record(fault, detail, { name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) });
+    return this.record(fault, detail, { name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) }, at);
   }
 }
 

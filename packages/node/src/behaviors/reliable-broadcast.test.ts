@@ -97,6 +97,17 @@ describe('reliable broadcast', () => {
     expect(spent(events, 'sync')).toBeGreaterThan(4 * bytes({ type: 'rb_sync_ok' }));
   });
 
+  it('records its boot before a value that reaches it ahead of its start hook', async () => {
+    // A restarted process is linked to its peers before the coordinator starts it: their gossip
+    // can come first, and the checker forgets holds recorded before the latest boot.
+    const { node, events } = loneNode();
+    node.handle({ src: 'n1', dest: 'n0', body: { type: 'rb_value', value: 'n1.0:7' } });
+    node.start();
+    node.stop();
+    expect(events.map((e) => e.kind).slice(0, 2)).toEqual(['boot', 'hold']);
+    expect(events[1]?.data).toEqual({ value: 'n1.0:7' });
+  });
+
   it('converges after a partition heals, repairing fewer value bytes than a full resend, and records every digest sent', async () => {
     const { net, healedAt } = await partitionedRun(true);
     const known = net.broadcastBy(healedAt);

@@ -44,6 +44,11 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
   const held = new HeldValues();
   const restored = stored.items().filter((v): v is string => typeof v === 'string');
   for (const value of restored) held.add(value);
+  // The checker counts what a node holds from its latest boot on, and a peer's value can reach a
+  // restarted process before its start hook runs: the boot is recorded as the state is loaded, so
+  // a hold that comes early is never recorded before it (and so forgotten).
+  node.record('boot', { origin });
+  for (const value of restored) node.record('hold', { value });
   let k = 0;
 
   /** Takes the values not held yet: stored first, so nothing is acknowledged that a crash could take back. */
@@ -121,9 +126,6 @@ export function createReliableBroadcast(node: NodeApi, options: { antiEntropy: b
 
   return {
     start() {
-      // The checker counts what a node holds from its latest boot on: what it kept comes back.
-      node.record('boot', { origin });
-      for (const value of restored) node.record('hold', { value });
       node.after(node.rng.uniform(t.minIntervalMs, t.maxIntervalMs), originate);
       // Each node's rounds start at its own random phase: nodes started together would otherwise
       // all sync at once and repair the same values twice from the same stale digests.
