@@ -12,73 +12,29 @@ import {
   STOP_REASONS,
   type Logger,
   type StopCause,
-  type MessageLine,
-  type NetworkModel,
-  type RoutingSettings,
   type BehaviorEvent,
   type LossModel,
-  type TrafficKind,
-  type Report,
-  type HistoryEntry,
 } from '@agentnet/protocol';
-import { ControlServer, type ControlConnection } from './control-server.js';
-import { ControlApi, type ControlApiHost } from './control-api.js';
-import { apiLinks, apiState } from './control-api-state.js';
-import { NodeTable, isRunning, type NodeEntry } from './node-table.js';
-import { Membership } from './membership.js';
-import { ControlHandler, type Phase } from './control-handler.js';
-import { Ledger } from './ledger.js';
-import { LeaderWatch } from './leader-watch.js';
+import { ControlServer, type ControlConnection } from './cluster/control-server.js';
+import { ControlApi, type ControlApiHost } from './api/server.js';
+import { apiLinks, apiState } from './api/state.js';
+import { NodeTable, isRunning, type NodeEntry } from './cluster/node-table.js';
+import { Membership } from './cluster/membership.js';
+import { ControlHandler, type Phase } from './cluster/control-handler.js';
+import { Ledger } from './report/ledger.js';
+import { LeaderWatch } from './cluster/leader-watch.js';
 import { SetupError } from './errors.js';
-import { Conditions } from './conditions.js';
-import { FaultTimeline } from './fault-timeline.js';
-import type { ScenarioFile } from './scenario.js';
-import { neighbours, type Graph, type TopologySpec } from './topology.js';
-import { RoutingChecker, type LiveState } from './routing-checker.js';
-import { buildReport } from './run-report.js';
-import { verdictExitCode, type CheckerName } from './checkers/index.js';
-import type { RunFlags } from './cli-options.js';
-import { writeControlFile, type RunDir } from './run-dir.js';
+import { Conditions } from './cluster/conditions.js';
+import { FaultTimeline } from './faults/fault-timeline.js';
+import { neighbours } from './topology/topology.js';
+import { RoutingChecker, type LiveState } from './checkers/routing.js';
+import { buildReport } from './report/run-report.js';
+import { verdictExitCode } from './checkers/index.js';
+import { writeControlFile } from './plan/run-dir.js';
 import { createWorkload, type Workload } from './workload/workload.js';
+import type { CoordinatorOptions, RunOutcome } from './plan/run-options.js';
 
-export interface CoordinatorOptions {
-  flags: RunFlags;
-  seed: number;
-  host: string;
-  port: number;
-  run: RunDir;
-  log: Logger;
-  rerun: string;
-  /** A timeline of faults to apply once traffic starts. */
-  scenario?: ScenarioFile | undefined;
-  /** The run's network model (flags and scenario file). */
-  network: NetworkModel;
-  /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */
-  spawnNode?: ((id: string) => void) | undefined;
-  /** A node process the run kills on purpose (a crash or a restart), so the launcher need not report its end. */
-  killing?: ((pid: number) => void) | undefined;
-  /** Who links to whom, its spec, and its name in `--topology` form. */
-  topology: { graph: Graph; name: string; spec?: TopologySpec | undefined };
-  /** Multi-hop routing, or null: messages go to neighbours only. */
-  routing: RoutingSettings | null;
-  /**
-   * What every node runs: a built-in, or a behaviour module by absolute path; `params`, what its
-   * behaviour gets as node.params (--param, with what the plan derived); the checker that judges it.
-   */
-  behavior: { kind: TrafficKind; module: string | null; params: Record<string, string>; checker: CheckerName | null };
-}
-
-export interface RunOutcome {
-  /** Absent when the run failed before anything could be reported. */
-  report?: Report;
-  lines?: MessageLine[];
-  /** What the behaviour recorded (`events.jsonl`). */
-  events?: Array<BehaviorEvent & { node: string }>;
-  /** The client workload's operations (`history.jsonl`), with `--workload`. */
-  history?: readonly HistoryEntry[] | undefined;
-  exitCode: number;
-  error?: string;
-}
+export type { CoordinatorOptions, RunOutcome } from './plan/run-options.js';
 
 /** Whether a loss model loses every message. */
 function losesAll(loss: LossModel): boolean {

@@ -4,14 +4,14 @@
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
 import { EXIT_ERROR, EXIT_USAGE, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
-import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './cli-options.js';
+import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './plan/cli-options.js';
 import { Coordinator } from './coordinator.js';
-import { formatReport } from './format-report.js';
-import { expandTimeline, loadScenario, type ScenarioFile } from './scenario.js';
-import { TopologyError, nodeIds } from './topology.js';
-import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, settleNotice, type RunTopology } from './run-plan.js';
-import { nemesisSteps } from './nemesis.js';
-import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './run-dir.js';
+import { formatReport } from './report/format-report.js';
+import { expandTimeline, loadScenario, type ScenarioFile } from './faults/scenario.js';
+import { TopologyError, nodeIds } from './topology/topology.js';
+import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, settleNotice, type RunTopology } from './plan/run-plan.js';
+import { nemesisSteps } from './faults/nemesis.js';
+import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { runOutput } from './stdout-pipe.js';
 
 const command = 'node --import tsx packages/coordinator/src/main.ts';

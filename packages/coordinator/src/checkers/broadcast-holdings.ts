@@ -5,7 +5,7 @@
  * each value its storage kept, so nothing is taken on trust from before). Only nodes live at the end
  * count: a value is acknowledged when one of them recorded it, in any of its incarnations.
  */
-import type { CheckInput } from './index.js';
+import type { CheckInput } from './check-input.js';
 
 export interface Holdings {
   /** Each acknowledged value with the first time a live node recorded it. */

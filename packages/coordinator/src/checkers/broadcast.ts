@@ -8,10 +8,10 @@
  * spreading when it ends: they are counted, not judged.
  */
 import { jsonBytes, type Check } from '@agentnet/protocol';
-import { percentiles } from '../percentiles.js';
-import { plural } from '../plural.js';
+import { percentiles } from '../report/percentiles.js';
+import { plural } from '../report/plural.js';
 import { convergedAfter, holdingsOf, missingAtEnd } from './broadcast-holdings.js';
-import type { CheckInput } from './index.js';
+import type { CheckInput } from './check-input.js';
 
 export const SPREAD_GRACE_MS = 1000;
 const LISTED_NODES = 5;

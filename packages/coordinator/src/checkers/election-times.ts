@@ -6,7 +6,7 @@
  * share one, and a node takes one above every epoch it heard of: epochs order leaderships across
  * nodes as terms do).
  */
-import type { CheckInput, FaultMoment } from './index.js';
+import type { CheckInput, FaultMoment } from './check-input.js';
 
 /** A node became leader at `at` (epoch ms) for `term` (Raft's term, Bully's epoch). */
 export interface Leadership {

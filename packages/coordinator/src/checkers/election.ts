@@ -6,10 +6,10 @@
  * leader (a distribution, reported, not judged; the rule is Raft's, in election-times.ts).
  */
 import type { Check } from '@agentnet/protocol';
-import { msText, percentiles } from '../percentiles.js';
-import { plural } from '../plural.js';
+import { msText, percentiles } from '../report/percentiles.js';
+import { plural } from '../report/plural.js';
 import { electionTimes, faultMomentsOf, type Leadership } from './election-times.js';
-import type { CheckInput } from './index.js';
+import type { CheckInput } from './check-input.js';
 
 /** Node faults that end the node's process: whatever it recorded before came from an earlier one. */
 const ENDS_PROCESS = new Set(['crash', 'stop', 'restart']);

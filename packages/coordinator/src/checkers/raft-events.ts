@@ -6,7 +6,7 @@
  * other, and the node's current log is its last process's.
  */
 import { z } from 'zod';
-import type { CheckInput } from './index.js';
+import type { CheckInput } from './check-input.js';
 
 const Term = z.number().int().nonnegative();
 const Index = z.number().int().min(1);

@@ -7,10 +7,10 @@
  * acknowledgement, on the client node's clock.
  */
 import type { Check } from '@agentnet/protocol';
-import { msText, percentiles } from '../percentiles.js';
-import { plural } from '../plural.js';
+import { msText, percentiles } from '../report/percentiles.js';
+import { plural } from '../report/plural.js';
 import { electionTimes, faultMomentsOf } from './election-times.js';
-import type { CheckInput } from './index.js';
+import type { CheckInput } from './check-input.js';
 import type { AppliedLog, RaftEvents } from './raft-events.js';
 
 // Re-exported where Raft's tests have always found it; the rule is shared with Bully's checker.

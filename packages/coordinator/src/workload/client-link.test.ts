@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { once } from 'node:events';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createLogger } from '@agentnet/protocol';
-import { Ledger } from '../ledger.js';
+import { Ledger } from '../report/ledger.js';
 import { History } from './history.js';
 import { KvClient } from './kv-client.js';
 

@@ -20,7 +20,7 @@ import {
   type ClientReplyBody,
   type Logger,
 } from '@agentnet/protocol';
-import type { Ledger } from '../ledger.js';
+import type { Ledger } from '../report/ledger.js';
 
 export interface ClientLinkOptions {
   client: string;

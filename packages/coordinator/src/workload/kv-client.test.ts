@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '@agentnet/protocol';
 import { History } from './history.js';
 import { outcomeOf } from './kv-client.js';
-import { finalReadsCheck } from './workload-report.js';
+import { finalReadsCheck } from '../report/workload-report.js';
 
 describe('what a reply means for an operation', () => {
   it('is ok for the matching reply, with the value a read saw', () => {

@@ -7,7 +7,7 @@
  * may have (no reply in time, the link lost, a crash error, a reply it could not read).
  */
 import { ErrorCode, FINAL_READ_RETRY_MS, isDefiniteError, type ClientReplyBody, type HistoryEntry, type Logger, type OpF } from '@agentnet/protocol';
-import type { Ledger } from '../ledger.js';
+import type { Ledger } from '../report/ledger.js';
 import { BadReplyError, ClientLink, LinkLostError, NotSentError } from './client-link.js';
 import type { Completion, History } from './history.js';
 import { finalReadNode, plannedOp } from './kv-generator.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from '@agentnet/protocol';
-import { RUN_FLAGS, RunFlags } from '../cli-options.js';
+import { RUN_FLAGS, RunFlags } from '../plan/cli-options.js';
 import { finalReadNode, finalReader, plannedOp } from './kv-generator.js';
 import { medianDelay, opTimeoutMs, workloadSettings } from './settings.js';
 

@@ -4,7 +4,16 @@
  * the injected delay as Maelstrom scales its clients' timeout to the network's latency.
  */
 import { DEFAULT_WORKLOAD_KEYS, DEFAULT_WORKLOAD_RATE, MIN_OP_TIMEOUT_MS, OP_TIMEOUT_DELAYS, delayCdf, type DelaySpec } from '@agentnet/protocol';
-import type { RunFlags } from '../cli-options.js';
+
+/** What the workload's settings take from the run's flags. */
+export interface WorkloadFlags {
+  workload?: 'kv' | undefined;
+  rate?: number | undefined;
+  concurrency?: number | undefined;
+  keys?: number | undefined;
+  nodes: number;
+  settle: number;
+}
 
 export interface WorkloadSettings {
   kind: 'kv';
@@ -36,7 +45,7 @@ export function opTimeoutMs(delay: DelaySpec): number {
 }
 
 /** The run's workload, or null without `--workload`. */
-export function workloadSettings(flags: RunFlags, delay: DelaySpec): WorkloadSettings | null {
+export function workloadSettings(flags: WorkloadFlags, delay: DelaySpec): WorkloadSettings | null {
   if (flags.workload === undefined) return null;
   return {
     kind: flags.workload,
@@ -49,7 +58,7 @@ export function workloadSettings(flags: RunFlags, delay: DelaySpec): WorkloadSet
 }
 
 /** The flags that repeat the workload in a rerun line (every setting spelled out). */
-export function workloadFlags(flags: RunFlags): string[] {
+export function workloadFlags(flags: WorkloadFlags): string[] {
   if (flags.workload === undefined) return [];
   const s = workloadSettings(flags, { kind: 'constant', ms: 0 }) as WorkloadSettings;
   return [`--workload ${s.kind} --rate ${s.rate} --concurrency ${s.concurrency} --keys ${s.keys}`];

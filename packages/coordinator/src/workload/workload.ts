@@ -6,16 +6,16 @@
  * Then the history is judged: linearizable per key, and every key read at the end.
  */
 import type { Check, HistoryEntry, Logger, MessageLine, NetworkModel, WorkloadReport } from '@agentnet/protocol';
-import type { RunFlags } from '../cli-options.js';
-import type { Ledger } from '../ledger.js';
-import type { NodeTable } from '../node-table.js';
-import { nodeIds } from '../topology.js';
+import type { RunFlags } from '../plan/cli-options.js';
+import type { Ledger } from '../report/ledger.js';
+import type { NodeTable } from '../cluster/node-table.js';
+import { nodeIds } from '../topology/topology.js';
 import { History } from './history.js';
 import { finalReader } from './kv-generator.js';
 import { KvClient, type FinalRead } from './kv-client.js';
-import { linearizableCheck } from './linearizable.js';
+import { linearizableCheck } from '../checkers/linearizable.js';
 import { workloadSettings, type WorkloadSettings } from './settings.js';
-import { finalReadsCheck, workloadReport } from './workload-report.js';
+import { finalReadsCheck, workloadReport } from '../report/workload-report.js';
 
 export interface WorkloadOptions {
   settings: WorkloadSettings;

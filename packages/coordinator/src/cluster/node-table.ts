@@ -1,0 +1,112 @@
+/**
+ * The coordinator's view of every node: its current process (connection, address, pid), its state,
+ * and, for a restarted node, its earlier processes. Node ids are given in registration order; a
+ * process that rejoins takes over a lost node's entry and id.
+ */
+import type { BehaviorErrors, NodeCounters, Register } from '@agentnet/protocol';
+import type { ControlConnection } from './control-server.js';
+import type { NodeFacts } from '../report/analysis.js';
+
+export type NodeState = 'registered' | 'ready' | 'stopped' | 'lost';
+
+export interface NodeEntry {
+  id: string;
+  conn: ControlConnection;
+  url: string;
+  pid: number;
+  hostname: string;
+  state: NodeState;
+  lost: { at_ms: number; reason: string } | null;
+  counters: NodeCounters | null;
+  /**
+   * Errors the node's behaviour raised, summed over its processes that sent their final report (a
+   * restart keeps them: the errors of the earlier process happened all the same); null until one did.
+   */
+  behaviorErrors: BehaviorErrors | null;
+  /** Why the node will be lost, when the coordinator itself caused it (a crash or restart). */
+  lostReason?: string;
+  /** 0 for the first process, +1 per restart. */
+  incarnation: number;
+  /** Earlier processes of this node and how each ended. */
+  restarts: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
+  /** Epoch ms of the latest rejoin: undelivered messages sent to it before then died with the old process. */
+  rejoinedAt: number;
+  /** Start a new process as soon as this one is lost (a restart of a running node). */
+  respawnOnLoss?: boolean;
+}
+
+export class NodeTable {
+  readonly all: NodeEntry[] = [];
+  private readonly byId = new Map<string, NodeEntry>();
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  get(id: string): NodeEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A new node, with the next id. */
+  add(conn: ControlConnection, body: Register): NodeEntry {
+    const id = `n${this.all.length}`;
+    const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, behaviorErrors: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
+    this.all.push(entry);
+    this.byId.set(id, entry);
+    return entry;
+  }
+
+  /** The entry a rejoining process takes over: the node it names, or the first that is gone. */
+  rejoinTarget(nodeId: string | undefined): { entry: NodeEntry } | { why: string } {
+    const entry = nodeId === undefined ? this.all.find(isGone) : this.get(nodeId);
+    if (entry && isGone(entry)) return { entry };
+    return { why: nodeId === undefined ? `the run already has its ${this.all.length} nodes and none of them is lost` : !entry ? `there is no node ${nodeId}` : `${nodeId} is still running` };
+  }
+
+  /** Gives `entry` to a new process of the node; returns the pid of the old one. */
+  replaceProcess(entry: NodeEntry, conn: ControlConnection, body: Register, atMs: number): number {
+    const previous = { pid: entry.pid, lost: entry.lost?.reason ?? 'stopped' };
+    conn.nodeId = entry.id;
+    Object.assign(entry, { conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: entry.incarnation + 1, rejoinedAt: Date.now() });
+    entry.restarts.push({ at_ms: atMs, pid: body.pid, previous_pid: previous.pid, previous_lost: previous.lost });
+    delete entry.lostReason;
+    delete entry.respawnOnLoss;
+    return previous.pid;
+  }
+
+  /** Every node has sent its final flush or is lost: nothing more will come. */
+  allFinished(): boolean {
+    return this.all.every(isGone);
+  }
+
+  live(): NodeEntry[] {
+    return this.all.filter(isRunning);
+  }
+
+  lostIds(): Set<string> {
+    return new Set(this.all.filter((e) => e.state === 'lost').map((e) => e.id));
+  }
+
+  /** When each restarted node's latest process joined (epoch ms). */
+  rejoinTimes(): Map<string, number> {
+    return new Map(this.all.filter((e) => e.incarnation > 0).map((e) => [e.id, e.rejoinedAt]));
+  }
+
+  facts(): NodeFacts[] {
+    return this.all.map((e) => ({ id: e.id, pid: e.pid, url: e.url, hostname: e.hostname, lost: e.lost, reported: e.counters, behaviorErrors: e.behaviorErrors, restarts: e.restarts, incarnation: e.incarnation, rejoinedAt: e.rejoinedAt }));
+  }
+}
+
+/** Adds a process's final count to what the node's earlier processes reported; the earliest first error stays first. */
+export function addBehaviorErrors(sum: BehaviorErrors | null, more: BehaviorErrors): BehaviorErrors {
+  if (!sum) return more;
+  return { count: sum.count + more.count, first: sum.first ?? more.first };
+}
+
+export function isRunning(entry: NodeEntry | undefined): boolean {
+  return entry?.state === 'registered' || entry?.state === 'ready';
+}
+
+export function isGone(entry: NodeEntry): boolean {
+  return entry.state === 'stopped' || entry.state === 'lost';
+}

@@ -1,0 +1,172 @@
+/**
+ * Joins the journal records that nodes stream in (send, recv, drop) into one entry per message.
+ * A message exists once any record of it has arrived: a receipt alone still proves it was sent,
+ * even when the sender crashed before shipping its own record.
+ */
+import type { DropReason, JournalRecord, MessageLine } from '@agentnet/protocol';
+import type { LinkCounts } from '../api/schema.js';
+
+interface Entry {
+  id: string;
+  src: string;
+  dest: string;
+  sent_at: number;
+  delay_ms: number;
+  sendRecorded: boolean;
+  received_at: number | null;
+  drop_reason: DropReason | null;
+  duplicates: number;
+  /** Arrival of a duplicate copy, which counts as the delivery when the original never came. */
+  copy_received_at: number | null;
+  /** DELAY_RANK of the record `delay_ms` came from. */
+  delayRank: number;
+  /** Links the delivered message (or its copy) took. */
+  hops: number | null;
+  /** The router on the way that dropped it, when not its sender. */
+  dropped_by: string | null;
+  /** A broadcast's hop message: the broadcast and its round. */
+  bcast?: string;
+  round?: number;
+}
+
+type Status = 'delivered' | 'dropped' | 'in_flight';
+
+/** Which record's `delay_ms` wins: receipt over drop over send; a duplicate copy's never. */
+const DELAY_RANK = { dup: -1, send: 1, drop: 2, recv: 3 } as const;
+
+function statusOf(e: Entry): Status {
+  if (e.received_at !== null || e.copy_received_at !== null) return 'delivered';
+  return e.drop_reason === null ? 'in_flight' : 'dropped';
+}
+
+export class Ledger {
+  private readonly entries = new Map<string, Entry>();
+  /**
+   * Per directed link (`src>dest`), kept up to date record by record so the control API can read
+   * live counts without walking every message.
+   */
+  private readonly perLink = new Map<string, LinkCounts>();
+  /** Records that contradict one another (e.g. two receipts of one message), for the report. */
+  readonly anomalies: string[] = [];
+
+  add(record: JournalRecord): void {
+    const known = this.entries.get(record.id);
+    const entry = known ?? this.create(record);
+    const before = known === undefined ? undefined : statusOf(known);
+    this.join(entry, record);
+    const after = statusOf(entry);
+    if (before === after) return;
+    const counts = this.countsOf(entry.src, entry.dest);
+    if (before === undefined) counts.sent++;
+    else counts[before]--;
+    counts[after]++;
+  }
+
+  /** What the ledger holds so far of the link src -> dest. */
+  linkCounts(src: string, dest: string): LinkCounts {
+    return { ...(this.perLink.get(`${src}>${dest}`) ?? { sent: 0, delivered: 0, dropped: 0, in_flight: 0 }) };
+  }
+
+  private countsOf(src: string, dest: string): LinkCounts {
+    const key = `${src}>${dest}`;
+    let counts = this.perLink.get(key);
+    if (!counts) {
+      counts = { sent: 0, delivered: 0, dropped: 0, in_flight: 0 };
+      this.perLink.set(key, counts);
+    }
+    return counts;
+  }
+
+  private create(record: JournalRecord): Entry {
+    const entry: Entry = {
+      id: record.id,
+      src: record.src,
+      dest: record.dest,
+      sent_at: record.sent_at,
+      delay_ms: record.delay_ms,
+      sendRecorded: false,
+      received_at: null,
+      drop_reason: null,
+      duplicates: 0,
+      copy_received_at: null,
+      delayRank: DELAY_RANK[record.t],
+      hops: null,
+      dropped_by: null,
+      ...(record.bcast === undefined ? {} : { bcast: record.bcast, ...(record.round === undefined ? {} : { round: record.round }) }),
+    };
+    this.entries.set(record.id, entry);
+    return entry;
+  }
+
+  private join(entry: Entry, record: JournalRecord): void {
+    // The receipt's delay is the whole path's (a routed message adds each hop's); a router's drop
+    // has the path so far; the send only the first link's. A duplicate copy's delay is its own.
+    const rank = DELAY_RANK[record.t];
+    if (rank > entry.delayRank) {
+      entry.delay_ms = record.delay_ms;
+      entry.delayRank = rank;
+    }
+    switch (record.t) {
+      case 'send':
+        entry.sendRecorded = true;
+        return;
+      case 'recv':
+        if (entry.received_at !== null) this.anomalies.push(`message ${record.id} was received twice`);
+        entry.received_at = record.received_at;
+        entry.hops = record.hops ?? 1;
+        return;
+      case 'drop':
+        entry.drop_reason = record.reason;
+        entry.dropped_by = record.by ?? null;
+        return;
+      case 'dup':
+        entry.duplicates++;
+        entry.copy_received_at ??= record.received_at;
+        entry.hops ??= record.hops ?? 1;
+        return;
+    }
+  }
+
+  /** Per receiver, messages delivered only by a duplicate copy: nodes count those as copies, not receipts. */
+  copyOnlyDeliveries(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const e of this.entries.values()) if (e.received_at === null && e.copy_received_at !== null) out.set(e.dest, (out.get(e.dest) ?? 0) + 1);
+    return out;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * One line per message, in send order. Undelivered messages to a node that was lost count as
+   * dropped with reason `crash` (its receipt, if there was one, died with its last batch), and so
+   * do those sent to a restarted node before its latest process joined (`rejoinedAt`, epoch ms);
+   * other undelivered, undropped messages were in flight at stop.
+   */
+  lines(lostNodes: ReadonlySet<string>, rejoinedAt: ReadonlyMap<string, number> = new Map()): MessageLine[] {
+    const out: MessageLine[] = [];
+    for (const e of this.entries.values()) {
+      const receivedAt = e.received_at ?? e.copy_received_at;
+      const delivered = receivedAt !== null;
+      const diedWithDest = lostNodes.has(e.dest) || e.sent_at < (rejoinedAt.get(e.dest) ?? -Infinity);
+      const reason: DropReason | null = delivered ? null : (e.drop_reason ?? (diedWithDest ? 'crash' : null));
+      out.push({
+        id: e.id,
+        src: e.src,
+        dest: e.dest,
+        sent_at: e.sent_at,
+        received_at: receivedAt,
+        delay_ms: e.delay_ms,
+        latency_ms: receivedAt === null ? null : receivedAt - e.sent_at,
+        status: delivered ? 'delivered' : reason !== null ? 'dropped' : 'in_flight',
+        drop_reason: reason,
+        duplicates: e.duplicates,
+        hops: delivered ? e.hops : null,
+        dropped_by: reason === null ? null : e.dropped_by,
+        ...(e.bcast === undefined ? {} : { bcast: e.bcast, ...(e.round === undefined ? {} : { round: e.round }) }),
+      });
+    }
+    return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));
+  }
+}
