@@ -28,16 +28,16 @@ import {
   type Logger,
   type Typed,
 } from '@agentnet/protocol';
-import { ControlClient } from './control-client.js';
-import { Journal } from './journal.js';
-import { EventLog } from './event-log.js';
-import { HotLog } from './hot-log.js';
-import { DataPath } from './data-path.js';
-import { PeerMesh, type PeerLink, type PeerMessage } from './peer-mesh.js';
-import { BehaviorModuleError } from './behavior-module.js';
-import { selectBehavior, type SelectedBehavior } from './behavior-select.js';
-import { openNodeStorage } from './node-storage.js';
-import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+import { CoordinatorLink } from './links/coordinator-link.js';
+import { Journal } from './records/journal.js';
+import { EventLog } from './records/event-log.js';
+import { HotLog } from './records/hot-log.js';
+import { DataPath } from './network/data-path.js';
+import { PeerMesh, type PeerLink, type PeerMessage } from './links/peer-mesh.js';
+import { BehaviorModuleError } from './api/behavior-module.js';
+import { selectBehavior, type SelectedBehavior } from './api/behavior-select.js';
+import { openNodeStorage } from './api/node-storage.js';
+import type { Behavior, Incoming, NodeHandle } from './api/behavior.js';
 import { NodeRouting } from './routing/node-routing.js';
 
 export interface AgentNodeOptions {
@@ -66,7 +66,7 @@ export class AgentNode {
   private id: string | undefined;
   private init: Init | undefined;
   private server: WebSocketServer | undefined;
-  private control: ControlClient | undefined;
+  private control: CoordinatorLink | undefined;
   private data: DataPath | undefined;
   private behavior: Behavior | undefined;
   /** The behaviour's stable storage, beside the node's log; opened when the behaviour first uses it. */
@@ -126,9 +126,9 @@ export class AgentNode {
   }
 
   private async register(url: string): Promise<number> {
-    let control: ControlClient;
+    let control: CoordinatorLink;
     try {
-      control = await ControlClient.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
+      control = await CoordinatorLink.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
         onMessage: (msg) => this.onControl(msg),
         onClose: (code) => this.onControlClose(code),
       });

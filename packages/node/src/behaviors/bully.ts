@@ -7,7 +7,7 @@
  * `broken: true` takes the next epoch number instead, the mistake the checker must catch: two
  * sides of a partition then elect two leaders for one epoch.
  */
-import type { NodeApi } from '../node-api.js';
+import type { NodeApi } from '../api/node-api.js';
 
 export const BULLY_TIMING = { heartbeatMs: 100, leaderTimeoutMs: 400, answerTimeoutMs: 250 };
 

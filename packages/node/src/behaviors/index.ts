@@ -4,7 +4,7 @@
  * test/fixtures/*-broken.ts, to show the checkers catching it.
  */
 import { parseBehaviorParams } from '@agentnet/protocol';
-import type { BehaviorFactory } from '../node-api.js';
+import type { BehaviorFactory } from '../api/node-api.js';
 import { createBully } from './bully.js';
 import { createReliableBroadcast } from './reliable-broadcast.js';
 import { createRaft } from './raft.js';

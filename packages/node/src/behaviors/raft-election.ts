@@ -9,7 +9,7 @@
  * goes out, so a server that crashes and restarts cannot vote twice in a term, and its log check
  * still covers every entry it acknowledged.
  */
-import type { Incoming } from '../behavior.js';
+import type { Incoming } from '../api/behavior.js';
 import { RequestVote, Vote, parseBody } from './raft-messages.js';
 import type { RaftState } from './raft-state.js';
 

@@ -4,7 +4,7 @@
  * whether the first is still pending or already applied.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RaftNetwork } from './raft-network.fixture.js';
+import { RaftNetwork } from '../../fixtures/raft-network.js';
 
 async function until(cond: () => boolean, maxMs: number, what: string): Promise<void> {
   for (let t = 0; t < maxMs; t += 10) {

@@ -5,7 +5,7 @@
  * With a durable list behind it (node.storage), every change is on stable storage before the call
  * that made it returns, so a server answers only for entries a crash cannot take back.
  */
-import type { DurableList } from '../node-storage.js';
+import type { DurableList } from '../api/node-storage.js';
 import type { z } from 'zod';
 import { RaftEntrySchema } from './raft-messages.js';
 

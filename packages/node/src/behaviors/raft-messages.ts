@@ -6,7 +6,7 @@
  * on its own timers.
  */
 import { z } from 'zod';
-import type { Incoming } from '../behavior.js';
+import type { Incoming } from '../api/behavior.js';
 
 const Term = z.number().int().nonnegative();
 const Index = z.number().int().nonnegative();

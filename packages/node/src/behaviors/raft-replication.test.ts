@@ -5,8 +5,8 @@
  * travel together (pipelining every write would multiply the messages per write).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Incoming } from '../behavior.js';
-import { RaftNetwork } from './raft-network.fixture.js';
+import type { Incoming } from '../api/behavior.js';
+import { RaftNetwork } from '../../fixtures/raft-network.js';
 import { RAFT_TIMING } from './raft-state.js';
 
 async function until(cond: () => boolean, maxMs: number, what: string): Promise<void> {

@@ -13,7 +13,7 @@
  * round trip, which over multi-hop routes is below the rate writes arrive, so it would never
  * catch up. Only full batches are pipelined: the tail waits for the replies, as above.
  */
-import type { Incoming } from '../behavior.js';
+import type { Incoming } from '../api/behavior.js';
 import type { RaftKv } from './raft-kv.js';
 import { AppendEntries, AppendResult, parseBody } from './raft-messages.js';
 import type { RaftState } from './raft-state.js';

@@ -10,8 +10,8 @@
  */
 import { ErrorCode, RpcError } from '@agentnet/protocol';
 import { z } from 'zod';
-import type { Incoming } from '../behavior.js';
-import type { Body } from '../node-api.js';
+import type { Incoming } from '../api/behavior.js';
+import type { Body } from '../api/node-api.js';
 import type { RaftKv } from './raft-kv.js';
 import type { RaftState } from './raft-state.js';
 

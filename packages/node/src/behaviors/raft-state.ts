@@ -10,7 +10,7 @@
  * over: the state machine is rebuilt from the log as the commit index is learned again.
  */
 import { z } from 'zod';
-import type { NodeApi } from '../node-api.js';
+import type { NodeApi } from '../api/node-api.js';
 import { RaftLog } from './raft-log.js';
 
 /** How currentTerm and votedFor are stored (one record, so they change together). */

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '@agentnet/protocol';
-import { RaftNetwork } from './raft-network.fixture.js';
+import { RaftNetwork } from '../../fixtures/raft-network.js';
 
 /** Advances time in small steps until `cond` holds; fails after `maxMs`. */
 async function until(cond: () => boolean, maxMs: number, what: string): Promise<void> {

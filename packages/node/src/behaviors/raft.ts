@@ -20,7 +20,7 @@
  * logs, so under partitions a server that missed committed entries can win and overwrite them:
  * the state machine safety the checker guards.
  */
-import type { NodeApi } from '../node-api.js';
+import type { NodeApi } from '../api/node-api.js';
 import { RaftClient } from './raft-client.js';
 import { RaftElection } from './raft-election.js';
 import { RaftKv } from './raft-kv.js';

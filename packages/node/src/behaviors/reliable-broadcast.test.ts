@@ -7,11 +7,11 @@
  */
 import { createLogger } from '@agentnet/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NodeHandle } from '../behavior.js';
-import { createApiBehavior } from '../node-api.js';
-import { createMemoryStorage } from '../node-storage.js';
+import type { NodeHandle } from '../api/behavior.js';
+import { createApiBehavior } from '../api/node-api.js';
+import { createMemoryStorage } from '../api/node-storage.js';
 import { createReliableBroadcast } from './reliable-broadcast.js';
-import { BroadcastNetwork, type RecordedEvent } from './reliable-broadcast-network.fixture.js';
+import { BroadcastNetwork, type RecordedEvent } from '../../fixtures/reliable-broadcast-network.js';
 
 const bytes = (values: unknown) => JSON.stringify(values).length;
 const ANTI_ENTROPY = ['rb_sync', 'rb_sync_ok', 'rb_repair'];

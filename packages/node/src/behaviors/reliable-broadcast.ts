@@ -17,8 +17,8 @@
  */
 import { ErrorCode, RpcError, jsonBytes } from '@agentnet/protocol';
 import { z } from 'zod';
-import type { Incoming } from '../behavior.js';
-import type { NodeApi } from '../node-api.js';
+import type { Incoming } from '../api/behavior.js';
+import type { NodeApi } from '../api/node-api.js';
 import { Digest, HeldValues, Value } from './reliable-broadcast-digest.js';
 
 export const RELIABLE_BROADCAST_TIMING = { minIntervalMs: 100, maxIntervalMs: 300, antiEntropyMs: 500, syncTimeoutMs: 400 };

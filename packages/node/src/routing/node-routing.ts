@@ -4,8 +4,8 @@
  * whenever it changes (at most every ROUTES_REPORT_MS), so the coordinator can judge convergence.
  */
 import { ROUTES_REPORT_MS, type Logger, type RoutingBody, type RoutingSettings, type Routes } from '@agentnet/protocol';
-import type { DataPath } from '../data-path.js';
-import type { PeerMesh } from '../peer-mesh.js';
+import type { DataPath } from '../network/data-path.js';
+import type { PeerMesh } from '../links/peer-mesh.js';
 import { DistanceVectorRouter } from './distance-vector.js';
 import { LinkStateRouter } from './link-state.js';
 import type { Router } from './router.js';

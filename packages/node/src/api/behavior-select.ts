@@ -6,10 +6,10 @@
 import type { Init, Logger } from '@agentnet/protocol';
 import type { Behavior, NodeHandle } from './behavior.js';
 import { loadBehaviorModule } from './behavior-module.js';
-import { BUILTIN_API_BEHAVIORS } from './behaviors/index.js';
-import { createBroadcast } from './broadcast.js';
-import { createChatter } from './chatter.js';
-import { createFlood } from './flood.js';
+import { BUILTIN_API_BEHAVIORS } from '../behaviors/index.js';
+import { createBroadcast } from '../behaviors/broadcast.js';
+import { createChatter } from '../behaviors/chatter.js';
+import { createFlood } from '../behaviors/flood.js';
 import { createApiBehavior } from './node-api.js';
 
 export interface SelectedBehavior {

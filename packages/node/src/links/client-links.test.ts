@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '@agentnet/protocol';
-import { rawClient, startNode } from './agent-node.fixture.js';
+import { rawClient, startNode } from '../../fixtures/agent-node.js';
 
-const FIXTURE = fileURLToPath(new URL('./client-kv.fixture.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/client-kv.ts', import.meta.url));
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 
 /** How a module exports its factory, each naming the function so the test knows which was found. */

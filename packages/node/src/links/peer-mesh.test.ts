@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createLogger } from '@agentnet/protocol';
 import { PeerMesh } from './peer-mesh.js';
-import { PeerUnavailableError } from './errors.js';
+import { PeerUnavailableError } from '../errors.js';
 
 const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
 const closers: Array<() => Promise<void>> = [];

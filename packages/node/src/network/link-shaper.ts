@@ -7,7 +7,7 @@
  */
 import type { LinkModel } from '@agentnet/protocol';
 import { LinkDecider, type Decision } from './link-decider.js';
-import { NodeStateError } from './errors.js';
+import { NodeStateError } from '../errors.js';
 
 export interface ShapedMessage {
   /** Journal id of the message. */

@@ -19,21 +19,21 @@ import {
   type Typed,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
-import { CoordinatorUnavailableError, NodeStateError } from './errors.js';
+import { CoordinatorUnavailableError, NodeStateError } from '../errors.js';
 
 export interface ControlHandlers {
   onMessage: (msg: Typed<CoordinatorToNode & MsgIds>) => void;
   onClose: (code: number) => void;
 }
 
-export class ControlClient {
+export class CoordinatorLink {
   private constructor(
     private readonly socket: WebSocket,
     private readonly log: Logger,
     private readonly selfId: () => string,
   ) {}
 
-  static async connect(url: string, log: Logger, selfId: () => string, handlers: ControlHandlers): Promise<ControlClient> {
+  static async connect(url: string, log: Logger, selfId: () => string, handlers: ControlHandlers): Promise<CoordinatorLink> {
     let socket: WebSocket;
     try {
       socket = await dial(url, {
@@ -44,7 +44,7 @@ export class ControlClient {
     } catch (err) {
       throw new CoordinatorUnavailableError(url, err);
     }
-    const client = new ControlClient(socket, log, selfId);
+    const client = new CoordinatorLink(socket, log, selfId);
     socket.on('error', (err) => log.warn({ err }, 'socket_error'));
     socket.on('close', (code) => handlers.onClose(code));
     socket.on('message', (data: RawData) => {

@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { ErrorCode, RpcError, createLogger } from '@agentnet/protocol';
 import type { Behavior, Incoming, NodeHandle } from './behavior.js';
 import { createApiBehavior, DuplicateHandlerError, type BehaviorFactory } from './node-api.js';
-import { UnknownPeerError } from './errors.js';
+import { UnknownPeerError } from '../errors.js';
 
 const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
 

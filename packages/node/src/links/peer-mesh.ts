@@ -22,7 +22,7 @@ import { dial } from './dial.js';
 import { PeerLink } from './peer-link.js';
 import { ClientLinks } from './client-links.js';
 import { LINK_LOCAL, decodePeerFrame, seenOf, type PeerMessage } from './peer-bodies.js';
-import { PeerUnavailableError } from './errors.js';
+import { PeerUnavailableError } from '../errors.js';
 
 export { PeerLink };
 export { PEER_BODIES, type PeerMessage } from './peer-bodies.js';

@@ -6,7 +6,7 @@
  * broadcast (`origin:k`) and round, so the coordinator can count messages and rounds per broadcast.
  */
 import { keyedRng, type IntervalSpec } from '@agentnet/protocol';
-import type { Behavior, Incoming, NodeHandle } from './behavior.js';
+import type { Behavior, Incoming, NodeHandle } from '../api/behavior.js';
 
 export interface BroadcastSettings {
   mode: 'flood' | 'gossip';

@@ -18,13 +18,13 @@ import {
   type RoutingBody,
   type Typed,
 } from '@agentnet/protocol';
-import type { HotLog } from './hot-log.js';
-import type { Journal } from './journal.js';
+import type { HotLog } from '../records/hot-log.js';
+import type { Journal } from '../records/journal.js';
 import type { Decision } from './link-decider.js';
 import { LinkGate, type FaultStateMessage } from './link-gate.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
-import type { PeerMesh, PeerMessage } from './peer-mesh.js';
-import { UnknownPeerError } from './errors.js';
+import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
+import { UnknownPeerError } from '../errors.js';
 
 export interface DataPathOptions {
   self: string;

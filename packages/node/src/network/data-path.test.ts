@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkPolicy } from '@agentnet/protocol';
 import { DataPath, MSG_IDS_PER_INCARNATION } from './data-path.js';
-import type { HotLog } from './hot-log.js';
-import type { Journal } from './journal.js';
-import type { PeerMesh } from './peer-mesh.js';
+import type { HotLog } from '../records/hot-log.js';
+import type { Journal } from '../records/journal.js';
+import type { PeerMesh } from '../links/peer-mesh.js';
 
 /** A data path whose router knows no route: every send is journaled and dropped at once. */
 function unroutable(incarnation: number) {

@@ -5,7 +5,7 @@
  * the same seed sends the same messages to the same peers whatever the timing.
  */
 import { keyedRng, type IntervalSpec } from '@agentnet/protocol';
-import type { Behavior, NodeHandle } from './behavior.js';
+import type { Behavior, NodeHandle } from '../api/behavior.js';
 
 export function createChatter(node: NodeHandle, interval: IntervalSpec): Behavior {
   let k = 0;

@@ -3,7 +3,7 @@
  * turn, as fast as each link takes them. A link is fed while its backlog (bytes held by the shaper
  * or buffered by the socket) is under a high-water mark, so the sender never queues without bound.
  */
-import type { Behavior, NodeHandle } from './behavior.js';
+import type { Behavior, NodeHandle } from '../api/behavior.js';
 
 /** Enough bytes in flight per link to keep the socket busy between two turns of the loop. */
 const HIGH_WATER_BYTES = 256 * 1024;
