@@ -9,6 +9,7 @@ import {
   STOP_TIMEOUT_MS,
   STOP_TIMEOUT_PER_NODE_MS,
   EXIT_ERROR,
+  FAULT_KINDS,
   STOP_REASONS,
   type Logger,
   type StopCause,
@@ -116,7 +117,7 @@ export class Coordinator {
       leader: () => this.leaders.current(),
       killing: options.killing,
       // A crash, stop or restart changes the graph only when the node is seen lost or rejoined.
-      recorded: (r) => (['crash', 'stop', 'restart'].includes(r.kind) ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
+      recorded: (r) => ('endsProcess' in FAULT_KINDS[r.kind] ? undefined : this.checker?.changed(`${r.kind} ${r.detail}`)),
     });
     this.handler = new ControlHandler({
       server: () => this.server,

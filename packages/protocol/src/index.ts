@@ -14,6 +14,7 @@ export * from './cli.js';
 export * from './distributions.js';
 export * from './link-model.js';
 export * from './faults.js';
+export * from './fault-kinds.js';
 export * from './routing-messages.js';
 export * from './kv-messages.js';
 export * from './history.js';

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DropReason } from './records.js';
 import { NodeId } from './envelope.js';
+import { FaultKind } from './fault-kinds.js';
 import { BehaviorErrors } from './control-messages.js';
 import { ClientId, KvKey, KvValue } from './kv-messages.js';
 
@@ -43,9 +44,11 @@ export type PeriodStats = z.infer<typeof PeriodStats>;
 export const FaultRecord = z.object({
   /** ms since start. */
   at_ms: z.number(),
-  /** partition, link, pause, crash, stop start periods; heal, resume, restart, reset end them. */
-  kind: z.string(),
+  /** partition, link, pause, crash, stop start periods; heal, resume, restart, reset end them (fault-kinds.ts). */
+  kind: FaultKind,
   detail: z.string(),
+  /** The node a node fault (crash, stop, pause, resume, restart) struck. */
+  node: NodeId.optional(),
   /** Set when the step starts a fault period: the period's name, e.g. `p1`, `pause n2`. */
   name: z.string().optional(),
   /** Set when the step ends fault periods: the names of those it ends. */
@@ -56,7 +59,7 @@ export type FaultRecord = z.infer<typeof FaultRecord>;
 /** A fault from the step that started it to the one that ended it (or the end of the run). */
 export const FaultPeriod = PeriodStats.extend({
   name: z.string(),
-  kind: z.string(),
+  kind: FaultKind,
   detail: z.string(),
   /** ms since start; the period holds the messages sent in [start_ms, end_ms). */
   start_ms: z.number(),

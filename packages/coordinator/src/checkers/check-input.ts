@@ -2,7 +2,7 @@
  * What every checker reads: the events the nodes recorded, in time order, and the run's facts
  * (who was live at the end, when the faults struck and ended, whether the run settled).
  */
-import type { BehaviorEvent } from '@agentnet/protocol';
+import type { BehaviorEvent, FaultKind } from '@agentnet/protocol';
 
 export interface CheckInput {
   /** Every event, with the node that recorded it, in time order. */
@@ -29,7 +29,8 @@ export interface CheckInput {
 export interface FaultMoment {
   /** Epoch ms. */
   at: number;
-  kind: string;
+  /** Absent when only the fault's time is known. */
+  kind?: FaultKind;
   /** The node a crash, stop or pause struck, or a restart started again. */
   node?: string;
 }

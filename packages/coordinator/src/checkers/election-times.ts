@@ -6,6 +6,7 @@
  * share one, and a node takes one above every epoch it heard of: epochs order leaderships across
  * nodes as terms do).
  */
+import { FAULT_KINDS, type FaultKind } from '@agentnet/protocol';
 import type { CheckInput, FaultMoment } from './check-input.js';
 
 /** A node became leader at `at` (epoch ms) for `term` (Raft's term, Bully's epoch). */
@@ -15,10 +16,10 @@ export interface Leadership {
   term: number;
 }
 
-/** Faults that bring a node back: they cost no leader (a restarted node returns as a follower or leads again). */
-const RETURNS = new Set(['restart', 'resume']);
-/** Faults that strike one node: they cost the leader exactly when they strike it. */
-const STRIKES = new Set(['crash', 'stop', 'pause']);
+/** Faults that bring a node back cost no leader (a restarted node returns as a follower or leads again). */
+const returns = (kind: FaultKind | undefined) => kind !== undefined && 'returns' in FAULT_KINDS[kind];
+/** Faults that take one node away cost the leader exactly when they strike it. */
+const strikesNode = (kind: FaultKind | undefined) => kind !== undefined && FAULT_KINDS[kind].strikes === 'node' && FAULT_KINDS[kind].role === 'starts';
 
 /**
  * Time to elect: from the start, and from each fault that cost the leader, to the first leader of
@@ -40,10 +41,10 @@ export function electionTimes(startEpochMs: number, faults: readonly FaultMoment
   const first = nextAfter(startEpochMs);
   const samples = first ? [first.at - startEpochMs] : [];
   sorted.forEach((f, i) => {
-    if (RETURNS.has(f.kind)) return;
+    if (returns(f.kind)) return;
     const next = nextAfter(f.at);
     if (!next) return;
-    if (STRIKES.has(f.kind) && f.node !== undefined) {
+    if (strikesNode(f.kind) && f.node !== undefined) {
       if (topBefore(f.at)?.node === f.node) samples.push(next.at - f.at);
       return;
     }
@@ -54,5 +55,5 @@ export function electionTimes(startEpochMs: number, faults: readonly FaultMoment
 
 /** The run's faults with their kinds; when only their times are known, each is a fault of no known kind. */
 export function faultMomentsOf(input: CheckInput): FaultMoment[] {
-  return input.faults ?? input.faultTimes.map((at) => ({ at, kind: 'fault' }));
+  return input.faults ?? input.faultTimes.map((at) => ({ at }));
 }

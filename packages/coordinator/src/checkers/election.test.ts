@@ -49,7 +49,7 @@ describe('election checker', () => {
     const before = [ev(1010, 'n2', 'leader', { epoch: 2 }), ev(1012, 'n0', 'follow', { leader: 'n2', epoch: 2 }), ev(1013, 'n1', 'follow', { leader: 'n2', epoch: 2 })];
     // n2 crashed at 2000 and the end-of-run reset restarted it (a reset is not among the faults):
     // the others' follows of its earlier process name a live node, but n2 never led again.
-    const crashed = { ...base, faults: [{ at: 2000, kind: 'crash', node: 'n2' }] };
+    const crashed = { ...base, faults: [{ at: 2000, kind: 'crash' as const, node: 'n2' }] };
     const agreement = (events: ReturnType<typeof ev>[]) => verdictOf('election', { ...crashed, events })?.checks.find((c) => c.name === 'leader agreed after the last heal');
     expect(agreement(before)).toMatchObject({ valid: false, detail: 'live nodes disagree: n0 -> n2, n1 -> n2, n2 -> none since its restart' });
     expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n1', epoch: 4 })])?.valid).toBe(false);
@@ -59,7 +59,7 @@ describe('election checker', () => {
     // A leader that every live node names must itself have led: a follow of itself is no election.
     expect(agreement([...before, ev(2600, 'n2', 'follow', { leader: 'n2', epoch: 2 })])).toMatchObject({ valid: false, detail: 'every live node names n2, but it did not become leader in its current process' });
     // A restart of the running leader (no crash first) cuts its views the same way.
-    const restartedWhileRunning = verdictOf('election', { ...base, faults: [{ at: 2000, kind: 'restart', node: 'n2' }], events: before });
+    const restartedWhileRunning = verdictOf('election', { ...base, faults: [{ at: 2000, kind: 'restart' as const, node: 'n2' }], events: before });
     expect(restartedWhileRunning?.checks.find((c) => c.name === 'leader agreed after the last heal')).toMatchObject({ valid: false, detail: 'live nodes disagree: n0 -> n2, n1 -> n2, n2 -> none since its restart' });
   });
 
@@ -76,10 +76,10 @@ describe('election checker', () => {
     ];
     const faults = [
       // A partition of the two followers, healed before any new leader: it cost no leader.
-      { at: 2000, kind: 'partition' },
-      { at: 2500, kind: 'heal' },
-      { at: 3000, kind: 'crash', node: 'n2' },
-      { at: 3600, kind: 'restart' },
+      { at: 2000, kind: 'partition' as const },
+      { at: 2500, kind: 'heal' as const },
+      { at: 3000, kind: 'crash' as const, node: 'n2' },
+      { at: 3600, kind: 'restart' as const },
     ];
     const timing = (f: CheckInput['faults'], evs = events) => verdictOf('election', { ...base, faultTimes: (f ?? []).map((x) => x.at), faults: f, events: evs })?.checks.find((c) => c.name === 'time to elect');
     const t = timing(faults);
@@ -88,7 +88,7 @@ describe('election checker', () => {
     expect(t?.data).toMatchObject({ elect_samples_ms: [10, 400], elect_ms: { count: 2, max: 400 } });
     expect(t?.detail).toBe('2 elections after the start and leader-losing faults: p50 10 ms, p99 400 ms, max 400 ms');
     // A crash of a follower costs no leader, even with a leader to come.
-    expect(timing([{ at: 3000, kind: 'crash', node: 'n0' }])?.data).toMatchObject({ elect_samples_ms: [10] });
+    expect(timing([{ at: 3000, kind: 'crash' as const, node: 'n0' }])?.data).toMatchObject({ elect_samples_ms: [10] });
     // Raft's rule for a partition: it counts when a new leader came before the next fault (one that
     // cut the leader off, so a side elected its own).
     const split = [ev(1010, 'n2', 'leader', { epoch: 2 }), ev(2450, 'n1', 'leader', { epoch: 4 })];

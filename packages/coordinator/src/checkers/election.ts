@@ -5,14 +5,12 @@
  * current process; and how long elections took after the start and after each fault that cost the
  * leader (a distribution, reported, not judged; the rule is Raft's, in election-times.ts).
  */
-import type { Check } from '@agentnet/protocol';
+import { FAULT_KINDS, type Check } from '@agentnet/protocol';
 import { msText, percentiles } from '../report/percentiles.js';
 import { plural } from '../report/plural.js';
 import { electionTimes, faultMomentsOf, type Leadership } from './election-times.js';
 import type { CheckInput } from './check-input.js';
 
-/** Node faults that end the node's process: whatever it recorded before came from an earlier one. */
-const ENDS_PROCESS = new Set(['crash', 'stop', 'restart']);
 
 export function electionChecks(input: CheckInput): Check[] {
   const leaders = input.events.filter((e) => e.kind === 'leader');
@@ -60,7 +58,8 @@ export function electionChecks(input: CheckInput): Check[] {
 function processStarts(input: CheckInput): Map<string, number> {
   const since = new Map<string, number>();
   for (const f of input.faults ?? []) {
-    if (f.node !== undefined && ENDS_PROCESS.has(f.kind)) since.set(f.node, Math.max(since.get(f.node) ?? -Infinity, f.at));
+    // A node fault that ends the node's process: whatever it recorded before came from an earlier one.
+    if (f.node !== undefined && f.kind !== undefined && 'endsProcess' in FAULT_KINDS[f.kind]) since.set(f.node, Math.max(since.get(f.node) ?? -Infinity, f.at));
   }
   return since;
 }

@@ -142,15 +142,15 @@ describe('raft checker', () => {
       { node: 'n3', at: 5300, term: 4 },
     ];
     // The partition at 3000 cost nothing before the next fault at 5000, which did: 300 ms.
-    expect(electionTimes(1000, [{ at: 5000, kind: 'heal' }, { at: 3000, kind: 'partition' }], leaders)).toEqual([200, 300]);
+    expect(electionTimes(1000, [{ at: 5000, kind: 'heal' as const }, { at: 3000, kind: 'partition' as const }], leaders)).toEqual([200, 300]);
     expect(electionTimes(1000, [], [])).toEqual([]);
     // A crash of the leader n0 counts, however long the election: a restart meanwhile cuts nothing short.
     const crash = [
-      { at: 3000, kind: 'crash', node: 'n0' },
-      { at: 3500, kind: 'restart' },
+      { at: 3000, kind: 'crash' as const, node: 'n0' },
+      { at: 3500, kind: 'restart' as const },
     ];
     expect(electionTimes(1000, crash, [...leaders.slice(0, 1), { node: 'n3', at: 3700, term: 4 }])).toEqual([200, 700]);
     // A crash of a follower costs no leader, even if some leader comes later.
-    expect(electionTimes(1000, [{ at: 3000, kind: 'crash', node: 'n2' }], leaders)).toEqual([200]);
+    expect(electionTimes(1000, [{ at: 3000, kind: 'crash' as const, node: 'n2' }], leaders)).toEqual([200]);
   });
 });

@@ -84,7 +84,7 @@ describe('FaultTimeline', () => {
     const nodes: TimelineNode[] = [{ id: 'n0', pid: child.pid as number, hostname: hostname(), ready: true, running: true, sendFaults: () => {}, expectLoss: () => {} }];
     const t = new FaultTimeline(undefined, { nodes: () => nodes, elapsedMs: () => 0, log, restart: (id) => (restarted.push(id), `${id}: restarted`) });
     try {
-      expect(t.apply(act({ crash: 'n0' }))).toMatchObject({ kind: 'crash', name: 'crash n0' });
+      expect(t.apply(act({ crash: 'n0' }))).toMatchObject({ kind: 'crash', node: 'n0', name: 'crash n0' });
       expect(t.endFaults()).toEqual(['n0']);
       expect(restarted).toEqual(['n0']);
       expect(t.faults.at(-1)).toMatchObject({ kind: 'reset', ends: ['crash n0'] });

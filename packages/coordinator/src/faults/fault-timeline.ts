@@ -6,8 +6,8 @@
  * `name` on a record that starts a fault period and `ends` on one that ends periods.
  */
 import { hostname } from 'node:os';
-import type { LinkFault, Logger, Partition, PausedNode, PauseMode, Report } from '@agentnet/protocol';
-import { LEADER_TARGET, NODE_FAULT_SIGNALS, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
+import { FAULT_KINDS, FaultKind, SIGNAL_FAULTS, type LinkFault, type Logger, type Partition, type PausedNode, type PauseMode, type Report } from '@agentnet/protocol';
+import { LEADER_TARGET, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
 import { FaultError } from '../errors.js';
 
 /** The faults every node must know of: what its links do. */
@@ -46,13 +46,20 @@ export interface FaultHost {
 
 export type FaultRecord = Report['faults'][number];
 
+/** What a record says besides its kind and detail: the node it struck, the period it starts or those it ends. */
+interface RecordExtra {
+  node?: string;
+  name?: string;
+  ends?: string[];
+}
+
 export class FaultTimeline {
   readonly faults: FaultRecord[] = [];
   private readonly partitions = new Map<string, Partition>();
   private readonly links = new Map<string, LinkFault[]>();
   private readonly paused = new Map<string, { pid: number; mode: PauseMode }>();
   /** Node fault periods under way (`crash n2`, `stop n2`), ended by a restart. */
-  private readonly down = new Set<string>();
+  private readonly down = new Map<string, 'crash' | 'stop'>();
   /** Steps scheduled and not yet due. */
   private readonly pending = new Map<NodeJS.Timeout, Step>();
   /** Set once the run's faults are over (it settles): no fault may start after that. */
@@ -129,7 +136,7 @@ export class FaultTimeline {
 
   /** The nodes a crash or stop took down that no restart has started again. */
   private downNodes(): string[] {
-    return [...this.down].map((n) => n.split(' ')[1] as string);
+    return [...this.down.keys()];
   }
 
   /** A step a scenario placed after the run's end never runs: it is listed in the report as skipped. */
@@ -198,9 +205,10 @@ export class FaultTimeline {
     }
     if (action.restart !== undefined) {
       const id = action.restart;
-      const ends = [`crash ${id}`, `stop ${id}`].filter((n) => this.down.delete(n));
+      const down = this.down.get(id);
+      this.down.delete(id);
       this.dropPaused(id);
-      return this.record('restart', this.host.restart(id), { ends });
+      return this.record('restart', this.host.restart(id), { node: id, ends: down === undefined ? [] : [`${down} ${id}`] });
     }
     return this.nodeFault(action);
   }
@@ -215,7 +223,7 @@ export class FaultTimeline {
 
   /** Ends every fault: heals all partitions and link faults, resumes paused nodes, restarts crashed ones. */
   reset(): FaultRecord {
-    const ends = [...this.healable, ...[...this.paused.keys()].map((id) => `pause ${id}`), ...this.down];
+    const ends = [...this.healable, ...[...this.paused.keys()].map((id) => `pause ${id}`), ...[...this.down].map(([id, kind]) => `${kind} ${id}`)];
     const at = this.host.elapsedMs();
     for (const [, { pid }] of this.paused) kill(pid, 'SIGCONT');
     const restarted = this.downNodes();
@@ -230,7 +238,7 @@ export class FaultTimeline {
   }
 
   /** A fault the nodes apply on the broadcast: its moment is taken before it, as a node may act on it before the log line. */
-  private changed(kind: string, detail: string, extra: { name?: string; ends?: string[] }, atMs = this.host.elapsedMs()): FaultRecord {
+  private changed(kind: FaultKind, detail: string, extra: RecordExtra, atMs = this.host.elapsedMs()): FaultRecord {
     this.broadcast();
     return this.record(kind, detail, extra, atMs);
   }
@@ -240,9 +248,9 @@ export class FaultTimeline {
     for (const node of this.host.nodes()) if (node.ready) node.sendFaults(state);
   }
 
-  private record(kind: string, detail: string, extra: { name?: string; ends?: string[] } = {}, atMs = this.host.elapsedMs()): FaultRecord {
+  private record(kind: FaultKind, detail: string, extra: RecordExtra = {}, atMs = this.host.elapsedMs()): FaultRecord {
     const ends = extra.ends && extra.ends.length > 0 ? { ends: extra.ends } : {};
-    const record: FaultRecord = { at_ms: Math.round(atMs), kind, detail, ...(extra.name ? { name: extra.name } : {}), ...ends };
+    const record: FaultRecord = { at_ms: Math.round(atMs), kind, detail, ...(extra.node ? { node: extra.node } : {}), ...(extra.name ? { name: extra.name } : {}), ...ends };
     this.faults.push(record);
     this.host.log.info({ kind, detail, ...extra, in_force: this.healable }, 'fault');
     this.host.recorded?.(record);
@@ -262,13 +270,13 @@ export class FaultTimeline {
    * this host that runs.
    */
   private nodeFault(action: Action): FaultRecord {
-    const fault = (['crash', 'pause', 'resume', 'stop'] as const).find((a) => action[a] !== undefined);
+    const fault = SIGNAL_FAULTS.find((a) => action[a] !== undefined);
     if (!fault) throw new FaultError('the step does nothing');
     const pause = typeof action.pause === 'object' ? action.pause : undefined;
     const id = pause?.node ?? (action[fault] as string);
     const mode: PauseMode = pause?.mode ?? 'hold';
     const node = this.host.nodes().find((n) => n.id === id);
-    const signal = NODE_FAULT_SIGNALS[fault];
+    const signal = FAULT_KINDS[fault].signal;
     if (!node?.running) throw new FaultError(`${id} is not running`);
     if (node.hostname !== hostname()) throw new FaultError(`${id} runs on ${node.hostname}, not on this host, so it cannot be signalled`);
     if (fault === 'pause' && this.paused.has(id)) throw new FaultError(`${id} is already paused`);
@@ -284,19 +292,22 @@ export class FaultTimeline {
     const detail = `${id}: ${signal} to pid ${node.pid}${fault === 'pause' ? ` (${mode})` : ''}`;
     if (fault === 'pause') {
       this.paused.set(id, { pid: node.pid, mode });
-      return this.changed('pause', detail, { name: `pause ${id}` }, at);
+      return this.changed('pause', detail, { node: id, name: `pause ${id}` }, at);
     }
     const wasPaused = this.paused.has(id);
     // A stopped process only acts on its SIGTERM once it runs again.
     if (wasPaused) this.dropPaused(id);
-    if (fault === 'resume') return this.record('resume', detail, { ends: [`pause ${id}`] }, at);
-    this.down.add(`${fault} ${id}`);
-    return this.record(fault, detail, { name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) }, at);
+    if (fault === 'resume') return this.record('resume', detail, { node: id, ends: [`pause ${id}`] }, at);
+    this.down.set(id, fault);
+    return this.record(fault, detail, { node: id, name: `${fault} ${id}`, ...(wasPaused ? { ends: [`pause ${id}`] } : {}) }, at);
   }
 }
 
-function stepKind(step: Step): string {
-  return (Object.keys(step) as Array<keyof Step>).find((k) => k !== 'at' && step[k] !== undefined) ?? 'step';
+/** The kind of fault a step is: its one action (the scenario's schema holds exactly one). */
+function stepKind(step: Step): FaultKind {
+  const kind = FaultKind.options.find((k) => k in step && (step as Record<string, unknown>)[k] !== undefined);
+  if (kind === undefined) throw new Error(`a step without an action passed the scenario schema: ${JSON.stringify(step)}`);
+  return kind;
 }
 
 function kill(pid: number, signal: NodeJS.Signals): boolean {

@@ -19,6 +19,7 @@ import {
   RoutingProtocolName,
   cutsBetweenGroups,
   flagText,
+  type FaultKind,
   type LinkOverride,
   type Partition,
 } from '@agentnet/protocol';
@@ -108,7 +109,8 @@ const ACTIONS = {
   pause: PauseStep.optional().describe('freeze the node (SIGSTOP) until resume; mode hold (default): messages to it wait in the sockets; drop: senders drop them (reason paused)'),
   resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
   stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
-};
+  // Every kind of fault but reset (the end of every fault, not a step) is a step's action.
+} satisfies Record<Exclude<FaultKind, 'reset'>, z.ZodType>;
 /** What a step can do; node faults signal the node's process, so they need it on this host. */
 export const STEP_ACTIONS = Object.keys(ACTIONS) as Array<keyof typeof ACTIONS>;
 
@@ -130,7 +132,6 @@ export const Step = z
   })
   .superRefine(exactlyOneAction);
 
-export const NODE_FAULT_SIGNALS = { crash: 'SIGKILL', pause: 'SIGSTOP', resume: 'SIGCONT', stop: 'SIGTERM' } as const;
 export type Step = z.infer<typeof Step>;
 
 export const ScenarioFile = z.strictObject({

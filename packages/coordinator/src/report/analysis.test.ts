@@ -227,9 +227,9 @@ describe('analyze: fault periods', () => {
     line('d', 'n1', 'n0', 'delivered', { sent_at: t0 + 9000 }),
   ];
   const faults = [
-    { at_ms: 1000, kind: 'partition', detail: 'p1 (drop): preset halves, 4 directed links cut', name: 'p1' },
-    { at_ms: 2000, kind: 'heal', detail: 'p1', ends: ['p1'] },
-    { at_ms: 8000, kind: 'crash', detail: 'n2: SIGKILL to pid 1', name: 'crash n2' },
+    { at_ms: 1000, kind: 'partition' as const, detail: 'p1 (drop): preset halves, 4 directed links cut', name: 'p1' },
+    { at_ms: 2000, kind: 'heal' as const, detail: 'p1', ends: ['p1'] },
+    { at_ms: 8000, kind: 'crash' as const, detail: 'n2: SIGKILL to pid 1', name: 'crash n2' },
   ];
   const report = analyze(input([node('n0'), node('n1')], lines, { faults }));
 
@@ -240,7 +240,7 @@ describe('analyze: fault periods', () => {
       // Never ended: lasts until the end of the run (elapsed_ms, rounded like the report's).
       ['crash n2', 8000, 10_123, 1, 1],
     ]);
-    expect(report.fault_periods[0]).toMatchObject({ kind: 'partition', dropped_by_reason: { partition: 1 }, delay_ms: { p50: 300 }, overhead_ms: { p50: 2 } });
+    expect(report.fault_periods[0]).toMatchObject({ kind: 'partition' as const, dropped_by_reason: { partition: 1 }, delay_ms: { p50: 300 }, overhead_ms: { p50: 2 } });
     expect(report.inside_faults).toMatchObject({ sent: 3, delivered: 2, dropped: 1 });
     expect(report.outside_faults).toMatchObject({ sent: 1, delivered: 1, delivery_ratio: 1 });
     expect(report.faults).toEqual(faults);
@@ -264,7 +264,7 @@ describe('analyze: client links', () => {
   ];
 
   it('counts their messages in the totals, the nodes and the periods, but not in the network latency', () => {
-    const r = analyze(input([node('n0'), node('n1')], lines, { startedAt: new Date(500).toISOString(), faults: [{ at_ms: 0, kind: 'partition', detail: 'x', name: 'p1' }] }));
+    const r = analyze(input([node('n0'), node('n1')], lines, { startedAt: new Date(500).toISOString(), faults: [{ at_ms: 0, kind: 'partition' as const, detail: 'x', name: 'p1' }] }));
     expect(r.totals).toMatchObject({ sent: 4, delivered: 3, dropped: 1 });
     expect(r.per_node.map((n) => [n.id, n.sent, n.received])).toEqual([['n0', 2, 1], ['n1', 0, 1]]);
     expect([r.latency_ms.count, r.delay_ms.count, r.overhead_ms.count]).toEqual([1, 1, 1]);

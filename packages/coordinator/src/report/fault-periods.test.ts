@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultRecord, MessageLine } from '@agentnet/protocol';
+import type { FaultKind, FaultRecord, MessageLine } from '@agentnet/protocol';
 import { faultPeriods, pairPeriods } from './fault-periods.js';
 
 const START = Date.parse('2024-01-01T00:00:00.000Z');
@@ -24,8 +24,8 @@ function msg(id: string, t: number, status: MessageLine['status'] = 'delivered',
   };
 }
 
-const start = (at_ms: number, name: string, kind = 'partition', detail = `${name} (drop)`): FaultRecord => ({ at_ms, kind, detail, name });
-const end = (at_ms: number, ends: string[], kind = 'heal'): FaultRecord => ({ at_ms, kind, detail: ends.join(', '), ends });
+const start = (at_ms: number, name: string, kind: FaultKind = 'partition', detail = `${name} (drop)`): FaultRecord => ({ at_ms, kind, detail, name });
+const end = (at_ms: number, ends: string[], kind: FaultKind = 'heal'): FaultRecord => ({ at_ms, kind, detail: ends.join(', '), ends });
 
 function run(faults: FaultRecord[], lines: MessageLine[], elapsedMs = 10_000) {
   return faultPeriods({ faults, startedAtMs: START, elapsedMs, lines });

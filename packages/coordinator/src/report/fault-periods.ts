@@ -4,7 +4,7 @@
  * split by the time they were sent. Comparing a period's observed latency with its injected delay
  * shows what the sockets and processes add under that fault.
  */
-import { onClientLink, type DropReason, type FaultPeriod, type FaultRecord, type MessageLine, type PeriodStats } from '@agentnet/protocol';
+import { onClientLink, type DropReason, type FaultKind, type FaultPeriod, type FaultRecord, type MessageLine, type PeriodStats } from '@agentnet/protocol';
 import { percentiles } from './percentiles.js';
 
 export interface FaultPeriodsInput {
@@ -25,7 +25,7 @@ export interface FaultPeriodsResult {
 
 interface Span {
   name: string;
-  kind: string;
+  kind: FaultKind;
   detail: string;
   start_ms: number;
   /** null while no step has ended it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FaultPeriod, PeriodStats, Percentiles, Report } from '@agentnet/protocol';
+import type { FaultKind, FaultPeriod, PeriodStats, Percentiles, Report } from '@agentnet/protocol';
 import { formatReport } from './format-report.js';
 
 const NO_SAMPLES: Percentiles = { count: 0, p50: null, p95: null, p99: null, max: null, mean: null };
@@ -147,7 +147,7 @@ describe('formatReport: interruptions and warnings', () => {
 });
 
 describe('formatReport: fault periods', () => {
-  const period = (name: string, kind: string, start_ms: number, end_ms: number, s: PeriodStats): FaultPeriod => ({ name, kind, detail: `${name}: ...`, start_ms, end_ms, ...s });
+  const period = (name: string, kind: FaultKind, start_ms: number, end_ms: number, s: PeriodStats): FaultPeriod => ({ name, kind, detail: `${name}: ...`, start_ms, end_ms, ...s });
   const withFaults = report({
     faults: [
       { at_ms: 1000, kind: 'partition', detail: 'p1 (drop)', name: 'p1' },

@@ -93,14 +93,10 @@ function latencyP99(lines: MessageLine[]): { latencyP99Ms?: number } {
   return p99 === null ? {} : { latencyP99Ms: p99 };
 }
 
-/** The faults for the checkers: a crash, stop or pause names its node in its period's name (`crash n2`). */
+/** The faults for the checkers, with the node each node fault struck. */
 function faultMoments(faults: FaultRecord[], startEpochMs: number): FaultMoment[] {
   return faults
     // A skipped step changed nothing, so nothing can have followed from it.
     .filter((f) => f.kind !== 'reset' && !f.detail.startsWith('skipped'))
-    .map((f) => {
-      // A restart's detail starts with the node it started again ("n2: SIGKILL to pid ...").
-      const struck = ['crash', 'stop', 'pause'].includes(f.kind) ? f.name?.split(' ')[1] : f.kind === 'restart' ? f.detail.split(':')[0] : undefined;
-      return { at: startEpochMs + f.at_ms, kind: f.kind, ...(struck === undefined ? {} : { node: struck }) };
-    });
+    .map((f) => ({ at: startEpochMs + f.at_ms, kind: f.kind, ...(f.node === undefined ? {} : { node: f.node }) }));
 }
