@@ -1,25 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { LogLevelText, PortText, formatUsage, parseCli, type FlagSpec } from './cli.js';
+import { LogLevelText, PortText, flagEnv, flagHelp, flagSchema, flagSpec, formatUsage, parseCli, type FlagTable } from './cli.js';
 import { DurationText, intText } from './specs.js';
 
-const FLAGS: FlagSpec = {
-  nodes: { type: 'string', short: 'n' },
-  duration: { type: 'string' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-  pretty: { type: 'boolean' },
-};
+const TABLE = {
+  nodes: { schema: intText('nodes', 2, 100).prefault('5'), short: 'n', arg: 'N', help: 'node processes' },
+  duration: { schema: DurationText.prefault('10s'), arg: 'T', help: 'how long' },
+  host: { schema: z.string().default('127.0.0.1'), arg: 'ADDR', env: 'HOST', help: 'bind address' },
+  port: { schema: PortText.default(0), arg: 'N', env: 'PORT', help: 'bind port' },
+  pretty: { schema: z.boolean().default(false), help: 'readable logs' },
+  tag: { schema: z.array(z.string()).default([]), arg: 'T', multiple: true, help: 'repeatable' },
+} satisfies FlagTable;
 
-const Schema = z.object({
-  nodes: intText('nodes', 2, 100).prefault('5'),
-  duration: DurationText.prefault('10s'),
-  host: z.string().default('127.0.0.1'),
-  port: PortText.default(0),
-  pretty: z.boolean().default(false),
-});
-
-const ENV = { host: 'HOST', port: 'PORT' };
+const FLAGS = flagSpec(TABLE);
+const Schema = flagSchema(TABLE);
+const ENV = flagEnv(TABLE);
 
 function ok(argv: string[], environment: NodeJS.ProcessEnv = {}) {
   const res = parseCli(argv, FLAGS, Schema, ENV, environment);
@@ -39,7 +34,7 @@ describe('parseCli', () => {
       ok: true,
       help: false,
       given: new Set(),
-      value: { nodes: 5, duration: 10_000, host: '127.0.0.1', port: 0, pretty: false },
+      value: { nodes: 5, duration: 10_000, host: '127.0.0.1', port: 0, pretty: false, tag: [] },
     });
   });
 
@@ -143,5 +138,21 @@ describe('formatUsage', () => {
     // The help column starts two spaces after the longest flag.
     expect(helpStarts[0]).toBe(2 + '-n, --nodes N'.length + 2);
     expect(options[2]).toMatch(/^ {2}-h, --help +show this help$/);
+  });
+});
+
+describe('a flag table', () => {
+  it('gives the parser its options, the usage its lines and the environment its variables, in the table order', () => {
+    expect(FLAGS).toEqual({
+      nodes: { type: 'string', short: 'n' },
+      duration: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      pretty: { type: 'boolean' },
+      tag: { type: 'string', multiple: true },
+    });
+    expect(flagHelp(TABLE).map((h) => h.flag)).toEqual(['-n, --nodes N', '--duration T', '--host ADDR', '--port N', '--pretty', '--tag T']);
+    expect(ENV).toEqual({ host: 'HOST', port: 'PORT' });
+    expect(ok(['--tag', 'a', '--tag', 'b', '-n', '3']).value).toMatchObject({ tag: ['a', 'b'], nodes: 3, pretty: false });
   });
 });

@@ -14,6 +14,47 @@ export interface FlagHelp {
   help: string;
 }
 
+/**
+ * One flag, declared once: what its value must be (the schema, with its default), its line in the
+ * usage, and how util.parseArgs reads it. The parser's options, the usage and the parsed type all
+ * derive from a table of these.
+ */
+export interface Flag<S extends z.ZodType = z.ZodType> {
+  schema: S;
+  help: string;
+  /** The value's placeholder in the usage (`N`, `T`); none for a switch, a boolean flag. */
+  arg?: string;
+  short?: string;
+  /** Repeatable: every occurrence is kept, in order. */
+  multiple?: true;
+  /** The environment variable that sets it when the command line does not (containers). */
+  env?: string;
+}
+
+export type FlagTable = Record<string, Flag>;
+
+/** util.parseArgs's options for a table. */
+export function flagSpec(table: FlagTable): FlagSpec {
+  return Object.fromEntries(
+    Object.entries(table).map(([name, f]) => [name, { type: f.arg === undefined ? 'boolean' : 'string', ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) }]),
+  ) as FlagSpec;
+}
+
+/** The usage lines of a table, in its order. */
+export function flagHelp(table: FlagTable): FlagHelp[] {
+  return Object.entries(table).map(([name, f]) => ({ flag: `${f.short ? `-${f.short}, ` : ''}--${name}${f.arg === undefined ? '' : ` ${f.arg}`}`, help: f.help }));
+}
+
+/** Flag name -> environment variable, for the flags a variable can set. */
+export function flagEnv(table: FlagTable): Record<string, string> {
+  return Object.fromEntries(Object.entries(table).flatMap(([name, f]) => (f.env === undefined ? [] : [[name, f.env]])));
+}
+
+/** The zod object of a table's values: its type is the parsed flags' type. */
+export function flagSchema<T extends FlagTable>(table: T): z.ZodObject<{ [K in keyof T]: T[K]['schema'] }> {
+  return z.object(Object.fromEntries(Object.entries(table).map(([name, f]) => [name, f.schema])) as { [K in keyof T]: T[K]['schema'] });
+}
+
 /** `given`: the flags set on the command line or from the environment (not defaulted). */
 export type CliResult<T> = { ok: true; value: T; help: boolean; given: ReadonlySet<string> } | { ok: false; error: string };
 

@@ -46,8 +46,13 @@ import {
   formatIntervalSpec,
   intText,
   parseBehaviorParams,
+  flagEnv,
+  flagHelp,
+  flagSchema,
+  flagSpec,
   type FlagHelp,
   type FlagSpec,
+  type FlagTable,
 } from '@agentnet/protocol';
 
 /** `flood` or `gossip:F` (`--broadcast`). */
@@ -72,140 +77,72 @@ export const BehaviorText = z.string().transform((text, ctx): { kind: TrafficKin
   return z.NEVER;
 });
 
-/** Flags that describe the run itself (the launcher passes them on to the coordinator). */
-export const RUN_FLAGS: FlagSpec = {
-  nodes: { type: 'string', short: 'n' },
-  duration: { type: 'string', short: 'd' },
-  seed: { type: 'string' },
-  delay: { type: 'string' },
-  interval: { type: 'string' },
-  loss: { type: 'string' },
-  duplicate: { type: 'string' },
-  reorder: { type: 'string' },
-  bandwidth: { type: 'string' },
-  queue: { type: 'string' },
-  link: { type: 'string', multiple: true },
-  scenario: { type: 'string' },
-  nemesis: { type: 'string' },
-  'nemesis-interval': { type: 'string' },
-  traffic: { type: 'string' },
-  behavior: { type: 'string' },
-  checker: { type: 'string' },
-  settle: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  broadcast: { type: 'string' },
-  'message-size': { type: 'string' },
-  'peer-validation': { type: 'string' },
-  out: { type: 'string' },
-  'runs-dir': { type: 'string' },
-  'register-timeout': { type: 'string' },
-  'ready-timeout': { type: 'string' },
-  'log-level': { type: 'string' },
-  pretty: { type: 'boolean' },
-  json: { type: 'boolean' },
-  'api-port': { type: 'string' },
-  topology: { type: 'string' },
-  routing: { type: 'string' },
-  'routing-interval': { type: 'string' },
-  ttl: { type: 'string' },
-  workload: { type: 'string' },
-  rate: { type: 'string' },
-  concurrency: { type: 'string' },
-  keys: { type: 'string' },
-};
 
-export const RUN_HELP: FlagHelp[] = [
-  { flag: '-n, --nodes N', help: `number of node processes (default ${DEFAULT_NODES})` },
-  { flag: '-d, --duration T', help: `how long traffic runs: 500ms, 10s, 2m (default ${DEFAULT_DURATION})` },
-  { flag: '--seed S', help: 'run seed, a non-negative integer (default: random; always printed)' },
-  { flag: '--delay SPEC', help: `injected delay per message, ms: ${DELAY_FORMS.join(', ')} (default ${DEFAULT_DELAY})` },
-  { flag: '--loss P|ge:P:R:LG:LB', help: 'message loss: independent with probability P, or Gilbert-Elliott bursts (default 0)' },
-  { flag: '--duplicate P', help: 'probability that a message is delivered twice (default 0)' },
-  { flag: '--reorder P', help: 'probability that a message may overtake the one before it on its link (default 0)' },
-  { flag: '--bandwidth B', help: 'bytes per second per link: 125000, 64k, 10m (default: no limit)' },
-  { flag: '--queue B', help: `bytes a link may queue at its sender before new messages drop as overflow: 64k, 16m, none (default ${DEFAULT_LINK_QUEUE})` },
-  { flag: '--link "SRC>DEST k=v ..."', help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth, queue); repeatable' },
-  { flag: '--interval MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
-  { flag: '--scenario FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
-  { flag: '--nemesis KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
-  { flag: '--nemesis-interval T', help: 'how often the nemesis strikes (default 5s)' },
-  { flag: '--behavior NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast; bully, raft, reliable-broadcast, with their checkers) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
-  { flag: '--checker NAME', help: "judge the run with a built-in checker: election, raft or broadcast (default: a built-in behaviour's own; a module's events must be the ones the checker reads, see docs/writing-a-behavior.md)" },
-  { flag: '--param KEY=VALUE', help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
-  { flag: '--settle T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s; for Raft with election timeouts past 1 s, two of them plus 1 s)' },
-  { flag: '--traffic KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
-  { flag: '--broadcast MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
-  { flag: '--message-size N', help: 'characters of text per message (default: chatter text; flood 100)' },
-  { flag: '--peer-validation on|off', help: 'check every peer message against its schema (default on; off only to measure its cost)' },
-  { flag: '--out DIR', help: 'write the run into DIR instead of runs/<run-id>' },
-  { flag: '--runs-dir DIR', help: `where runs/<run-id> and runs/latest live (default ${DEFAULT_RUNS_DIR})` },
-  { flag: '--register-timeout T', help: `how long to wait for all nodes to register (default ${DEFAULT_REGISTER_TIMEOUT_MS / 1000}s)` },
-  { flag: '--ready-timeout T', help: `how long to wait for all nodes to link to their peers (default ${DEFAULT_READY_TIMEOUT_MS / 1000}s)` },
-  { flag: '--log-level L', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
-  { flag: '--pretty', help: 'also print readable logs on stderr' },
-  { flag: '--json', help: 'print report.json on stdout instead of the table' },
-  { flag: '--topology T', help: `who links to whom: ${TOPOLOGY_FORMS.join(', ')} (default mesh)` },
-  { flag: '--routing P', help: 'multi-hop routing: distance-vector or link-state (default: none, messages go to neighbours only)' },
-  { flag: '--routing-interval T', help: `period of routing updates / hellos (default ${DEFAULT_ROUTING_INTERVAL_MS}ms)` },
-  { flag: '--ttl N', help: `hops a routed message may take (default ${DEFAULT_TTL})` },
-  { flag: '--workload kv', help: "external clients read, write and cas keys on any node (Maelstrom's lin-kv), checked for linearizability; needs a behaviour that serves them (default: none)" },
-  { flag: '--rate R', help: `with --workload: operations per second over all clients (default ${DEFAULT_WORKLOAD_RATE})` },
-  { flag: '--concurrency C', help: 'with --workload: clients, each with one operation at a time (default: the number of nodes)' },
-  { flag: '--keys K', help: `with --workload: how many keys the clients use (default ${DEFAULT_WORKLOAD_KEYS})` },
-  { flag: '--api-port N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
-];
+/** `--param KEY=VALUE`, repeated: the pairs as an object. */
+const ParamPairs = z
+  .array(z.string().regex(/^[A-Za-z_][\w.-]*=.*$/, 'a param is KEY=VALUE'))
+  .default([])
+  .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])));
+
+/** `--rate R`: operations per second over all clients. */
+const RateText = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'rate must be a number of operations per second')
+  .transform(Number)
+  .refine((r) => r > 0 && r <= 10_000, 'rate must be above 0 and at most 10000 operations per second');
 
 /** The built-in behaviours without handlers for client operations: all but Raft (a module may have them). */
 const NO_KV_SERVICE: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast', 'bully', 'reliable-broadcast']);
 
-export const RunFlags = z.object({
-  nodes: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)),
-  duration: DurationText.prefault(DEFAULT_DURATION),
-  seed: SeedText.optional(),
-  delay: DelaySpecText.prefault(DEFAULT_DELAY),
-  interval: IntervalSpecText.prefault(DEFAULT_INTERVAL),
-  loss: LossText.prefault('0'),
-  duplicate: ProbabilityText.prefault('0'),
-  reorder: ProbabilityText.prefault('0'),
-  bandwidth: BandwidthText.prefault('none'),
-  queue: QueueText.prefault(DEFAULT_LINK_QUEUE),
-  link: z.array(LinkOverrideText).default([]),
-  scenario: z.string().optional(),
-  nemesis: NemesisText.optional(),
-  'nemesis-interval': DurationText.prefault('5s'),
-  traffic: TrafficKind.exclude(['module']).default('chatter'),
-  behavior: BehaviorText.optional(),
-  checker: CheckerName.optional(),
-  settle: DurationText.prefault(`${DEFAULT_SETTLE_MS}ms`),
-  param: z
-    .array(z.string().regex(/^[A-Za-z_][\w.-]*=.*$/, 'a param is KEY=VALUE'))
-    .default([])
-    .transform((pairs) => Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))),
-  broadcast: BroadcastText.prefault('flood'),
-  'message-size': intText('message-size', 1, 65_536).prefault('100'),
-  'peer-validation': z.enum(['on', 'off']).default('on').transform((v) => v === 'on'),
-  out: z.string().optional(),
-  'runs-dir': z.string().default(DEFAULT_RUNS_DIR),
-  'register-timeout': DurationText.prefault(`${DEFAULT_REGISTER_TIMEOUT_MS}ms`),
-  'ready-timeout': DurationText.prefault(`${DEFAULT_READY_TIMEOUT_MS}ms`),
-  'log-level': LogLevelText.default('info'),
-  pretty: z.boolean().default(false),
-  json: z.boolean().default(false),
-  'api-port': PortText.default(0),
-  topology: TopologyText.optional(),
-  routing: RoutingProtocolName.optional(),
-  'routing-interval': DurationText.prefault(`${DEFAULT_ROUTING_INTERVAL_MS}ms`).refine((ms) => ms >= 10 && ms <= 60_000, 'routing-interval must be between 10ms and 60s'),
-  ttl: intText('ttl', 1, 10_000).prefault(String(DEFAULT_TTL)),
-  workload: z.enum(['kv'], { error: (issue) => `workload "${String(issue.input)}" is not kv (the only workload so far)` }).optional(),
-  rate: z
-    .string()
-    .regex(/^\d+(\.\d+)?$/, 'rate must be a number of operations per second')
-    .transform(Number)
-    .refine((r) => r > 0 && r <= 10_000, 'rate must be above 0 and at most 10000 operations per second')
-    .optional(),
-  concurrency: intText('concurrency', 1, 1000).optional(),
-  keys: intText('keys', 1, 1000).optional(),
-}).superRefine((flags, ctx) => {
+/**
+ * Every flag of a run, once (the launcher passes them on to the coordinator): its value's schema and
+ * default, its usage line and how it is read. RUN_FLAGS, RUN_HELP and RunFlags derive from it.
+ */
+export const RUN_FLAG_TABLE = {
+  nodes: { schema: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)), short: 'n', arg: 'N', help: `number of node processes (default ${DEFAULT_NODES})` },
+  duration: { schema: DurationText.prefault(DEFAULT_DURATION), short: 'd', arg: 'T', help: `how long traffic runs: 500ms, 10s, 2m (default ${DEFAULT_DURATION})` },
+  seed: { schema: SeedText.optional(), arg: 'S', help: 'run seed, a non-negative integer (default: random; always printed)' },
+  delay: { schema: DelaySpecText.prefault(DEFAULT_DELAY), arg: 'SPEC', help: `injected delay per message, ms: ${DELAY_FORMS.join(', ')} (default ${DEFAULT_DELAY})` },
+  loss: { schema: LossText.prefault('0'), arg: 'P|ge:P:R:LG:LB', help: 'message loss: independent with probability P, or Gilbert-Elliott bursts (default 0)' },
+  duplicate: { schema: ProbabilityText.prefault('0'), arg: 'P', help: 'probability that a message is delivered twice (default 0)' },
+  reorder: { schema: ProbabilityText.prefault('0'), arg: 'P', help: 'probability that a message may overtake the one before it on its link (default 0)' },
+  bandwidth: { schema: BandwidthText.prefault('none'), arg: 'B', help: 'bytes per second per link: 125000, 64k, 10m (default: no limit)' },
+  queue: { schema: QueueText.prefault(DEFAULT_LINK_QUEUE), arg: 'B', help: `bytes a link may queue at its sender before new messages drop as overflow: 64k, 16m, none (default ${DEFAULT_LINK_QUEUE})` },
+  link: { schema: z.array(LinkOverrideText).default([]), arg: '"SRC>DEST k=v ..."', multiple: true, help: 'override one direction of one link (delay, loss, duplicate, reorder, bandwidth, queue); repeatable' },
+  interval: { schema: IntervalSpecText.prefault(DEFAULT_INTERVAL), arg: 'MIN:MAX', help: `ms between two sends of one node (default ${DEFAULT_INTERVAL})` },
+  scenario: { schema: z.string().optional(), arg: 'FILE', help: 'a YAML or JSON network model and timeline of faults; see docs/scenario.schema.json' },
+  nemesis: { schema: NemesisText.optional(), arg: 'KINDS', help: `random faults drawn from the seed: ${NEMESIS_KINDS.join(',')} (one per interval, ended half an interval later)` },
+  'nemesis-interval': { schema: DurationText.prefault('5s'), arg: 'T', help: 'how often the nemesis strikes (default 5s)' },
+  behavior: { schema: BehaviorText.optional(), arg: 'NAME|PATH', help: 'what every node runs: a built-in (chatter, flood, broadcast; bully, raft, reliable-broadcast, with their checkers) or a behaviour module, ./path/to/module.ts (see docs/writing-a-behavior.md) (default chatter)' },
+  checker: { schema: CheckerName.optional(), arg: 'NAME', help: "judge the run with a built-in checker: election, raft or broadcast (default: a built-in behaviour's own; a module's events must be the ones the checker reads, see docs/writing-a-behavior.md)" },
+  param: { schema: ParamPairs, arg: 'KEY=VALUE', multiple: true, help: "a behaviour's own setting, repeatable (raft: election_ms=MIN:MAX, heartbeat_ms=N, rate=N)" },
+  settle: { schema: DurationText.prefault(`${DEFAULT_SETTLE_MS}ms`), arg: 'T', help: 'for behaviours with checkers: after a run with faults, heal everything and let it settle this long before judging; with --workload always, then the final reads may take as long again (default 3s; for Raft with election timeouts past 1 s, two of them plus 1 s)' },
+  traffic: { schema: TrafficKind.exclude(['module']).default('chatter'), arg: 'KIND', help: 'chatter (the notebook agent), flood (every link as fast as it goes) or broadcast (every node broadcasts values) (default chatter)' },
+  broadcast: { schema: BroadcastText.prefault('flood'), arg: 'MODE', help: 'with --traffic broadcast: flood (duplicate suppression) or gossip:F (push to F random neighbours) (default flood)' },
+  'message-size': { schema: intText('message-size', 1, 65_536).prefault('100'), arg: 'N', help: 'characters of text per message (default: chatter text; flood 100)' },
+  'peer-validation': { schema: z.enum(['on', 'off']).default('on').transform((v) => v === 'on'), arg: 'on|off', help: 'check every peer message against its schema (default on; off only to measure its cost)' },
+  out: { schema: z.string().optional(), arg: 'DIR', help: 'write the run into DIR instead of runs/<run-id>' },
+  'runs-dir': { schema: z.string().default(DEFAULT_RUNS_DIR), arg: 'DIR', help: `where runs/<run-id> and runs/latest live (default ${DEFAULT_RUNS_DIR})` },
+  'register-timeout': { schema: DurationText.prefault(`${DEFAULT_REGISTER_TIMEOUT_MS}ms`), arg: 'T', help: `how long to wait for all nodes to register (default ${DEFAULT_REGISTER_TIMEOUT_MS / 1000}s)` },
+  'ready-timeout': { schema: DurationText.prefault(`${DEFAULT_READY_TIMEOUT_MS}ms`), arg: 'T', help: `how long to wait for all nodes to link to their peers (default ${DEFAULT_READY_TIMEOUT_MS / 1000}s)` },
+  'log-level': { schema: LogLevelText.default('info'), arg: 'L', help: 'fatal|error|warn|info|debug|trace|silent (default info)' },
+  pretty: { schema: z.boolean().default(false), help: 'also print readable logs on stderr' },
+  json: { schema: z.boolean().default(false), help: 'print report.json on stdout instead of the table' },
+  topology: { schema: TopologyText.optional(), arg: 'T', help: `who links to whom: ${TOPOLOGY_FORMS.join(', ')} (default mesh)` },
+  routing: { schema: RoutingProtocolName.optional(), arg: 'P', help: 'multi-hop routing: distance-vector or link-state (default: none, messages go to neighbours only)' },
+  'routing-interval': { schema: DurationText.prefault(`${DEFAULT_ROUTING_INTERVAL_MS}ms`).refine((ms) => ms >= 10 && ms <= 60_000, 'routing-interval must be between 10ms and 60s'), arg: 'T', help: `period of routing updates / hellos (default ${DEFAULT_ROUTING_INTERVAL_MS}ms)` },
+  ttl: { schema: intText('ttl', 1, 10_000).prefault(String(DEFAULT_TTL)), arg: 'N', help: `hops a routed message may take (default ${DEFAULT_TTL})` },
+  workload: { schema: z.enum(['kv'], { error: (issue) => `workload "${String(issue.input)}" is not kv (the only workload so far)` }).optional(), arg: 'kv', help: "external clients read, write and cas keys on any node (Maelstrom's lin-kv), checked for linearizability; needs a behaviour that serves them (default: none)" },
+  rate: { schema: RateText.optional(), arg: 'R', help: `with --workload: operations per second over all clients (default ${DEFAULT_WORKLOAD_RATE})` },
+  concurrency: { schema: intText('concurrency', 1, 1000).optional(), arg: 'C', help: 'with --workload: clients, each with one operation at a time (default: the number of nodes)' },
+  keys: { schema: intText('keys', 1, 1000).optional(), arg: 'K', help: `with --workload: how many keys the clients use (default ${DEFAULT_WORKLOAD_KEYS})` },
+  'api-port': { schema: PortText.default(0), arg: 'N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
+} satisfies FlagTable;
+
+export const RUN_FLAGS: FlagSpec = flagSpec(RUN_FLAG_TABLE);
+export const RUN_HELP: FlagHelp[] = flagHelp(RUN_FLAG_TABLE);
+
+export const RunFlags = flagSchema(RUN_FLAG_TABLE).superRefine((flags, ctx) => {
   const workloadOnly = (['rate', 'concurrency', 'keys'] as const).filter((k) => flags[k] !== undefined);
   if (flags.workload === undefined && workloadOnly.length > 0) {
     ctx.addIssue({ code: 'custom', path: [workloadOnly[0] as string], message: `--${workloadOnly.join(', --')} ${workloadOnly.length === 1 ? 'goes' : 'go'} only with --workload kv` });
@@ -223,14 +160,15 @@ export type RunFlags = z.infer<typeof RunFlags>;
 
 
 /** The coordinator entry point: the run flags plus where to listen. */
-export const COORDINATOR_FLAGS: FlagSpec = { ...RUN_FLAGS, host: { type: 'string' }, port: { type: 'string' } };
-export const COORDINATOR_ENV: Record<string, string> = { host: 'HOST', port: 'PORT' };
-export const CoordinatorCli = RunFlags.extend({ host: z.string().default('127.0.0.1'), port: PortText.default(0) });
-export const COORDINATOR_HELP: FlagHelp[] = [
-  ...RUN_HELP,
-  { flag: '--host ADDR', help: 'address the control server binds (env HOST; default 127.0.0.1)' },
-  { flag: '--port N', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
-];
+const LISTEN_FLAG_TABLE = {
+  host: { schema: z.string().default('127.0.0.1'), arg: 'ADDR', env: 'HOST', help: 'address the control server binds (env HOST; default 127.0.0.1)' },
+  port: { schema: PortText.default(0), arg: 'N', env: 'PORT', help: 'port the control server binds, 0 = any free port (env PORT; default 0)' },
+} satisfies FlagTable;
+export const COORDINATOR_FLAG_TABLE = { ...RUN_FLAG_TABLE, ...LISTEN_FLAG_TABLE } satisfies FlagTable;
+export const COORDINATOR_FLAGS: FlagSpec = flagSpec(COORDINATOR_FLAG_TABLE);
+export const COORDINATOR_ENV: Record<string, string> = flagEnv(COORDINATOR_FLAG_TABLE);
+export const CoordinatorCli = RunFlags.extend(flagSchema(LISTEN_FLAG_TABLE).shape);
+export const COORDINATOR_HELP: FlagHelp[] = flagHelp(COORDINATOR_FLAG_TABLE);
 
 const QUEUE_DEFAULT_BYTES = QueueText.parse(DEFAULT_LINK_QUEUE);
 const MODEL_FLAGS = ['delay', 'loss', 'duplicate', 'reorder', 'bandwidth', 'queue'] as const;
