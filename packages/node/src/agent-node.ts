@@ -5,20 +5,18 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocketServer } from 'ws';
 import {
   COORDINATOR_ID,
   ErrorCode,
   LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
-  MAX_PAYLOAD_BYTES,
   RECORD_BATCH_INTERVAL_MS,
   RECORD_BATCH_MAX,
   UNREGISTERED_ID,
   BadInputError,
   HOT_LOG_LINES_PER_SECOND,
   createLogger,
-  encode,
   errorReply,
   type CoordinatorToNode,
   type Init,
@@ -32,13 +30,16 @@ import { CoordinatorLink } from './links/coordinator-link.js';
 import { Journal } from './records/journal.js';
 import { EventLog } from './records/event-log.js';
 import { HotLog } from './records/hot-log.js';
-import { DataPath } from './network/data-path.js';
-import { PeerMesh, type PeerLink, type PeerMessage } from './links/peer-mesh.js';
+import type { DataPath } from './network/data-path.js';
+import { PeerMesh } from './links/peer-mesh.js';
+import { listenForPeers } from './links/peer-server.js';
+import { createInbound } from './inbound.js';
 import { BehaviorModuleError } from './api/behavior-module.js';
 import { selectBehavior, type SelectedBehavior } from './api/behavior-select.js';
 import { openNodeStorage } from './api/node-storage.js';
-import type { Behavior, Incoming, NodeHandle } from './api/behavior.js';
-import { NodeRouting } from './routing/node-routing.js';
+import type { Behavior } from './api/behavior.js';
+import type { NodeRouting } from './routing/node-routing.js';
+import { buildDataPlane } from './data-plane.js';
 
 export interface AgentNodeOptions {
   coordinatorUrl: string;
@@ -97,7 +98,13 @@ export class AgentNode {
     this.hot = new HotLog(log, HOT_LOG_LINES_PER_SECOND);
     this.mesh = new PeerMesh({
       log,
-      onMessage: (link, msg) => this.onPeerMessage(link, msg),
+      onMessage: createInbound({
+        log,
+        data: () => this.data,
+        routing: () => this.routing,
+        behavior: () => this.behavior,
+        state: () => this.state,
+      }),
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
     });
@@ -149,27 +156,9 @@ export class AgentNode {
   }
 
   private listen(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const server = new WebSocketServer({
-        host: this.options.host,
-        port: this.options.port,
-        maxPayload: MAX_PAYLOAD_BYTES,
-        perMessageDeflate: false,
-      });
-      this.server = server;
-      server.once('error', reject);
-      server.on('connection', (socket: WebSocket) => this.mesh.accept(socket));
-      server.once('listening', () => {
-        server.removeListener('error', reject);
-        server.on('error', (err) => this.log.error({ err }, 'server_error'));
-        const address = server.address();
-        const port = typeof address === 'object' && address ? address.port : this.options.port;
-        const host = this.options.advertiseHost.includes(':') ? `[${this.options.advertiseHost}]` : this.options.advertiseHost;
-        const url = `ws://${host}:${port}`;
-        this.log.info({ url, host: this.options.host, port }, 'listening');
-        resolve(url);
-      });
-    });
+    const { server, url } = listenForPeers(this.options, this.mesh, this.log);
+    this.server = server;
+    return url;
   }
 
   private unexpected(msg: Typed<CoordinatorToNode & MsgIds>): void {
@@ -237,46 +226,19 @@ export class AgentNode {
   private onInit(init: Init): void {
     this.init = init;
     this.state = 'connecting';
-    const { seed } = init.network;
-    this.log.info({ peers: init.peers.map((p) => p.id), seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
-    const peers = init.peers.map((p) => p.id);
-    const routing = init.routing;
-    if (routing) {
-      this.routing = new NodeRouting({
-        settings: routing,
-        self: init.node_id,
-        nodeIds: init.node_ids,
-        neighbours: peers,
-        data: () => this.data,
-        mesh: this.mesh,
-        log: this.log,
-        report: (routes) => this.control?.send(routes),
-      });
-    }
-    const data = new DataPath({
-      self: init.node_id,
-      peers,
-      nodeIds: init.node_ids,
-      routing: routing ? { nextHop: (dest) => this.routing?.nextHop(dest), ttl: routing.ttl } : undefined,
-      network: init.network,
-      incarnation: init.incarnation,
+    this.log.info({ peers: init.peers.map((p) => p.id), seed: init.network.seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
+    const plane = buildDataPlane(init, {
       mesh: this.mesh,
       journal: this.journal,
       hot: this.hot,
+      log: this.log,
       isRunning: () => this.state === 'running',
-    });
-    this.data = data;
-    const handle: NodeHandle = {
-      id: init.node_id,
-      peers,
-      destinations: routing ? init.node_ids.filter((id) => id !== init.node_id) : peers,
-      seed,
-      incarnation: init.incarnation,
-      workload: init.traffic.workload,
+      reportRoutes: (routes) => this.control?.send(routes),
       storage: () => (this.storage ??= openNodeStorage(this.storagePath ?? `${init.node_id}.storage.jsonl`, init.incarnation === 0)),
-      send: (dest, body, tag) => data.send(dest, body, tag),
-      backlog: (dest) => data.backlog(dest),
-    };
+    });
+    this.routing = plane.routing;
+    this.data = plane.data;
+    const { handle } = plane;
     const record = (kind: string, data: Record<string, unknown>) => this.events.add(kind, data);
     let selected: SelectedBehavior;
     try {
@@ -295,7 +257,7 @@ export class AgentNode {
     const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, {
       validate: init.validate_peer_messages,
       down: init.down,
-      routed: routing !== null,
+      routed: init.routing !== null,
       anyBody,
       rejoining: init.incarnation > 0,
     });
@@ -312,32 +274,6 @@ export class AgentNode {
         void this.shutdown(module ? (err as Error).message : 'a peer is unavailable', 1);
       },
     );
-  }
-
-  private onPeerMessage(link: PeerLink, msg: PeerMessage): void {
-    const body = msg.body;
-    if (link.client) {
-      // The client journaled its send, so every request that arrives is journaled, refused or not.
-      if (this.data && !this.data.receiveFromClient(msg)) return this.refuse(link, msg, ErrorCode.malformed_request, 'a client message carries the journal fields id and sent_at');
-      if (this.state !== 'running') return this.refuse(link, msg, ErrorCode.temporarily_unavailable, `${msg.dest} is not running (it is ${this.state})`);
-    } else if (body.type === 'dv' || body.type === 'hello' || body.type === 'lsa') {
-      if (this.routing) return this.routing.receive(link.peer, body);
-    } else if (this.data?.receive(msg) === false) {
-      return; // forwarded towards its destination
-    }
-    // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
-    if (this.behavior?.handle(msg as Incoming)) return;
-    // An error nobody waits for any more (its rpc timed out) is logged, never answered.
-    if (body.type === 'error') return void this.log.warn({ src: msg.src, error: body }, 'error_reply');
-    this.refuse(link, msg, ErrorCode.not_supported, `message type "${msg.body.type}" is not handled by this node's behaviour`);
-  }
-
-  /** Logs a refused message and answers it on its link, unless it cannot be answered or the link said goodbye. */
-  private refuse(link: PeerLink, msg: PeerMessage, code: number, text: string): void {
-    this.log.warn({ err: new BadInputError(code, text), src: msg.src, type: msg.body.type }, 'reject');
-    if (msg.body.msg_id !== undefined && link.usable) {
-      link.socket.send(encode(errorReply(msg.dest, msg.src, code, text, msg.body.msg_id)));
-    }
   }
 
   private onControlClose(code: number): void {

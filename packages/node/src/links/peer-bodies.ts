@@ -11,7 +11,7 @@ export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, 
 export type PeerMessage = Typed<BodyOf<typeof PEER_BODIES> & MsgIds>;
 
 /** Bodies that only ever travel one link between its two ends: never routed through. */
-export const LINK_LOCAL = new Set(['link_hello', 'link_hello_ok', 'link_bye', 'error', 'dv', 'hello', 'lsa']);
+export const LINK_LOCAL = new Set(['link_hello', 'link_hello_ok', 'link_bye', 'error', ...Object.keys(ROUTING_BODIES)]);
 
 /**
  * Decodes one frame from a peer socket. A workload client's link has its own table, always

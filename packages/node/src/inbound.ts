@@ -1,0 +1,53 @@
+/**
+ * The one way in for what a node's links deliver, read top to bottom: a workload client's request
+ * (journaled, and refused unless the node runs), routing traffic to the router, a data message the
+ * data path forwards when it is for another node, then the behaviour's handlers; what none of them
+ * takes is refused with an error on its link. The links have already decoded and checked the frame.
+ */
+import { BadInputError, ErrorCode, ROUTING_BODIES, encode, errorReply, type Logger, type RoutingBody } from '@agentnet/protocol';
+import type { Behavior, Incoming } from './api/behavior.js';
+import type { PeerLink, PeerMessage } from './links/peer-mesh.js';
+import type { DataPath } from './network/data-path.js';
+import type { NodeRouting } from './routing/node-routing.js';
+
+/** What the dispatcher reads of the node as it is now: its parts come up one by one. */
+export interface InboundParts {
+  log: Logger;
+  data(): DataPath | undefined;
+  routing(): NodeRouting | undefined;
+  behavior(): Behavior | undefined;
+  /** The node's lifecycle state, for the refusal of a client request when it does not run. */
+  state(): string;
+}
+
+const isRouting = (body: { type: string }): body is RoutingBody => body.type in ROUTING_BODIES;
+
+export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMessage) => void {
+  /** Logs a refused message and answers it on its link, unless it cannot be answered or the link said goodbye. */
+  const refuse = (link: PeerLink, msg: PeerMessage, code: number, text: string): void => {
+    parts.log.warn({ err: new BadInputError(code, text), src: msg.src, type: msg.body.type }, 'reject');
+    if (msg.body.msg_id !== undefined && link.usable) {
+      link.socket.send(encode(errorReply(msg.dest, msg.src, code, text, msg.body.msg_id)));
+    }
+  };
+
+  return (link, msg) => {
+    const body = msg.body;
+    const data = parts.data();
+    if (link.client) {
+      // The client journaled its send, so every request that arrives is journaled, refused or not.
+      if (data && !data.receiveFromClient(msg)) return refuse(link, msg, ErrorCode.malformed_request, 'a client message carries the journal fields id and sent_at');
+      if (parts.state() !== 'running') return refuse(link, msg, ErrorCode.temporarily_unavailable, `${msg.dest} is not running (it is ${parts.state()})`);
+    } else if (isRouting(body)) {
+      const routing = parts.routing();
+      if (routing) return routing.receive(link.peer, body);
+    } else if (data?.receive(msg) === false) {
+      return; // forwarded towards its destination
+    }
+    // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
+    if (parts.behavior()?.handle(msg as Incoming)) return;
+    // An error nobody waits for any more (its rpc timed out) is logged, never answered.
+    if (body.type === 'error') return void parts.log.warn({ src: msg.src, error: body }, 'error_reply');
+    refuse(link, msg, ErrorCode.not_supported, `message type "${msg.body.type}" is not handled by this node's behaviour`);
+  };
+}
