@@ -14,34 +14,29 @@ import {
   type Logger,
   type StopCause,
   type BehaviorEvent,
-  type LossModel,
 } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection } from './cluster/control-server.js';
 import { ControlApi, type ControlApiHost } from './api/server.js';
-import { apiLinks, apiState } from './api/state.js';
-import { NodeTable, isRunning, type NodeEntry } from './cluster/node-table.js';
+import { createApiHost } from './api/host.js';
+import { liveStateOf } from './faults/live-state.js';
+import { NodeTable, timelineNode, type NodeEntry } from './cluster/node-table.js';
 import { Membership } from './cluster/membership.js';
 import { ControlHandler, type Phase } from './cluster/control-handler.js';
 import { Ledger } from './report/ledger.js';
 import { LeaderWatch } from './cluster/leader-watch.js';
 import { SetupError } from './errors.js';
-import { Conditions } from './cluster/conditions.js';
+import { Conditions, type WaitResult } from './cluster/conditions.js';
+import { settleAfterFaults } from './faults/settle.js';
 import { FaultTimeline } from './faults/fault-timeline.js';
 import { neighbours } from './topology/topology.js';
-import { RoutingChecker, type LiveState } from './checkers/routing.js';
+import { RoutingChecker } from './checkers/routing.js';
 import { buildReport } from './report/run-report.js';
 import { verdictExitCode } from './checkers/index.js';
 import { writeControlFile } from './plan/run-dir.js';
 import { createWorkload, type Workload } from './workload/workload.js';
-import type { CoordinatorOptions, RunOutcome } from './plan/run-options.js';
+import { sharedInit, type CoordinatorOptions, type RunOutcome } from './plan/run-options.js';
 
 export type { CoordinatorOptions, RunOutcome } from './plan/run-options.js';
-
-/** Whether a loss model loses every message. */
-function losesAll(loss: LossModel): boolean {
-  return loss.kind === 'bernoulli' ? loss.p >= 1 : loss.kind === 'gilbert_elliott' ? loss.loss_good >= 1 && loss.loss_bad >= 1 : false;
-}
-
 
 export class Coordinator {
   private phase: Phase = 'registering';
@@ -74,18 +69,11 @@ export class Coordinator {
 
   constructor(private readonly options: CoordinatorOptions) {
     this.peerIds = neighbours(options.topology.graph);
-    const { flags } = options;
     this.workload = createWorkload(options, this.nodes, this.ledger, () => this.elapsed());
     this.membership = new Membership({
       nodes: this.nodes,
       peerIds: this.peerIds,
-      init: {
-        nodeCount: flags.nodes,
-        network: { seed: options.seed, ...options.network },
-        traffic: { behavior: options.behavior.kind, module: options.behavior.module, params: options.behavior.params, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast, workload: flags.workload ?? null },
-        validate_peer_messages: flags['peer-validation'],
-        routing: options.routing,
-      },
+      init: sharedInit(options),
       run: options.run,
       log: options.log,
       server: () => this.server,
@@ -98,19 +86,10 @@ export class Coordinator {
       killing: options.killing,
     });
     if (options.routing) {
-      this.checker = new RoutingChecker(options.topology.graph, options.routing, () => this.liveState(), () => this.elapsed(), options.log);
+      this.checker = new RoutingChecker(options.topology.graph, options.routing, () => liveStateOf(this.nodes.all, this.timeline), () => this.elapsed(), options.log);
     }
     this.timeline = new FaultTimeline(options.scenario, {
-      nodes: () =>
-        this.nodes.all.map((e) => ({
-          id: e.id,
-          pid: e.pid,
-          hostname: e.hostname,
-          ready: e.state === 'ready',
-          running: e.state === 'registered' || e.state === 'ready',
-          sendFaults: (state) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, ...state }),
-          expectLoss: (reason) => (e.lostReason = reason),
-        })),
+      nodes: () => this.nodes.all.map((e) => timelineNode(e, (state) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, ...state }))),
       elapsedMs: () => this.elapsed(),
       log: options.log,
       restart: (id) => this.membership.restart(id),
@@ -139,16 +118,6 @@ export class Coordinator {
     });
   }
 
-  /** What is out of the topology now: nodes not running or paused, and cut links. */
-  private liveState(): LiveState {
-    const down = new Set([...this.nodes.all.filter((e) => !isRunning(e)).map((e) => e.id), ...this.timeline.pausedNodes]);
-    const state = this.timeline.state();
-    const cuts = new Set(state.partitions.flatMap((p) => p.cuts.map(([a, b]) => `${a}>${b}`)));
-    // A link fault that loses everything cuts its link as surely as a partition.
-    for (const l of state.links) if (l.loss && losesAll(l.loss)) cuts.add(`${l.src}>${l.dest}`);
-    return { down, cuts };
-  }
-
   private get log(): Logger {
     return this.options.log;
   }
@@ -174,25 +143,17 @@ export class Coordinator {
   }
 
   private apiHost(): ControlApiHost {
-    return {
-      state: () =>
-        apiState({
-          runId: this.options.run.id,
-          seed: this.options.seed,
-          phase: this.phase,
-          elapsedMs: this.elapsed(),
-          coordinator: { pid: process.pid, url: this.url },
-          nodes: this.nodes.all,
-          faults: this.timeline.state(),
-          names: this.timeline.healable,
-          history: this.timeline.faults,
-        }),
-      links: (filter) => {
-        const links = [...this.peerIds].flatMap(([src, peers]) => peers.map((dest) => [src, dest] as const));
-        return apiLinks({ links, network: this.options.network, faults: this.timeline.state(), counts: (s, d) => this.ledger.linkCounts(s, d) }, filter);
-      },
-      apply: (action) => this.timeline.apply(action),
-      reset: () => this.timeline.reset(),
+    return createApiHost({
+      runId: this.options.run.id,
+      seed: this.options.seed,
+      network: this.options.network,
+      url: () => this.url,
+      phase: () => this.phase,
+      elapsedMs: () => this.elapsed(),
+      nodes: () => this.nodes.all,
+      timeline: this.timeline,
+      peerIds: this.peerIds,
+      ledger: this.ledger,
       stop: () => {
         if (this.stopAskedAtMs === undefined) {
           this.stopAskedAtMs = Math.round(this.elapsed());
@@ -201,7 +162,7 @@ export class Coordinator {
         }
         return { stopping: true, elapsed_ms: this.stopAskedAtMs };
       },
-    };
+    });
   }
 
   private elapsed(): number {
@@ -251,34 +212,14 @@ export class Coordinator {
     return { ...outcome, events: this.events, history: this.workload?.entries, exitCode: interrupted ? 130 : verdictExitCode(outcome.report?.verdict ?? null) };
   }
 
-  /**
-   * Before checkers judge liveness, a run with faults ends them all (heal, resume, restart) and
-   * lets the cluster settle for `--settle`; a client workload always settles, then reads every key.
-   */
-  private async settle(signal: AbortSignal): Promise<'ok' | 'timeout' | 'aborted'> {
-    this.workload?.stopIssuing();
-    const faults = this.timeline.faults.length > 0;
-    if (!this.workload && (this.options.behavior.checker === null || !faults)) return 'ok';
-    const incarnations = new Map(this.nodes.all.map((e) => [e.id, e.incarnation]));
-    const restarted = this.timeline.endFaults();
-    // The settle period starts once the restarted nodes are back: a process still starting on a
-    // loaded machine would otherwise be judged on a settle it never had. Back means a new process,
-    // ready: a crash just before may not have been seen yet, its entry still `ready`.
-    const isBack = (id: string) => {
-      const e = this.nodes.get(id);
-      return e !== undefined && e.incarnation > (incarnations.get(id) ?? 0) && e.state === 'ready';
-    };
-    const back = await this.conditions.waitFor(() => restarted.every(isBack), this.options.flags['ready-timeout'], signal);
-    if (back === 'aborted') return back;
-    if (back === 'timeout') this.log.warn({ nodes: restarted.filter((id) => !isBack(id)) }, 'not_back');
-    this.log.info({ settle_ms: this.options.flags.settle, restarted }, 'settle');
-    const r = await this.conditions.waitFor(() => false, this.options.flags.settle, signal);
-    this.settled = r !== 'aborted';
-    return r === 'aborted' || !this.workload ? r : this.workload.finalReads(signal);
-  }
-
-  private entry(id: string): NodeEntry | undefined {
-    return this.nodes.get(id);
+  /** The settle phase (faults/settle.ts): the run's faults end, and the cluster gets `--settle` before it is judged. */
+  private async settle(signal: AbortSignal): Promise<WaitResult> {
+    const { result, settled } = await settleAfterFaults(
+      { workload: this.workload, timeline: this.timeline, nodes: this.nodes, conditions: this.conditions, log: this.log, judged: this.options.behavior.checker !== null, flags: this.options.flags },
+      signal,
+    );
+    if (settled !== undefined) this.settled = settled;
+    return result;
   }
 
   /** Sends `stop` to every live node and waits for their final flushes. */
@@ -345,7 +286,7 @@ export class Coordinator {
   }
 
   private onClose(conn: ControlConnection, code: number): void {
-    const entry = conn.nodeId === undefined ? undefined : this.entry(conn.nodeId);
+    const entry = conn.nodeId === undefined ? undefined : this.nodes.get(conn.nodeId);
     // A connection of an earlier process of a restarted node says nothing about the new one.
     if (!entry || entry.conn !== conn || entry.state === 'stopped' || entry.state === 'lost') return;
     this.markLost(entry, entry.lostReason ?? `control connection closed (code ${code}) without a final flush`);

@@ -11,26 +11,24 @@ import {
   ErrorCode,
   LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
-  RECORD_BATCH_INTERVAL_MS,
-  RECORD_BATCH_MAX,
   UNREGISTERED_ID,
   BadInputError,
-  HOT_LOG_LINES_PER_SECOND,
   createLogger,
   errorReply,
   type CoordinatorToNode,
   type Init,
-  type LevelWithSilent,
   type LogSink,
   type MsgIds,
   type Logger,
   type Typed,
 } from '@agentnet/protocol';
 import { CoordinatorLink } from './links/coordinator-link.js';
-import { Journal } from './records/journal.js';
-import { EventLog } from './records/event-log.js';
-import { HotLog } from './records/hot-log.js';
+import { NodeRecords } from './records/node-records.js';
+import type { AgentNodeOptions } from './cli-options.js';
+
+export type { AgentNodeOptions } from './cli-options.js';
 import type { DataPath } from './network/data-path.js';
+import { describeFaults } from './network/link-gate.js';
 import { PeerMesh } from './links/peer-mesh.js';
 import { listenForPeers } from './links/peer-server.js';
 import { createInbound } from './inbound.js';
@@ -41,27 +39,10 @@ import type { Behavior } from './api/behavior.js';
 import type { NodeRouting } from './routing/node-routing.js';
 import { buildDataPlane } from './data-plane.js';
 
-export interface AgentNodeOptions {
-  coordinatorUrl: string;
-  /** Address the peer server binds. */
-  host: string;
-  /** Port the peer server binds; 0 picks a free one. */
-  port: number;
-  /** Host name or address peers use to reach this node. */
-  advertiseHost: string;
-  /** Directory for this node's log; default: the run directory the coordinator names. */
-  logDir?: string;
-  logLevel: LevelWithSilent;
-  pretty: boolean;
-  /** Rejoin a running cluster as this node (a restarted node); absent for a new node. */
-  nodeId?: string;
-}
-
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
 export class AgentNode {
   readonly log: Logger;
-  private readonly hot: HotLog;
   private readonly sink: LogSink;
   private state: State = 'starting';
   private id: string | undefined;
@@ -75,8 +56,7 @@ export class AgentNode {
   private storage: ReturnType<typeof openNodeStorage> | undefined;
   private routing: NodeRouting | undefined;
   private readonly mesh: PeerMesh;
-  private readonly journal: Journal;
-  private readonly events: EventLog;
+  private readonly records: NodeRecords;
   private stopping: Promise<number> | undefined;
   private resolveExit: (code: number) => void = () => {};
   private readonly exited = new Promise<number>((resolve) => {
@@ -95,7 +75,6 @@ export class AgentNode {
     // A node that stops before it registers has no id to name its log by; with a log directory
     // given (the launcher gives the run's), its lines go there rather than to the terminal.
     if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
-    this.hot = new HotLog(log, HOT_LOG_LINES_PER_SECOND);
     this.mesh = new PeerMesh({
       log,
       onMessage: createInbound({
@@ -108,19 +87,7 @@ export class AgentNode {
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
     });
-    this.events = new EventLog({
-      intervalMs: RECORD_BATCH_INTERVAL_MS,
-      maxBatch: RECORD_BATCH_MAX,
-      ship: (events) => this.control?.send({ type: 'events', events }),
-    });
-    this.journal = new Journal({
-      intervalMs: RECORD_BATCH_INTERVAL_MS,
-      maxBatch: RECORD_BATCH_MAX,
-      ship: (records) => {
-        this.log.debug({ records: records.length }, 'records');
-        this.control?.send({ type: 'records', records });
-      },
-    });
+    this.records = new NodeRecords(log, (msg) => this.control?.send(msg));
   }
 
   /** Runs the node until it stops; resolves with the process exit code. */
@@ -187,8 +154,7 @@ export class AgentNode {
       case 'start':
         if (this.state !== 'ready') return this.unexpected(msg);
         this.state = 'running';
-        this.journal.start();
-        this.events.start();
+        this.records.start();
         this.routing?.start();
         this.behavior?.start();
         this.log.info({}, 'start');
@@ -196,14 +162,7 @@ export class AgentNode {
       case 'faults':
         if (!this.data) return this.unexpected(msg);
         this.data.applyFaults(body);
-        this.log.info(
-          {
-            partitions: body.partitions.map((p) => ({ name: p.name, mode: p.mode, cuts: p.cuts.length })),
-            links: body.links.filter((l) => l.src === this.id).map((l) => `${l.name}:${l.dest}`),
-            paused: body.paused,
-          },
-          'faults',
-        );
+        this.log.info(describeFaults(body, this.id), 'faults');
         return;
       case 'peer_restarted':
         if (!this.init) return this.unexpected(msg);
@@ -229,8 +188,8 @@ export class AgentNode {
     this.log.info({ peers: init.peers.map((p) => p.id), seed: init.network.seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
     const plane = buildDataPlane(init, {
       mesh: this.mesh,
-      journal: this.journal,
-      hot: this.hot,
+      journal: this.records.journal,
+      hot: this.records.hot,
       log: this.log,
       isRunning: () => this.state === 'running',
       reportRoutes: (routes) => this.control?.send(routes),
@@ -239,7 +198,7 @@ export class AgentNode {
     this.routing = plane.routing;
     this.data = plane.data;
     const { handle } = plane;
-    const record = (kind: string, data: Record<string, unknown>) => this.events.add(kind, data);
+    const record = (kind: string, data: Record<string, unknown>) => this.records.events.record(kind, data);
     let selected: SelectedBehavior;
     try {
       selected = selectBehavior(init, handle, this.log, record);
@@ -296,23 +255,21 @@ export class AgentNode {
     this.state = 'stopping';
     this.behavior?.stop();
     this.routing?.stop();
-    this.journal.counters.in_flight = this.data?.close() ?? 0;
+    this.records.journal.counters.in_flight = this.data?.close() ?? 0;
     // Taken once the behaviour has stopped: nothing of its code runs after, so the count is final.
     const behaviorErrors = this.behavior?.errors?.() ?? { count: 0, first: null };
-    this.log.info({ reason, ...this.journal.counters, behavior_errors: behaviorErrors.count }, 'stop');
+    this.log.info({ reason, ...this.records.journal.counters, behavior_errors: behaviorErrors.count }, 'stop');
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
     // Nothing may be received after the final flush, or a delivered message would be reported as
     // in flight: links whose peer never said bye are cut before it.
     this.mesh.cut(silent);
-    this.journal.stop();
-    this.events.stop();
-    this.hot.roll();
+    this.records.finish();
     if (this.control?.open) {
       await this.control.sendAndWait({
         type: 'stopped',
         ...(stopMsgId === undefined ? {} : { in_reply_to: stopMsgId }),
-        counters: this.journal.counters,
+        counters: this.records.journal.counters,
         behavior_errors: behaviorErrors,
         reason: reason.slice(0, 1000),
       });

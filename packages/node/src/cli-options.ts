@@ -3,7 +3,7 @@
  * entry point and the checks on docker-compose.yml read the same definition.
  */
 import { z } from 'zod';
-import { LogLevelText, NodeId, PortText, flagEnv, flagHelp, flagSchema, flagSpec, type FlagHelp, type FlagSpec, type FlagTable } from '@agentnet/protocol';
+import { LogLevelText, NodeId, PortText, type LevelWithSilent, flagEnv, flagHelp, flagSchema, flagSpec, type FlagHelp, type FlagSpec, type FlagTable } from '@agentnet/protocol';
 
 /** Every flag of a node, once: NODE_FLAGS, NODE_ENV, NODE_HELP and NodeCli derive from it. */
 export const NODE_FLAG_TABLE = {
@@ -39,3 +39,19 @@ export const NodeCli = flagSchema(NODE_FLAG_TABLE);
 
 export const WILDCARDS = new Set(['0.0.0.0', '::', '']);
 
+/** What an agent node is started with: main.ts makes it from the flags and the environment. */
+export interface AgentNodeOptions {
+  coordinatorUrl: string;
+  /** Address the peer server binds. */
+  host: string;
+  /** Port the peer server binds; 0 picks a free one. */
+  port: number;
+  /** Host name or address peers use to reach this node. */
+  advertiseHost: string;
+  /** Directory for this node's log; default: the run directory the coordinator names. */
+  logDir?: string;
+  logLevel: LevelWithSilent;
+  pretty: boolean;
+  /** Rejoin a running cluster as this node (a restarted node); absent for a new node. */
+  nodeId?: string;
+}

@@ -8,6 +8,8 @@ export * from './records.js';
 export * from './control-messages.js';
 export * from './codec.js';
 export * from './report.js';
+export * from './report-stats.js';
+export * from './report-sections.js';
 export * from './clock.js';
 export * from './log-sink.js';
 export * from './cli.js';

@@ -6,6 +6,7 @@
 import type { BehaviorErrors, NodeCounters, Register } from '@agentnet/protocol';
 import type { ControlConnection } from './control-server.js';
 import type { NodeFacts } from '../report/analysis.js';
+import type { FaultState, TimelineNode } from '../faults/timeline-host.js';
 
 export type NodeState = 'registered' | 'ready' | 'stopped' | 'lost';
 
@@ -109,4 +110,17 @@ export function isRunning(entry: NodeEntry | undefined): boolean {
 
 export function isGone(entry: NodeEntry): boolean {
   return entry.state === 'stopped' || entry.state === 'lost';
+}
+
+/** A node as the fault timeline sees it: its process, whether it runs, and how to tell it the faults. */
+export function timelineNode(e: NodeEntry, sendFaults: (state: FaultState) => void): TimelineNode {
+  return {
+    id: e.id,
+    pid: e.pid,
+    hostname: e.hostname,
+    ready: e.state === 'ready',
+    running: e.state === 'registered' || e.state === 'ready',
+    sendFaults,
+    expectLoss: (reason) => (e.lostReason = reason),
+  };
 }

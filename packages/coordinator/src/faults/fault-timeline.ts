@@ -6,45 +6,12 @@
  * `name` on a record that starts a fault period and `ends` on one that ends periods.
  */
 import { hostname } from 'node:os';
-import { FAULT_KINDS, FaultKind, SIGNAL_FAULTS, type LinkFault, type Logger, type Partition, type PausedNode, type PauseMode, type Report } from '@agentnet/protocol';
+import { FAULT_KINDS, FaultKind, SIGNAL_FAULTS, type LinkFault, type Partition, type PauseMode } from '@agentnet/protocol';
 import { LEADER_TARGET, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
 import { FaultError } from '../errors.js';
+import type { FaultHost, FaultRecord, FaultState } from './timeline-host.js';
 
-/** The faults every node must know of: what its links do. */
-export interface FaultState {
-  partitions: Partition[];
-  links: LinkFault[];
-  paused: PausedNode[];
-}
-
-/** What the timeline needs to know of a node and to do with it. */
-export interface TimelineNode {
-  id: string;
-  pid: number;
-  hostname: string;
-  /** Whether the node is up and linked (it then gets fault updates). */
-  ready: boolean;
-  running: boolean;
-  sendFaults(state: FaultState): void;
-  /** Remembers why the node will be lost when the timeline itself kills it. */
-  expectLoss(reason: string): void;
-}
-
-export interface FaultHost {
-  nodes(): TimelineNode[];
-  elapsedMs(): number;
-  log: Logger;
-  /** Starts the node again under its id (killing it first if it runs); returns what was done. */
-  restart(id: string): string;
-  /** A fault was applied (or skipped). */
-  recorded?: (record: FaultRecord) => void;
-  /** A node process this timeline kills on purpose. */
-  killing?: ((pid: number) => void) | undefined;
-  /** The node that leads now, as the behaviour's `leader` events say (for `crash: leader`). */
-  leader?: () => string | undefined;
-}
-
-export type FaultRecord = Report['faults'][number];
+export type { FaultHost, FaultRecord, FaultState, TimelineNode } from './timeline-host.js';
 
 /** What a record says besides its kind and detail: the node it struck, the period it starts or those it ends. */
 interface RecordExtra {

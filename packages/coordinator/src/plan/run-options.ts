@@ -2,7 +2,7 @@
  * What a run is given (the plan main.ts made from the flags, the scenario and the topology) and what
  * it gives back: its report, its joined journal, its events and history, and its exit code.
  */
-import type { BehaviorEvent, HistoryEntry, Logger, MessageLine, NetworkModel, Report, RoutingSettings, TrafficKind } from '@agentnet/protocol';
+import type { BehaviorEvent, HistoryEntry, Init, Logger, MessageLine, NetworkModel, Report, RoutingSettings, TrafficKind } from '@agentnet/protocol';
 import type { CheckerName } from '../checkers/index.js';
 import type { ScenarioFile } from '../faults/scenario.js';
 import type { Graph, TopologySpec } from '../topology/topology.js';
@@ -46,4 +46,16 @@ export interface RunOutcome {
   history?: readonly HistoryEntry[] | undefined;
   exitCode: number;
   error?: string;
+}
+
+/** The parts of every node's `init` that are the same for all of them, from the run's options. */
+export function sharedInit(options: CoordinatorOptions): Pick<Init, 'network' | 'traffic' | 'validate_peer_messages' | 'routing'> & { nodeCount: number } {
+  const { flags, behavior } = options;
+  return {
+    nodeCount: flags.nodes,
+    network: { seed: options.seed, ...options.network },
+    traffic: { behavior: behavior.kind, module: behavior.module, params: behavior.params, interval: flags.interval, message_size: flags['message-size'], broadcast: flags.broadcast, workload: flags.workload ?? null },
+    validate_peer_messages: flags['peer-validation'],
+    routing: options.routing,
+  };
 }

@@ -15,47 +15,20 @@ import {
   encode,
   errorReply,
   isClientId,
-  type Logger,
   type Peer,
 } from '@agentnet/protocol';
 import { dial } from './dial.js';
 import { PeerLink } from './peer-link.js';
 import { ClientLinks } from './client-links.js';
-import { LINK_LOCAL, decodePeerFrame, seenOf, type PeerMessage } from './peer-bodies.js';
+import { decodePeerFrame, seenOf, type PeerMessage } from './peer-bodies.js';
+import { endsRefusal, helloRefusal, inTransit } from './link-rules.js';
+import { drainLinks } from './link-drain.js';
 import { PeerUnavailableError } from '../errors.js';
+import type { ConnectOptions, PeerMeshOptions } from './mesh-options.js';
 
 export { PeerLink };
+export type { ConnectOptions, PeerMeshOptions } from './mesh-options.js';
 export { PEER_BODIES, type PeerMessage } from './peer-bodies.js';
-
-export interface PeerMeshOptions {
-  log: Logger;
-  /** A data message from a linked peer or client (`link.client`), already checked for src and dest. */
-  onMessage: (link: PeerLink, msg: PeerMessage) => void;
-  /** A link closed while the node was not stopping. */
-  onLinkDown: (peer: string) => void;
-  /** A link opened (the first time, or again after a peer restarted). */
-  onLinkUp?: (peer: string) => void;
-  /** How often and how far apart a peer is dialed before it counts as unavailable (DIAL_ATTEMPTS, DIAL_RETRY_MS). */
-  dialAttempts?: number;
-  dialRetryMs?: number;
-}
-
-/** What `init` says about how this node links. */
-export interface ConnectOptions {
-  /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
-  validate?: boolean;
-  /** Peers not running at init (a rejoining node does not wait for them). */
-  down?: readonly string[];
-  /** With routing, data messages between other nodes pass through this node's links. */
-  routed?: boolean;
-  /** A behaviour module's own message types are checked as plain bodies. */
-  anyBody?: boolean;
-  /**
-   * A restarted process joining a running cluster: a peer it cannot reach went down since its init
-   * (faults go on meanwhile), so it is taken as down rather than failing the node.
-   */
-  rejoining?: boolean;
-}
 
 export class PeerMesh {
   private peers = new Map<string, Peer>();
@@ -73,16 +46,10 @@ export class PeerMesh {
   private onAllLinked: (() => void) | undefined;
   /** Each node's index in init.node_ids: the smaller index of a pair dials. */
   private indexOf = new Map<string, number>();
-  /** Whether peer messages are checked against their schemas (init.validate_peer_messages). */
-  private validate = true;
+  /** How this node links, from its init (see ConnectOptions). */
+  private how = { validate: true, routed: false, rejoining: false, anyBody: false };
   /** Peers that were not running at init (this node rejoined while they were down): not waited for. */
   private down = new Set<string>();
-  /** With routing, data messages between other nodes pass through this node's links. */
-  private routed = false;
-  /** A restarted process (ConnectOptions.rejoining). */
-  private rejoining = false;
-  /** A behaviour module's own message types are checked as plain bodies (type, msg_id, in_reply_to). */
-  private anyBody = false;
 
   constructor(private readonly options: PeerMeshOptions) {
     this.clients = new ClientLinks(options.log);
@@ -120,14 +87,10 @@ export class PeerMesh {
    * peer is up (or, for a rejoining node, known down).
    */
   async connect(self: string, peers: Peer[], nodeIds: string[], o: ConnectOptions = {}): Promise<void> {
-    const { validate = true, down = [], routed = false, anyBody = false } = o;
     this.self = self;
-    this.routed = routed;
-    this.anyBody = anyBody;
-    this.rejoining = o.rejoining ?? false;
-    this.down = new Set(down);
+    this.how = { validate: o.validate ?? true, routed: o.routed ?? false, rejoining: o.rejoining ?? false, anyBody: o.anyBody ?? false };
+    this.down = new Set(o.down ?? []);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
-    this.validate = validate;
     this.peers = new Map(peers.map((p) => [p.id, p]));
     const allLinked = new Promise<void>((resolve) => {
       this.onAllLinked = resolve;
@@ -150,7 +113,7 @@ export class PeerMesh {
       });
     } catch (err) {
       const unavailable = new PeerUnavailableError(peer.id, peer.url, err);
-      if (!this.rejoining) throw unavailable;
+      if (!this.how.rejoining) throw unavailable;
       // A peer that went down after this node's init: it is linked again when it restarts (relink).
       this.options.log.warn({ err: unavailable, peer: peer.id }, 'peer_down');
       // Unless it restarted meanwhile, under a new URL that relink is dialing.
@@ -192,7 +155,7 @@ export class PeerMesh {
 
   private onFrame(socket: WebSocket, data: RawData): void {
     const client = this.bySocket.get(socket)?.client === true;
-    for (const res of decodePeerFrame(data, { client, validate: this.validate, anyBody: this.anyBody })) {
+    for (const res of decodePeerFrame(data, { client, validate: this.how.validate, anyBody: this.how.anyBody })) {
       if (res.ok) this.onEnvelope(socket, res.msg);
       else this.reject(socket, res.code, res.text, res);
     }
@@ -207,16 +170,10 @@ export class PeerMesh {
       return;
     }
     const link = this.bySocket.get(socket);
-    // A routed data message carries its two ends in src/dest, whichever link it travels on; a
-    // client is outside the network and is routed nowhere.
-    const transit = this.routed && !link?.client && msg.ttl !== undefined && msg.id !== undefined && !LINK_LOCAL.has(msg.body.type);
-    if (msg.dest !== this.self && !transit) {
-      return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}; it does not forward to ${msg.dest}`, seen);
-    }
+    const transit = inTransit(msg, link, this.how.routed);
+    const refused = endsRefusal(msg, this.self, link, transit);
+    if (refused) return this.reject(socket, refused.code, refused.text, seen);
     if (!link) return this.onUnlinkedFrame(socket, msg);
-    if (msg.src !== link.peer && !transit) {
-      return this.reject(socket, ErrorCode.unknown_peer, `this link belongs to ${link.peer}, not ${msg.src}`, seen);
-    }
     switch (msg.body.type) {
       case 'link_bye':
         link.byeReceived = true;
@@ -258,20 +215,16 @@ export class PeerMesh {
 
   private onHello(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
-    if (msg.dest !== this.self) {
-      // Hellos held from before init were not checked for their destination yet.
-      return this.reject(socket, ErrorCode.node_not_found, `this is ${this.self}, not ${msg.dest}`, seen);
-    }
-    if (isClientId(msg.src)) return this.onClientHello(socket, msg);
-    if (!this.peers.has(msg.src)) {
-      return this.reject(socket, ErrorCode.unknown_peer, `${msg.src} is not a peer of ${this.self}`, seen);
-    }
-    if (this.links.get(msg.src)?.open) {
-      return this.reject(socket, ErrorCode.unexpected_message, `a link to ${msg.src} is already open`, seen);
-    }
-    if ((this.indexOf.get(msg.src) ?? Infinity) > (this.indexOf.get(this.self ?? '') ?? -1)) {
-      return this.reject(socket, ErrorCode.unexpected_message, `${this.self} dials ${msg.src}, not the other way round`, seen);
-    }
+    const self = this.self ?? UNREGISTERED_ID;
+    // Hellos held from before init were not checked for their destination yet.
+    if (msg.dest === self && isClientId(msg.src)) return this.onClientHello(socket, msg);
+    const refused = helloRefusal(msg, {
+      self,
+      isPeer: (id) => this.peers.has(id),
+      linkOpen: (id) => this.links.get(id)?.open === true,
+      indexOf: (id) => this.indexOf.get(id),
+    });
+    if (refused) return this.reject(socket, refused.code, refused.text, seen);
     socket.send(
       encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0 } }),
     );
@@ -324,19 +277,7 @@ export class PeerMesh {
    */
   async drain(timeoutMs: number): Promise<string[]> {
     this.stopping = true;
-    const links = [...this.links.values(), ...this.clients.all].filter((l) => l.open);
-    for (const link of links) {
-      if (link.byeSent) continue;
-      link.byeSent = true;
-      link.socket.send(encode({ src: this.self ?? '', dest: link.peer, body: { type: 'link_bye' } }));
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, timeoutMs);
-    });
-    await Promise.race([Promise.all(links.map((l) => l.drained())), timeout]);
-    clearTimeout(timer);
-    return links.filter((l) => !l.byeReceived && l.open).map((l) => l.peer);
+    return drainLinks([...this.links.values(), ...this.clients.all], this.self ?? '', timeoutMs);
   }
 
   /** Drops the links to `peers` at once: no further frame from them is read. */

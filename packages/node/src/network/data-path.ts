@@ -6,9 +6,7 @@
  * the behaviour and the router do.
  */
 import {
-  BATCH_FRAME_BYTES,
   encode,
-  encodeBatch,
   isClientId,
   linkModelFor,
   wallClockMs,
@@ -23,6 +21,7 @@ import type { Journal } from '../records/journal.js';
 import type { Decision } from './link-decider.js';
 import { LinkGate, type FaultStateMessage } from './link-gate.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
+import { sendInBatches } from './frame-batches.js';
 import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
 import { UnknownPeerError } from '../errors.js';
 
@@ -289,17 +288,9 @@ export class DataPath {
       for (const m of due) this.dropShaped(m, reason ?? 'link_down');
       return;
     }
-    let batch: string[] = [];
-    let bytes = 0;
-    for (const m of due) {
-      if (bytes + m.frame.length > BATCH_FRAME_BYTES && batch.length > 0) {
-        link.socket.send(encodeBatch(batch));
-        batch = [];
-        bytes = 0;
-      }
-      batch.push(m.frame);
-      bytes += m.frame.length + 1;
-    }
-    link.socket.send(encodeBatch(batch));
+    sendInBatches(
+      due.map((m) => m.frame),
+      (frame) => link.socket.send(frame),
+    );
   }
 }

@@ -80,3 +80,12 @@ export class LinkGate {
     return out;
   }
 }
+
+/** A fault state as the node's `faults` log line shows it: each partition's size, this node's link faults. */
+export function describeFaults(state: FaultStateMessage, self: string | undefined): Record<string, unknown> {
+  return {
+    partitions: state.partitions.map((p) => ({ name: p.name, mode: p.mode, cuts: p.cuts.length })),
+    links: state.links.filter((l) => l.src === self).map((l) => `${l.name}:${l.dest}`),
+    paused: state.paused,
+  };
+}
