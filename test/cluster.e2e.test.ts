@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_COMPONENTS } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { isAlive, readLogLines } from './helpers/processes.js';
 
@@ -73,5 +74,16 @@ describe('cluster of 5 nodes', () => {
       for (const verb of ['listening', 'register', 'init', 'connect', 'send', 'recv', 'stop']) expect(verbs).toContain(verb);
     }
     expect(existsSync(join(run.dir, 'report.json'))).toBe(true);
+    // Every line names the part of the process that wrote it, one of the known components, and
+    // the parts are told apart: the send and recv lines are the data component's, a node's
+    // registration its lifecycle's, the coordinator's registrations the cluster's.
+    const logs = files.filter((f) => f.endsWith('.log')).map((f) => readLogLines(join(run.dir, f)));
+    const components = new Set(Object.keys(LOG_COMPONENTS));
+    expect(logs.flat().filter((l) => !components.has(String(l.component))).map((l) => l.msg)).toEqual([]);
+    const componentOf = (lines: Array<Record<string, unknown>>, verb: string) => new Set(lines.filter((l) => l.msg === verb).map((l) => l.component));
+    const n0 = readLogLines(join(run.dir, 'n0.log'));
+    expect(componentOf(n0, 'send')).toEqual(new Set(['data']));
+    expect(componentOf(n0, 'register')).toEqual(new Set(['lifecycle']));
+    expect(componentOf(readLogLines(join(run.dir, 'coordinator.log')), 'register')).toEqual(new Set(['cluster']));
   });
 });

@@ -10,6 +10,7 @@ import {
   STOP_TIMEOUT_PER_NODE_MS,
   EXIT_ERROR,
   FAULT_KINDS,
+  componentLog,
   STOP_REASONS,
   type Logger,
   type StopCause,
@@ -57,6 +58,8 @@ export class Coordinator {
   private readonly handler: ControlHandler;
   private readonly events: Array<BehaviorEvent & { node: string }> = [];
   private readonly leaders = new LeaderWatch();
+  /** The run's own lines; each part logs through its own component's logger (protocol LOG_COMPONENTS). */
+  private readonly runLog: Logger;
   /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
   private settled = true;
   /** When the nodes were told to stop (epoch ms). */
@@ -68,14 +71,15 @@ export class Coordinator {
   private stopAskedAtMs: number | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
+    this.runLog = componentLog(options.log, 'run');
     this.peerIds = neighbours(options.topology.graph);
-    this.workload = createWorkload(options, this.nodes, this.ledger, () => this.elapsed());
+    this.workload = createWorkload({ ...options, log: componentLog(options.log, 'workload') }, this.nodes, this.ledger, () => this.elapsed());
     this.membership = new Membership({
       nodes: this.nodes,
       peerIds: this.peerIds,
       init: sharedInit(options),
       run: options.run,
-      log: options.log,
+      log: componentLog(options.log, 'cluster'),
       server: () => this.server,
       running: () => this.phase === 'running',
       phase: () => this.phase,
@@ -86,12 +90,12 @@ export class Coordinator {
       killing: options.killing,
     });
     if (options.routing) {
-      this.checker = new RoutingChecker(options.topology.graph, options.routing, () => liveStateOf(this.nodes.all, this.timeline), () => this.elapsed(), options.log);
+      this.checker = new RoutingChecker(options.topology.graph, options.routing, () => liveStateOf(this.nodes.all, this.timeline), () => this.elapsed(), componentLog(options.log, 'checker'));
     }
     this.timeline = new FaultTimeline(options.scenario, {
       nodes: () => this.nodes.all.map((e) => timelineNode(e, (state) => this.server?.send(e.conn, { type: 'faults', msg_id: this.msgId++, ...state }))),
       elapsedMs: () => this.elapsed(),
-      log: options.log,
+      log: componentLog(options.log, 'faults'),
       restart: (id) => this.membership.restart(id),
       leader: () => this.leaders.current(),
       killing: options.killing,
@@ -110,7 +114,7 @@ export class Coordinator {
       peerIds: this.peerIds,
       expectedNodes: options.flags.nodes,
       run: options.run,
-      log: options.log,
+      log: componentLog(options.log, 'cluster'),
       phase: () => this.phase,
       nextMsgId: () => this.msgId++,
       changed: () => this.conditions.changed(),
@@ -119,12 +123,12 @@ export class Coordinator {
   }
 
   private get log(): Logger {
-    return this.options.log;
+    return this.runLog;
   }
 
   /** Listens; resolves with the control URL. */
   async listen(): Promise<string> {
-    this.server = await ControlServer.listen(this.options.host, this.options.port, this.log, {
+    this.server = await ControlServer.listen(this.options.host, this.options.port, componentLog(this.options.log, 'control-server'), {
       onMessage: (conn, msg) => this.handler.onMessage(conn, msg),
       onClose: (conn, code) => this.onClose(conn, code),
     });
@@ -132,7 +136,7 @@ export class Coordinator {
     const url = `ws://${host}:${this.server.port}`;
     this.url = url;
     this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
-    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), this.log);
+    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'));
     writeControlFile(this.options.run, { url: this.api.url, pid: process.pid, run_id: this.options.run.id });
     return url;
   }
@@ -215,7 +219,7 @@ export class Coordinator {
   /** The settle phase (faults/settle.ts): the run's faults end, and the cluster gets `--settle` before it is judged. */
   private async settle(signal: AbortSignal): Promise<WaitResult> {
     const { result, settled } = await settleAfterFaults(
-      { workload: this.workload, timeline: this.timeline, nodes: this.nodes, conditions: this.conditions, log: this.log, judged: this.options.behavior.checker !== null, flags: this.options.flags },
+      { workload: this.workload, timeline: this.timeline, nodes: this.nodes, conditions: this.conditions, log: this.runLog, judged: this.options.behavior.checker !== null, flags: this.options.flags },
       signal,
     );
     if (settled !== undefined) this.settled = settled;

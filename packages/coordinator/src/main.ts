@@ -3,7 +3,7 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { EXIT_ERROR, EXIT_USAGE, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, componentLog, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './plan/cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './report/format-report.js';
@@ -41,7 +41,8 @@ if (flags.nemesis) {
   scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };
 }
 // The log holds its lines until the run directory exists, which is only once the run is accepted.
-const { log, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
+const { log: root, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
+const log = componentLog(root, 'main');
 // A crash is no verdict: it is logged and exits 255 rather than Node's 1, which means invalid here.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err: unknown) => {
@@ -100,7 +101,7 @@ try {
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
 const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
-const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
+const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
 let url: string;
 try {
   url = await coordinator.listen();

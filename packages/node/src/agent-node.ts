@@ -13,6 +13,7 @@ import {
   LINK_DRAIN_TIMEOUT_MS,
   UNREGISTERED_ID,
   BadInputError,
+  componentLog,
   createLogger,
   errorReply,
   type CoordinatorToNode,
@@ -42,7 +43,9 @@ import { buildDataPlane } from './data-plane.js';
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
 export class AgentNode {
+  /** The lifecycle's lines; each part logs through its own component's logger (protocol LOG_COMPONENTS). */
   readonly log: Logger;
+  private readonly root: Logger;
   private readonly sink: LogSink;
   private state: State = 'starting';
   private id: string | undefined;
@@ -70,15 +73,16 @@ export class AgentNode {
       pretty: options.pretty,
       mixin: () => (this.id === undefined ? {} : { node: this.id }),
     });
-    this.log = log;
+    this.root = log;
+    this.log = componentLog(log, 'lifecycle');
     this.sink = sink;
     // A node that stops before it registers has no id to name its log by; with a log directory
     // given (the launcher gives the run's), its lines go there rather than to the terminal.
     if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
     this.mesh = new PeerMesh({
-      log,
+      log: componentLog(log, 'links'),
       onMessage: createInbound({
-        log,
+        log: componentLog(log, 'inbound'),
         data: () => this.data,
         routing: () => this.routing,
         behavior: () => this.behavior,
@@ -87,7 +91,7 @@ export class AgentNode {
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
     });
-    this.records = new NodeRecords(log, (msg) => this.control?.send(msg));
+    this.records = new NodeRecords(componentLog(log, 'records'), componentLog(log, 'data'), (msg) => this.control?.send(msg));
   }
 
   /** Runs the node until it stops; resolves with the process exit code. */
@@ -102,7 +106,7 @@ export class AgentNode {
   private async register(url: string): Promise<number> {
     let control: CoordinatorLink;
     try {
-      control = await CoordinatorLink.connect(this.options.coordinatorUrl, this.log, () => this.id ?? UNREGISTERED_ID, {
+      control = await CoordinatorLink.connect(this.options.coordinatorUrl, componentLog(this.root, 'coordinator-link'), () => this.id ?? UNREGISTERED_ID, {
         onMessage: (msg) => this.onControl(msg),
         onClose: (code) => this.onControlClose(code),
       });
@@ -123,7 +127,7 @@ export class AgentNode {
   }
 
   private listen(): Promise<string> {
-    const { server, url } = listenForPeers(this.options, this.mesh, this.log);
+    const { server, url } = listenForPeers(this.options, this.mesh, componentLog(this.root, 'links'));
     this.server = server;
     return url;
   }
@@ -190,7 +194,7 @@ export class AgentNode {
       mesh: this.mesh,
       journal: this.records.journal,
       hot: this.records.hot,
-      log: this.log,
+      log: componentLog(this.root, 'routing'),
       isRunning: () => this.state === 'running',
       reportRoutes: (routes) => this.control?.send(routes),
       storage: () => (this.storage ??= openNodeStorage(this.storagePath ?? `${init.node_id}.storage.jsonl`, init.incarnation === 0)),
@@ -201,7 +205,7 @@ export class AgentNode {
     const record = (kind: string, data: Record<string, unknown>) => this.records.events.record(kind, data);
     let selected: SelectedBehavior;
     try {
-      selected = selectBehavior(init, handle, this.log, record);
+      selected = selectBehavior(init, handle, componentLog(this.root, 'behavior'), record);
     } catch (err) {
       // A bad --param, for one: the node says why and leaves, which fails the run's setup.
       this.log.error({ err }, 'behavior_failed');

@@ -146,3 +146,32 @@ export function createLogger(options: CreateLoggerOptions): { log: Logger; sink:
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type { Logger, LevelWithSilent };
+
+/**
+ * Every part of a process that writes log lines, by the `component` field its lines carry, so one
+ * part's lines are one filter away: `jq 'select(.component=="faults")' runs/latest/coordinator.log`.
+ */
+export const LOG_COMPONENTS = {
+  main: 'the entry point: flags, signals, the run directory, exit',
+  lifecycle: "a node's states: register, init, ready, start, faults, stop",
+  links: 'peer and client links: dialing, hellos, refused frames, drains',
+  inbound: 'what arrives on a link and is refused',
+  data: 'each data message a node sends, receives, forwards or drops (rate-limited)',
+  records: 'the journal and events shipped to the coordinator',
+  routing: 'routers and their tables',
+  behavior: "the behaviour's own lines and the errors the node caught from it",
+  'coordinator-link': "a node's link to the coordinator",
+  run: "the coordinator's phases: registering, running, settle, stop, report",
+  'control-server': 'the coordinator side of the nodes links',
+  cluster: 'registrations, inits, restarts, lost nodes',
+  faults: 'every fault applied or skipped',
+  api: 'the control API',
+  workload: "the kv workload's clients",
+  checker: 'checks made while the run goes on (routing)',
+} as const;
+export type LogComponent = keyof typeof LOG_COMPONENTS;
+
+/** The logger of one component: every line it writes carries `component`. */
+export function componentLog(log: Logger, component: LogComponent): Logger {
+  return log.child({ component });
+}

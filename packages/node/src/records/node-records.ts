@@ -16,8 +16,9 @@ export class NodeRecords {
   readonly events: EventLog;
   readonly hot: HotLog;
 
-  constructor(log: Logger, ship: (msg: RecordsMessage) => void) {
-    this.hot = new HotLog(log, HOT_LOG_LINES_PER_SECOND);
+  /** `log`: the records' own lines; `dataLog`: the per-message lines. */
+  constructor(log: Logger, dataLog: Logger, ship: (msg: RecordsMessage) => void) {
+    this.hot = new HotLog(dataLog, HOT_LOG_LINES_PER_SECOND);
     const batches = { intervalMs: RECORD_BATCH_INTERVAL_MS, maxBatch: RECORD_BATCH_MAX };
     this.events = new EventLog({ ...batches, ship: (events) => ship({ type: 'events', events }) });
     this.journal = new Journal({
