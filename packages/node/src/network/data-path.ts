@@ -69,7 +69,7 @@ export class DataPath {
   private nextMsgId: number;
   private readonly idPrefix: string;
   readonly data: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
-  readonly control: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
+  readonly routingCounts: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
 
   constructor(private readonly o: DataPathOptions) {
     this.destinations = new Set(o.routing ? o.nodeIds.filter((id) => id !== o.self) : o.peers);
@@ -141,16 +141,16 @@ export class DataPath {
   }
 
   /** Sends a routing message to a neighbour: shaped and faulted like data, counted apart. */
-  sendControl(peer: string, body: RoutingBody): void {
-    const d = this.shaper.drawControl(peer);
+  sendRouting(peer: string, body: RoutingBody): void {
+    const d = this.shaper.drawRouting(peer);
     if (this.refusal(peer, d) !== undefined) {
-      this.control.dropped++;
+      this.routingCounts.dropped++;
       return;
     }
     const frame = encode({ src: this.o.self, dest: peer, body });
-    const msg: ShapedMessage = { id: '', dest: peer, seq: d.seq, sentAt: wallClockMs(), delayMs: d.delayMs, frame, copy: false, dueAt: 0, control: true };
-    this.control.sent++;
-    this.control.bytes += frame.length;
+    const msg: ShapedMessage = { id: '', dest: peer, seq: d.seq, sentAt: wallClockMs(), delayMs: d.delayMs, frame, copy: false, dueAt: 0, routing: true };
+    this.routingCounts.sent++;
+    this.routingCounts.bytes += frame.length;
     if (this.gate.cutMode(peer) === 'hold') this.gate.hold(msg, d.reorder);
     else this.shaper.enqueue(msg, d.reorder);
   }
@@ -230,8 +230,8 @@ export class DataPath {
   }
 
   /** Counts a routing message that arrived. */
-  receivedControl(): void {
-    this.control.received++;
+  receivedRouting(): void {
+    this.routingCounts.received++;
   }
 
   /** One more hop for a routed message: the TTL, the next hop, then that link's own model and faults. */
@@ -250,7 +250,7 @@ export class DataPath {
   /** Stops the shaper; returns how many data messages (not copies) it or a partition still held. */
   close(): number {
     const left = [...this.gate.clear(), ...this.shaper.close()];
-    return left.filter((m) => !m.copy && !m.control).length;
+    return left.filter((m) => !m.copy && !m.routing).length;
   }
 
   private drop(facts: MessageFacts, reason: DropReason, by?: string): void {
@@ -262,8 +262,8 @@ export class DataPath {
 
   /** Drops a message that was already shaped; a duplicate copy is no second drop (its original accounts for the message). */
   private dropShaped(m: ShapedMessage, reason: DropReason): void {
-    if (m.control) {
-      this.control.dropped++;
+    if (m.routing) {
+      this.routingCounts.dropped++;
       return;
     }
     if (m.copy) return;

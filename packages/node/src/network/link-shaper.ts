@@ -25,7 +25,7 @@ export interface ShapedMessage {
   /** A duplicate copy made by the network model (journaled by the receiver as `dup`). */
   copy: boolean;
   /** A routing message (control plane): not in the message journal, counted apart. */
-  control?: boolean;
+  routing?: boolean;
   /** The message's journal facts when they are not this hop's (a routed message this node forwards). */
   journal?: { id: string; src: string; dest: string; sent_at: number; delay_ms: number; by: string };
 }
@@ -43,7 +43,7 @@ export interface LinkShaperOptions {
 interface LinkQueue {
   decider: LinkDecider;
   /** Routing messages draw from their own keys, so they do not shift the data messages' decisions. */
-  control: LinkDecider;
+  routingDecider: LinkDecider;
   heldBytes: number;
   lastDueAt: number;
   /** When a bandwidth-limited link is free for its next message. */
@@ -64,8 +64,8 @@ export class LinkShaper {
     if (!q) {
       const model = this.options.model(dest);
       const decider = new LinkDecider(this.options.seed, this.options.self, dest, model);
-      const control = new LinkDecider(this.options.seed, this.options.self, dest, model, 'control');
-      q = { decider, control, heldBytes: 0, lastDueAt: 0, freeAt: 0, items: [], timer: undefined, immediate: undefined };
+      const routingDecider = new LinkDecider(this.options.seed, this.options.self, dest, model, 'control');
+      q = { decider, routingDecider, heldBytes: 0, lastDueAt: 0, freeAt: 0, items: [], timer: undefined, immediate: undefined };
       this.links.set(dest, q);
     }
     return q;
@@ -81,7 +81,7 @@ export class LinkShaper {
     for (const [dest, q] of this.links) {
       const model = this.options.model(dest);
       q.decider.setModel(model);
-      q.control.setModel(model);
+      q.routingDecider.setModel(model);
     }
   }
 
@@ -91,8 +91,8 @@ export class LinkShaper {
   }
 
   /** The same for a routing message, from the control plane's own keys. */
-  drawControl(dest: string): Decision {
-    return this.queue(dest).control.next();
+  drawRouting(dest: string): Decision {
+    return this.queue(dest).routingDecider.next();
   }
 
   /** Queues a message (or its duplicate copy) whose decisions came from `draw()`. */

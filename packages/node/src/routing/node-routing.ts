@@ -31,7 +31,7 @@ export class NodeRouting {
       self: o.self,
       nodeIds: o.nodeIds,
       neighbours: o.neighbours,
-      send: (nb: string, body: RoutingBody) => o.data()?.sendControl(nb, body),
+      send: (nb: string, body: RoutingBody) => o.data()?.sendRouting(nb, body),
       linkOpen: (nb: string) => o.mesh.link(nb)?.usable ?? false,
       now: () => Date.now(),
       changed: () => this.changed(),
@@ -65,7 +65,7 @@ export class NodeRouting {
   }
 
   receive(from: string, body: RoutingBody): void {
-    this.o.data()?.receivedControl();
+    this.o.data()?.receivedRouting();
     if (this.running) this.router.receive(from, body);
   }
 
@@ -92,7 +92,7 @@ export class NodeRouting {
       type: 'routes',
       at: Date.now(),
       routes: routes.map((r) => [r.dest, r.next, r.hops]),
-      control: { ...(data?.control ?? none) },
+      control: { ...(data?.routingCounts ?? none) },
       data: { ...(data?.data ?? none) },
     });
     this.o.log.debug({ routes: routes.length }, 'routes');
