@@ -59,7 +59,7 @@ export class Coordinator {
   private readonly events: Array<BehaviorEvent & { node: string }> = [];
   private readonly leaders = new LeaderWatch();
   /** The run's own lines; each part logs through its own component's logger (protocol LOG_COMPONENTS). */
-  private readonly runLog: Logger;
+  private readonly log: Logger;
   /** Whether the run ended healed and settled (or without faults), so checkers may judge liveness. */
   private settled = true;
   /** When the nodes were told to stop (epoch ms). */
@@ -71,7 +71,7 @@ export class Coordinator {
   private stopAskedAtMs: number | undefined;
 
   constructor(private readonly options: CoordinatorOptions) {
-    this.runLog = componentLog(options.log, 'run');
+    this.log = componentLog(options.log, 'run');
     this.peerIds = neighbours(options.topology.graph);
     this.workload = createWorkload({ ...options, log: componentLog(options.log, 'workload') }, this.nodes, this.ledger, () => this.elapsed());
     this.membership = new Membership({
@@ -120,10 +120,6 @@ export class Coordinator {
       changed: () => this.conditions.changed(),
       setupFailed: (reason) => (this.setupFailure ??= reason),
     });
-  }
-
-  private get log(): Logger {
-    return this.runLog;
   }
 
   /** Listens; resolves with the control URL. */
@@ -219,7 +215,7 @@ export class Coordinator {
   /** The settle phase (faults/settle.ts): the run's faults end, and the cluster gets `--settle` before it is judged. */
   private async settle(signal: AbortSignal): Promise<WaitResult> {
     const { result, settled } = await settleAfterFaults(
-      { workload: this.workload, timeline: this.timeline, nodes: this.nodes, conditions: this.conditions, log: this.runLog, judged: this.options.behavior.checker !== null, flags: this.options.flags },
+      { workload: this.workload, timeline: this.timeline, nodes: this.nodes, conditions: this.conditions, log: this.log, judged: this.options.behavior.checker !== null, flags: this.options.flags },
       signal,
     );
     if (settled !== undefined) this.settled = settled;

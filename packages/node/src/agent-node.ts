@@ -96,7 +96,9 @@ export class AgentNode {
 
   /** Runs the node until it stops; resolves with the process exit code. */
   async run(): Promise<number> {
-    const url = await this.listen();
+    const peers = listenForPeers(this.options, this.mesh, componentLog(this.root, 'links'));
+    this.server = peers.server;
+    const url = await peers.url;
     this.state = 'registering';
     // A stop while the coordinator is still being dialed (a Ctrl-C during start-up) ends the run
     // now, not after the dial's last retry.
@@ -126,11 +128,6 @@ export class AgentNode {
     return this.exited;
   }
 
-  private listen(): Promise<string> {
-    const { server, url } = listenForPeers(this.options, this.mesh, componentLog(this.root, 'links'));
-    this.server = server;
-    return url;
-  }
 
   private unexpected(msg: Typed<CoordinatorToNode & MsgIds>): void {
     const text = `${msg.body.type} is not expected while ${this.state}`;

@@ -3,7 +3,7 @@
  * coordinator joins them by message `id` into `messages.jsonl` and the report's accounting.
  */
 import { z } from 'zod';
-import { NodeId } from './envelope.js';
+import { NodeId } from '../wire/envelope.js';
 
 const MessageFields = {
   id: z.string(),

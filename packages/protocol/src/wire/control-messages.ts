@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 import { ErrorBody, MsgId, NodeId } from './envelope.js';
-import { IntervalSpec } from './specs.js';
-import { NetworkModel } from './link-model.js';
-import { Faults } from './faults.js';
-import { JournalRecord } from './records.js';
+import { IntervalSpec } from '../runtime/specs.js';
+import { NetworkModel } from '../network/link-model.js';
+import { Faults } from '../network/faults.js';
+import { JournalRecord } from '../results/records.js';
 import { RoutingSettings, Routes } from './routing-messages.js';
 
 export const Register = z.object({

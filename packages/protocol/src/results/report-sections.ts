@@ -3,8 +3,8 @@
  * routing (`--routing`), broadcast (`--traffic broadcast`) and the client workload (`--workload`).
  */
 import { z } from 'zod';
-import { NodeId } from './envelope.js';
-import { ClientId, KvKey, KvValue } from './kv-messages.js';
+import { NodeId } from '../wire/envelope.js';
+import { ClientId, KvKey, KvValue } from '../wire/kv-messages.js';
 import { Percentiles } from './report-stats.js';
 
 /** A graph in numbers: size, degree distribution, diameter and average shortest path in hops. */

@@ -5,7 +5,7 @@
  * be asymmetric (n0>n1 differs from n1>n0).
  */
 import { z } from 'zod';
-import { NodeId } from './envelope.js';
+import { NodeId } from '../wire/envelope.js';
 import { DelaySpec, DelaySpecText, formatDelaySpec } from './distributions.js';
 
 const Probability = z.number().min(0).max(1);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { keyedRng } from './prng.js';
+import { keyedRng } from '../network/prng.js';
 import { DurationText, IntervalSpecText, SeedText, formatDuration, formatIntervalSpec, intText } from './specs.js';
-import { DelaySpecText, formatDelaySpec, sampleDelay, type DelaySpec } from './distributions.js';
+import { DelaySpecText, formatDelaySpec, sampleDelay, type DelaySpec } from '../network/distributions.js';
 
 /** The single error message of a failed parse (fails the test when the parse succeeded). */
 function errorOf(schema: z.ZodType, text: string): string {

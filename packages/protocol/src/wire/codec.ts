@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { Envelope, type Typed } from './envelope.js';
 import { ErrorCode } from './error-codes.js';
-import { MAX_PAYLOAD_BYTES } from './constants.js';
+import { MAX_PAYLOAD_BYTES } from '../runtime/constants.js';
 
 /** The body schemas a receiver accepts, by `body.type`. */
 export type BodyTable = Record<string, z.ZodType>;

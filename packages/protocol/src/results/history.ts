@@ -4,8 +4,8 @@
  * not happen) or `info` (unknown: it may have happened, at any time after its invoke, or never).
  */
 import { z } from 'zod';
-import { NodeId } from './envelope.js';
-import { ClientId, KvKey, KvValue } from './kv-messages.js';
+import { NodeId } from '../wire/envelope.js';
+import { ClientId, KvKey, KvValue } from '../wire/kv-messages.js';
 
 export const OpF = z.enum(['read', 'write', 'cas']);
 export type OpF = z.infer<typeof OpF>;

@@ -4,7 +4,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { describeIssues } from './codec.js';
+import { describeIssues } from '../wire/codec.js';
 import { LOG_LEVELS } from './log-sink.js';
 
 export type FlagSpec = NonNullable<ParseArgsConfig['options']>;

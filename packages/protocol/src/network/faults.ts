@@ -5,7 +5,7 @@
  * partitions, so applying one is idempotent and a node that missed an update catches up.
  */
 import { z } from 'zod';
-import { NodeId } from './envelope.js';
+import { NodeId } from '../wire/envelope.js';
 import { LinkModel } from './link-model.js';
 
 export const PartitionMode = z.enum(['drop', 'hold']);

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { DropReason } from './records.js';
-import { NodeId } from './envelope.js';
-import { FaultKind } from './fault-kinds.js';
-import { BehaviorErrors } from './control-messages.js';
+import { NodeId } from '../wire/envelope.js';
+import { FaultKind } from '../network/fault-kinds.js';
+import { BehaviorErrors } from '../wire/control-messages.js';
 import { Percentiles, PeriodStats } from './report-stats.js';
 import { BroadcastReport, GraphReport, RoutingReport, WorkloadReport } from './report-sections.js';
 

@@ -5,8 +5,8 @@
  * A behaviour module's params are its own business and are not checked here.
  */
 import { z } from 'zod';
-import type { TrafficKind } from './control-messages.js';
-import { parseMsRange } from './distributions.js';
+import type { TrafficKind } from '../wire/control-messages.js';
+import { parseMsRange } from '../network/distributions.js';
 
 const MsRangeText = z.string().transform((text, ctx) => {
   const range = parseMsRange(text);

@@ -4,7 +4,7 @@ import { decode, describeIssues, encode, errorReply, type DecodeFailure } from '
 import { ErrorCode } from './error-codes.js';
 import { ErrorBody } from './envelope.js';
 import { Chatter, LinkBye, LinkHelloOk } from './peer-messages.js';
-import { MAX_PAYLOAD_BYTES } from './constants.js';
+import { MAX_PAYLOAD_BYTES } from '../runtime/constants.js';
 
 const BODIES = { chatter: Chatter, link_bye: LinkBye, link_hello_ok: LinkHelloOk, error: ErrorBody };
 
