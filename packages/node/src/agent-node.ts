@@ -34,7 +34,7 @@ import { PeerMesh } from './links/peer-mesh.js';
 import { listenForPeers } from './links/peer-server.js';
 import { createInbound } from './inbound.js';
 import { BehaviorModuleError } from './api/behavior-module.js';
-import { selectBehavior, type SelectedBehavior } from './api/behavior-select.js';
+import { selectBehavior, type SelectedBehavior } from './behaviors/select.js';
 import { openNodeStorage } from './api/node-storage.js';
 import type { Behavior } from './api/behavior.js';
 import type { NodeRouting } from './routing/node-routing.js';

@@ -4,13 +4,13 @@
  * module, loaded from its path while the links come up.
  */
 import type { Init, Logger } from '@agentnet/protocol';
-import type { Behavior, NodeHandle } from './behavior.js';
-import { loadBehaviorModule } from './behavior-module.js';
-import { BUILTIN_API_BEHAVIORS } from '../behaviors/index.js';
-import { createBroadcast } from '../behaviors/broadcast.js';
-import { createChatter } from '../behaviors/chatter.js';
-import { createFlood } from '../behaviors/flood.js';
-import { createApiBehavior } from './node-api.js';
+import type { Behavior, NodeHandle } from '../api/behavior.js';
+import { loadBehaviorModule } from '../api/behavior-module.js';
+import { BUILTIN_API_BEHAVIORS } from './index.js';
+import { createBroadcast } from './broadcast.js';
+import { createChatter } from './chatter.js';
+import { createFlood } from './flood.js';
+import { createApiBehavior } from '../api/node-api.js';
 
 export interface SelectedBehavior {
   /** The behaviour: at once for a built-in, once loaded for a module (rejects with BehaviorModuleError). */
