@@ -271,8 +271,7 @@ export class Coordinator {
   }
 
   private markLost(entry: NodeEntry, reason: string): void {
-    entry.state = 'lost';
-    entry.lost = { at_ms: Math.round(this.elapsed()), reason };
+    this.nodes.markLost(entry, this.elapsed(), reason);
     this.log.warn({ node_id: entry.id, node_pid: entry.pid, reason, phase: this.phase }, 'lost');
     if (this.phase === 'running') this.checker?.changed(`lost ${entry.id}`);
     if (this.phase === 'registering' || this.phase === 'connecting') {

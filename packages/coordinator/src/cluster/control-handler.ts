@@ -9,7 +9,7 @@ import type { FaultTimeline } from '../faults/fault-timeline.js';
 import type { Ledger } from '../report/ledger.js';
 import type { LeaderWatch } from './leader-watch.js';
 import type { Membership } from './membership.js';
-import { addBehaviorErrors, type NodeEntry, type NodeTable } from './node-table.js';
+import type { NodeEntry, NodeTable } from './node-table.js';
 import type { RoutingChecker } from '../checkers/routing.js';
 
 export type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
@@ -81,7 +81,7 @@ export class ControlHandler {
         if (missing.length > 0) {
           return server.reject(conn, ErrorCode.malformed_request, `ready without links to ${missing.join(', ')}`, seen);
         }
-        entry.state = 'ready';
+        this.c.nodes.markReady(entry);
         this.c.log.info({ node_id: entry.id, peers: body.peers.length, incarnation: entry.incarnation }, 'ready');
         if (rejoining) {
           // The node learns the faults in force before its traffic starts.
@@ -107,9 +107,7 @@ export class ControlHandler {
         if (entry.state === 'stopped' || entry.state === 'lost') {
           return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
         }
-        entry.state = 'stopped';
-        entry.counters = body.counters;
-        entry.behaviorErrors = addBehaviorErrors(entry.behaviorErrors, body.behavior_errors);
+        this.c.nodes.markStopped(entry, body.counters, body.behavior_errors);
         this.c.log.info({ node_id: entry.id, counters: body.counters, behavior_errors: body.behavior_errors }, 'stopped');
         if (this.c.phase() === 'registering' || this.c.phase() === 'connecting') {
           this.c.setupFailed(`${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`);

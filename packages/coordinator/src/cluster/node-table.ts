@@ -10,6 +10,25 @@ import type { FaultState, TimelineNode } from '../faults/timeline-host.js';
 
 export type NodeState = 'registered' | 'ready' | 'stopped' | 'lost';
 
+/**
+ * Every change of a node's state, from the states it may come from: a process registers (a new
+ * node, or a new process of a stopped or lost one, in replaceProcess), is ready once linked, and
+ * ends stopped (its final flush came) or lost. The table makes every change; nothing else sets state.
+ */
+const TRANSITIONS: Record<Exclude<NodeState, 'registered'>, readonly NodeState[]> = {
+  ready: ['registered'],
+  stopped: ['registered', 'ready'],
+  lost: ['registered', 'ready'],
+};
+
+/** A state change the table does not allow: a bug of the coordinator's, never the nodes' input. */
+export class NodeStateError extends Error {
+  constructor(id: string, from: NodeState, to: NodeState) {
+    super(`${id} cannot go from ${from} to ${to}`);
+    this.name = 'NodeStateError';
+  }
+}
+
 export interface NodeEntry {
   id: string;
   conn: ControlConnection;
@@ -73,6 +92,29 @@ export class NodeTable {
     delete entry.lostReason;
     delete entry.respawnOnLoss;
     return previous.pid;
+  }
+
+  /** The node linked to all its peers. */
+  markReady(entry: NodeEntry): void {
+    this.transition(entry, 'ready');
+  }
+
+  /** The node's final flush came: its counters and the errors its behaviour raised. */
+  markStopped(entry: NodeEntry, counters: NodeCounters, errors: BehaviorErrors): void {
+    this.transition(entry, 'stopped');
+    entry.counters = counters;
+    entry.behaviorErrors = addBehaviorErrors(entry.behaviorErrors, errors);
+  }
+
+  /** The node's process is gone without its final flush. */
+  markLost(entry: NodeEntry, atMs: number, reason: string): void {
+    this.transition(entry, 'lost');
+    entry.lost = { at_ms: Math.round(atMs), reason };
+  }
+
+  private transition(entry: NodeEntry, to: Exclude<NodeState, 'registered'>): void {
+    if (!TRANSITIONS[to].includes(entry.state)) throw new NodeStateError(entry.id, entry.state, to);
+    entry.state = to;
   }
 
   /** Every node has sent its final flush or is lost: nothing more will come. */
