@@ -5,7 +5,7 @@
  * with --checker and records the events that checker reads.
  */
 import { z } from 'zod';
-import type { Check, TrafficKind, Verdict } from '@agentnet/protocol';
+import type { Check, Verdict } from '@agentnet/protocol';
 import { broadcastChecks } from './broadcast.js';
 import { electionChecks } from './election.js';
 import { raftChecks } from './raft.js';
@@ -21,14 +21,6 @@ const CHECKERS: Record<CheckerName, (input: CheckInput) => Check[]> = {
   raft: raftChecks,
   broadcast: broadcastChecks,
 };
-
-/** The checker of each built-in behaviour that has one. */
-const OWN_CHECKER: Partial<Record<TrafficKind, CheckerName>> = { bully: 'election', raft: 'raft', 'reliable-broadcast': 'broadcast' };
-
-/** A behaviour's own checker: a built-in algorithm's, else none (a module names one with --checker). */
-export function ownChecker(kind: TrafficKind): CheckerName | null {
-  return OWN_CHECKER[kind] ?? null;
-}
 
 /** `extra`: checks that do not come from the behaviour (a client workload's); null when there are none at all. */
 export function verdictOf(checker: CheckerName | null, input: CheckInput, extra: readonly Check[] = []): Verdict | null {

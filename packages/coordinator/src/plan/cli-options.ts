@@ -9,6 +9,7 @@ import { scenarioLinks, type ScenarioFile } from '../faults/scenario.js';
 import { TOPOLOGY_FORMS, TopologyText, formatTopology } from '../topology/topology.js';
 import { CheckerName } from '../checkers/index.js';
 import { workloadFlags } from '../workload/settings.js';
+import { BEHAVIORS } from './behaviors.js';
 import {
   behaviorModuleLoader,
   DEFAULT_DELAY,
@@ -91,8 +92,6 @@ const RateText = z
   .transform(Number)
   .refine((r) => r > 0 && r <= 10_000, 'rate must be above 0 and at most 10000 operations per second');
 
-/** The built-in behaviours without handlers for client operations: all but Raft (a module may have them). */
-const NO_KV_SERVICE: ReadonlySet<string> = new Set(['chatter', 'flood', 'broadcast', 'bully', 'reliable-broadcast']);
 
 /**
  * Every flag of a run, once (the launcher passes them on to the coordinator): its value's schema and
@@ -148,7 +147,7 @@ export const RunFlags = flagSchema(RUN_FLAG_TABLE).superRefine((flags, ctx) => {
     ctx.addIssue({ code: 'custom', path: [workloadOnly[0] as string], message: `--${workloadOnly.join(', --')} ${workloadOnly.length === 1 ? 'goes' : 'go'} only with --workload kv` });
   }
   const behavior = flags.behavior?.kind ?? flags.traffic;
-  if (flags.workload !== undefined && NO_KV_SERVICE.has(behavior)) {
+  if (flags.workload !== undefined && !BEHAVIORS[behavior].servesKv) {
     ctx.addIssue({ code: 'custom', path: ['workload'], message: `--workload ${flags.workload} needs a behaviour that answers client operations (raft, or a module on the node API, e.g. --behavior ./my-kv.ts); ${behavior} does not` });
   }
   // A built-in's params are checked here, before any process starts, with the schema the node reads
@@ -190,21 +189,6 @@ export function networkModel(flags: RunFlags, scenario?: ScenarioFile, given: Re
 }
 
 /**
- * Whether a behaviour sends at `--interval`: only the notebook's chatter and the broadcast traffic
- * do. The others (and modules, whose node API has no interval) ignore it, so a rerun line that
- * carried it would suggest a setting that changes nothing.
- */
-const SENDS_AT_INTERVALS: Record<TrafficKind, boolean> = {
-  chatter: true,
-  broadcast: true,
-  flood: false,
-  bully: false,
-  raft: false,
-  'reliable-broadcast': false,
-  module: false,
-};
-
-/**
  * The command line that repeats a run's decisions. `fromScenario`: model fields the scenario file
  * sets and the command line did not, left out so the rerun takes them from the file again.
  */
@@ -214,7 +198,7 @@ const SENDS_AT_INTERVALS: Record<TrafficKind, boolean> = {
  */
 export function rerunCommand(flags: RunFlags, seed: number, fromScenario: ReadonlySet<string> = new Set(), given: ReadonlySet<string> = new Set()): string {
   const model = (k: (typeof MODEL_FLAGS)[number], text: string[]) => (fromScenario.has(k) ? [] : text);
-  const paced = SENDS_AT_INTERVALS[flags.behavior?.kind ?? flags.traffic];
+  const paced = BEHAVIORS[flags.behavior?.kind ?? flags.traffic].sendsAtIntervals;
   return [
     'npm run cluster --',
     `--nodes ${flags.nodes}`,

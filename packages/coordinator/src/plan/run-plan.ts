@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { BEHAVIOR_MODULE_LOADERS, behaviorModuleLoader, delayQuantile, formatDuration, parseMsRange, type NetworkModel, type RoutingSettings, type TrafficKind } from '@agentnet/protocol';
 import type { RunFlags } from './cli-options.js';
 import type { ScenarioFile } from '../faults/scenario.js';
-import { ownChecker, type CheckerName } from '../checkers/index.js';
+import type { CheckerName } from '../checkers/index.js';
+import { ownChecker } from './behaviors.js';
 import { LAG_MS } from '../checkers/raft.js';
 import { buildTopology, formatTopology, topologyFromEdges, type Graph, type TopologySpec } from '../topology/topology.js';
 
