@@ -242,7 +242,7 @@ export class Coordinator {
 
   private finish(startedAt: Date, interrupted: boolean, stoppedBy: StopCause): Omit<RunOutcome, 'exitCode'> {
     this.phase = 'done';
-    const { report, lines } = buildReport({
+    const { report, lines, graphSvg } = buildReport({
       options: this.options,
       ledger: this.ledger,
       nodes: this.nodes,
@@ -260,7 +260,7 @@ export class Coordinator {
       workload: this.workload,
     });
     this.log.info({ totals: report.totals, interrupted, stopped_by: stoppedBy }, 'report');
-    return { report, lines };
+    return { report, lines, graphSvg };
   }
 
   private fail(error: string): RunOutcome {

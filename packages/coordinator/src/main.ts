@@ -11,7 +11,7 @@ import { expandTimeline, loadScenario, type ScenarioFile } from './faults/scenar
 import { TopologyError, nodeIds } from './topology/topology.js';
 import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, settleNotice, type RunTopology } from './plan/run-plan.js';
 import { nemesisSteps } from './faults/nemesis.js';
-import { createRunDir, linkLatest, writeEvents, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
+import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { runOutput } from './stdout-pipe.js';
 
 const command = 'node --import tsx packages/coordinator/src/main.ts';
@@ -148,6 +148,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 const outcome = await coordinator.run(interrupt.signal);
 if (outcome.report && outcome.lines) {
   await writeMessages(run, outcome.lines);
+  if (outcome.graphSvg) writeGraphSvg(run, outcome.graphSvg);
   if (outcome.events && outcome.events.length > 0) writeEvents(run, outcome.events);
   if (outcome.history) await writeHistory(run, outcome.history);
   await writeReport(run, outcome.report);

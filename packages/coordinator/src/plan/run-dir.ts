@@ -85,9 +85,10 @@ export function writeControlFile(run: RunDir, control: ControlFile): void {
 }
 
 /** Writes the topology's drawing into the run directory; returns its file name. */
-export function writeGraphSvg(run: RunDir, svg: string): string {
-  writeFileSync(join(run.path, 'graph.svg'), svg);
-  return 'graph.svg';
+export const GRAPH_SVG_FILE = 'graph.svg';
+
+export function writeGraphSvg(run: RunDir, svg: string): void {
+  writeFileSync(join(run.path, GRAPH_SVG_FILE), svg);
 }
 
 /** Writes what the behaviour recorded, one event per line in time order (`events.jsonl`). */

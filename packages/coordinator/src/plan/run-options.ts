@@ -40,6 +40,8 @@ export interface RunOutcome {
   /** Absent when the run failed before anything could be reported. */
   report?: Report;
   lines?: MessageLine[];
+  /** The topology drawn (`graph.svg`), unless it is too large to draw. */
+  graphSvg?: string | null;
   /** What the behaviour recorded (`events.jsonl`). */
   events?: Array<BehaviorEvent & { node: string }>;
   /** The client workload's operations (`history.jsonl`), with `--workload`. */

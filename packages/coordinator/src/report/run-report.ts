@@ -13,7 +13,7 @@ import type { Ledger } from './ledger.js';
 import type { NodeTable } from '../cluster/node-table.js';
 import { percentiles } from './percentiles.js';
 import { runConfigOf } from '../plan/run-config.js';
-import { writeGraphSvg } from '../plan/run-dir.js';
+import { GRAPH_SVG_FILE } from '../plan/run-dir.js';
 import type { RoutingChecker } from '../checkers/routing.js';
 import { MAX_LISTED_EDGES, graphReport, routingReport } from './routing-report.js';
 import type { Workload } from '../workload/workload.js';
@@ -42,7 +42,8 @@ export interface ReportInput {
   workload?: Workload | undefined;
 }
 
-export function buildReport(input: ReportInput): { report: Report; lines: MessageLine[] } {
+/** The report of a finished run, from what the run kept; it writes nothing (main.ts writes the run's files). */
+export function buildReport(input: ReportInput): { report: Report; lines: MessageLine[]; graphSvg: string | null } {
   const { options, ledger, nodes: table } = input;
   const { flags, run, topology } = options;
   const lines = ledger.lines(table.lostIds(), table.rejoinTimes());
@@ -50,7 +51,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
   const nodes = table.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0 }));
   const graph = topology.graph;
   // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
-  const svg = graph.edges.length <= MAX_LISTED_EDGES ? writeGraphSvg(run, graphSvg(graph, topology.spec)) : null;
+  const drawing = graph.edges.length <= MAX_LISTED_EDGES ? graphSvg(graph, topology.spec) : null;
   const workload = input.workload?.result(lines, input.interrupted);
   const config = runConfigOf(flags, options.seed, options.network, options.behavior, topology.name, options.routing?.protocol ?? null);
   const report = analyze({
@@ -67,7 +68,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     lines,
     anomalies: ledger.anomalies,
     faults: input.faults,
-    graph: graphReport(graph, topology.name, svg),
+    graph: graphReport(graph, topology.name, drawing === null ? null : GRAPH_SVG_FILE),
     routing: input.checker ? routingReport(input.checker, lines, input.mismatchAtStop) : null,
     broadcast: options.behavior.kind === 'broadcast' ? broadcastReport(lines, graph, flags.broadcast) : null,
     workload: workload?.report ?? null,
@@ -84,7 +85,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
       ...latencyP99(lines),
     }, workload?.checks),
   });
-  return { report, lines };
+  return { report, lines, graphSvg: drawing };
 }
 
 /** The p99 end-to-end latency of the delivered messages, for checkers that wait on a message's way. */
