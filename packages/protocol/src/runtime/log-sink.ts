@@ -21,7 +21,13 @@ interface LineStream {
 }
 
 export class LogSink implements LineStream {
-  private file: (LineStream & { flushSync(): void; flush(cb: (err?: Error) => void): void; end(): void }) | undefined;
+  private file: (LineStream & { flushSync(): void; end(): void; once(event: 'close' | 'error', fn: () => void): void }) | undefined;
+  /** The file's path once open; after drain() the last lines are appended to it directly. */
+  private path: string | undefined;
+  /** Set by drain(): the file is being closed; lines logged meanwhile wait in `late`, then go straight to it. */
+  private closing = false;
+  private drained = false;
+  private late: string[] = [];
   private held: string[] = [];
   private discarded = 0;
   private readonly pretty: LineStream | undefined;
@@ -34,7 +40,10 @@ export class LogSink implements LineStream {
 
   write(line: string): void {
     this.pretty?.write(line);
-    if (this.file) this.file.write(line);
+    if (this.closing) {
+      if (this.drained && this.path !== undefined) appendFileSync(this.path, line);
+      else this.late.push(line);
+    } else if (this.file) this.file.write(line);
     else if (this.held.length < MAX_HELD_LINES) this.held.push(line);
     else this.discarded++;
   }
@@ -43,6 +52,7 @@ export class LogSink implements LineStream {
   open(path: string, stamp: Record<string, unknown> = {}): void {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(path, 'a');
+    this.path = path;
     try {
       this.file = pino.destination({ dest: fd, sync: false });
     } catch (err) {
@@ -100,23 +110,31 @@ export class LogSink implements LineStream {
   }
 
   /**
-   * Writes everything buffered and waits until the file has it; call before a normal exit. A write
-   * already handed to the OS asynchronously is one flushSync leaves alone, and process.exit may cut
-   * it off: on a busy machine that was the last lines of a log (`stop`, `exit`). A crash handler,
+   * Writes everything buffered and waits until the file has it, then closes it; call before a
+   * normal exit (a line logged after goes straight to the file). It waits for the write the OS
+   * already has in hand, then writes the rest after it: flushSync would write the rest at once,
+   * before that write lands, and process.exit right after could cut it off, or it would land last
+   * (a busy machine showed logs ending at `recv` after their `stop` and `exit`). A crash handler,
    * which cannot wait, uses flushSync.
    */
   async drain(): Promise<void> {
-    this.flushSync();
     const file = this.file;
-    if (!file) return;
+    if (!file) return this.flushSync();
+    if (this.closing) return;
+    this.closing = true;
     await new Promise<void>((resolve) => {
+      file.once('close', resolve);
+      file.once('error', resolve);
       try {
-        file.flush(() => resolve());
+        file.end();
       } catch {
-        // Destroyed or never ready: nothing of ours is left to wait for.
+        // Already destroyed: nothing of ours is left to wait for.
         resolve();
       }
     });
+    this.drained = true;
+    if (this.late.length > 0 && this.path !== undefined) appendFileSync(this.path, this.late.join(''));
+    this.late = [];
   }
 }
 
