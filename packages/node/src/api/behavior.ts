@@ -17,6 +17,12 @@ export interface Incoming {
 }
 
 /** What a behaviour can do with its node (grows into the full node API). */
+/** A message handed to the data path: its journal id (`n0-7`, `n0.1-7` after a restart) and its `msg_id` (7). */
+export interface Sent {
+  id: string;
+  msgId: number;
+}
+
 export interface NodeHandle {
   readonly id: string;
   readonly peers: readonly string[];
@@ -29,8 +35,8 @@ export interface NodeHandle {
   readonly workload?: 'kv' | null;
   /** The node's stable storage, opened on first use (it outlives this process; see node-storage.ts). */
   storage?: () => NodeStorage;
-  /** `tag` marks a broadcast's hop message for the journal. */
-  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: { bcast: string; round: number }): string;
+  /** `tag` marks a broadcast's hop message for the journal. Returns the message's ids: its journal id and its `msg_id`. */
+  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: { bcast: string; round: number }): Sent;
   /** Bytes waiting to leave for `dest` (held by the shaper or buffered by the socket). */
   backlog(dest: string): number;
 }

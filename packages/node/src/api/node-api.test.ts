@@ -30,7 +30,7 @@ function pair(a: BehaviorFactory, b: BehaviorFactory): { nodes: Map<string, Beha
       const msg: Incoming = { src: id, dest, id: `${id}-${k}`, body: { ...body, msg_id: k } };
       sent.push(msg);
       setTimeout(() => nodes.get(dest)?.handle(msg), 1);
-      return `${id}-${k}`;
+      return { id: `${id}-${k}`, msgId: k };
     },
   });
   nodes.set('n0', createApiBehavior(handle('n0', 'n1'), ['n0', 'n1'], log, a));
@@ -142,7 +142,7 @@ describe('node API', () => {
     const logged = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
     let ticks = 0;
     const behavior = createApiBehavior(
-      { id: 'n0', peers: [], destinations: [], seed: 7, backlog: () => 0, send: () => 'n0-1' },
+      { id: 'n0', peers: [], destinations: [], seed: 7, backlog: () => 0, send: () => ({ id: 'n0-1', msgId: 1 }) },
       ['n0'],
       logged,
       (node) => {
@@ -177,7 +177,7 @@ describe('node API', () => {
       backlog: () => 0,
       send: (dest) => {
         if (dest !== 'n1') throw new UnknownPeerError(dest);
-        return 'n0-1';
+        return { id: 'n0-1', msgId: 1 };
       },
     };
     let node!: Parameters<BehaviorFactory>[0];

@@ -102,12 +102,11 @@ export function createApiBehavior(
   const timers = new Set<NodeJS.Timeout>();
   let running = false;
   const errors = new BehaviorErrorTally();
-  const msgIdOf = (journalId: string) => Number(journalId.slice(journalId.lastIndexOf('-') + 1));
   // A send to a node that does not exist is counted here, where it happens, also when the
   // behaviour catches it; the timer or handler it then escapes from does not count it again.
   const sendAs = (kind: BehaviorErrorKind) => (dest: string, body: Body) => {
     try {
-      return msgIdOf(handle.send(dest, body));
+      return handle.send(dest, body).msgId;
     } catch (err) {
       errors.note(kind, err);
       throw err;

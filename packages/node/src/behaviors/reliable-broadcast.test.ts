@@ -29,7 +29,7 @@ function loneNode() {
     seed: 4,
     storage: () => storage,
     backlog: () => 0,
-    send: (dest, body) => (sent.push({ dest, body }), `n0-${sent.length}`),
+    send: (dest, body) => (sent.push({ dest, body }), { id: `n0-${sent.length}`, msgId: sent.length }),
   };
   const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
   const record = (kind: string, data: Record<string, unknown>) => events.push({ at: Date.now(), node: 'n0', kind, data });

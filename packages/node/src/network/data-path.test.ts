@@ -27,7 +27,10 @@ function unroutable(incarnation: number) {
 describe('DataPath message ids', () => {
   it('numbers the first process from 1', () => {
     const { path, journaled } = unroutable(0);
-    expect([path.send('n0', { type: 'x' }), path.send('n0', { type: 'x' })]).toEqual(['n1-1', 'n1-2']);
+    expect([path.send('n0', { type: 'x' }), path.send('n0', { type: 'x' })]).toEqual([
+      { id: 'n1-1', msgId: 1 },
+      { id: 'n1-2', msgId: 2 },
+    ]);
     expect(journaled.map((r) => r.t)).toEqual(['send', 'drop', 'send', 'drop']);
   });
 
@@ -35,9 +38,11 @@ describe('DataPath message ids', () => {
     // A late reply to the crashed process's request k must not answer its successor's request k.
     const first = unroutable(0).path;
     const second = unroutable(1).path;
-    const earlier = new Set(Array.from({ length: 5 }, () => first.send('n0', { type: 'x' })).map((id) => Number(id.split('-')[1])));
-    const later = Array.from({ length: 5 }, () => Number(second.send('n0', { type: 'x' }).split('-')[1]));
-    expect(later[0]).toBe(MSG_IDS_PER_INCARNATION + 1);
-    expect(later.some((id) => earlier.has(id))).toBe(false);
+    const earlier = new Set(Array.from({ length: 5 }, () => first.send('n0', { type: 'x' }).msgId));
+    const later = Array.from({ length: 5 }, () => second.send('n0', { type: 'x' }));
+    // The journal id names the incarnation, the msg_id is the number after it.
+    expect(later[0]?.id).toBe(`n1.1-${MSG_IDS_PER_INCARNATION + 1}`);
+    expect(later[0]?.msgId).toBe(MSG_IDS_PER_INCARNATION + 1);
+    expect(later.some((s) => earlier.has(s.msgId))).toBe(false);
   });
 });

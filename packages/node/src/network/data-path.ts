@@ -24,6 +24,7 @@ import { LinkShaper, type ShapedMessage } from './link-shaper.js';
 import { sendInBatches } from './frame-batches.js';
 import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
 import { UnknownPeerError } from '../errors.js';
+import type { Sent } from '../api/behavior.js';
 
 export interface DataPathOptions {
   self: string;
@@ -87,14 +88,18 @@ export class DataPath {
     });
   }
 
-  /** Sends `body` to `dest` through the journal, the shaper and the wire; returns the message id. */
-  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: BroadcastTag): string {
+  /** Sends `body` to `dest` through the journal, the shaper and the wire; returns the message's ids. */
+  send(dest: string, body: { type: string; [key: string]: unknown }, tag?: BroadcastTag): Sent {
     const client = isClientId(dest);
     if (!client && !this.destinations.has(dest)) throw new UnknownPeerError(dest);
     const msgId = this.nextMsgId++;
     const id = `${this.idPrefix}${msgId}`;
     const sentAt = wallClockMs();
-    if (client) return this.sendToClient({ id, src: this.o.self, dest, sent_at: sentAt, delay_ms: 0 }, { ...body, msg_id: msgId });
+    const sent: Sent = { id, msgId };
+    if (client) {
+      this.sendToClient({ id, src: this.o.self, dest, sent_at: sentAt, delay_ms: 0 }, { ...body, msg_id: msgId });
+      return sent;
+    }
     const routing = this.o.routing;
     const next = routing ? routing.nextHop(dest) : dest;
     const d = next === undefined ? undefined : this.shaper.draw(next);
@@ -102,30 +107,29 @@ export class DataPath {
     this.o.journal.add({ t: 'send', ...facts });
     if (next === undefined || d === undefined) {
       this.drop(facts, 'no_route');
-      return id;
+      return sent;
     }
     const hop = routing ? { ttl: routing.ttl, hops: 1 } : {};
     const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: { ...body, msg_id: msgId } };
     this.launch(next, d, facts, envelope, false, undefined);
-    return id;
+    return sent;
   }
 
   /**
    * A message to a workload client: journaled like any other, then straight onto the client's link.
    * Client links are outside the simulated network: no shaper, no faults, no delay.
    */
-  private sendToClient(facts: MessageFacts, body: Record<string, unknown>): string {
+  private sendToClient(facts: MessageFacts, body: Record<string, unknown>): void {
     this.o.journal.add({ t: 'send', ...facts });
     const link = this.o.mesh.clientLink(facts.dest);
     if (!link?.usable || !this.o.isRunning()) {
       this.drop(facts, 'link_down');
-      return facts.id;
+      return;
     }
     const { id, src, dest, sent_at } = facts;
     // A write that fails never left this process: the message is dropped, not in flight.
     link.socket.send(encode({ src, dest, id, sent_at, body }), (err) => err && this.drop(facts, 'link_down'));
     this.o.hot.info({ dest, id, delay_ms: 0, client: true }, 'send');
-    return id;
   }
 
   /**
