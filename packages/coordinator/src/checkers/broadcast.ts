@@ -8,8 +8,8 @@
  * spreading when it ends: they are counted, not judged.
  */
 import { jsonBytes, type Check } from '@agentnet/protocol';
-import { percentiles } from '../report/percentiles.js';
-import { plural } from '../report/plural.js';
+import { percentiles } from '../numbers/percentiles.js';
+import { plural } from '../numbers/plural.js';
 import { convergedAfter, holdingsOf, missingAtEnd } from './broadcast-holdings.js';
 import type { CheckInput } from './check-input.js';
 

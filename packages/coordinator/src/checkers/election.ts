@@ -6,8 +6,8 @@
  * leader (a distribution, reported, not judged; the rule is Raft's, in election-times.ts).
  */
 import { FAULT_KINDS, type Check } from '@agentnet/protocol';
-import { msText, percentiles } from '../report/percentiles.js';
-import { plural } from '../report/plural.js';
+import { msText, percentiles } from '../numbers/percentiles.js';
+import { plural } from '../numbers/plural.js';
 import { electionTimes, faultMomentsOf, type Leadership } from './election-times.js';
 import type { CheckInput } from './check-input.js';
 

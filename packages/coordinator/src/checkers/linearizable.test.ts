@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, OpF } from '@agentnet/protocol';
 import { checkRegister, linearizableCheck } from './linearizable.js';
-import { registerOpsByKey } from '../workload/register-ops.js';
+import { registerOpsByKey } from './register-ops.js';
 
 type Outcome = 'ok' | 'fail' | 'info';
 interface OpSpec {

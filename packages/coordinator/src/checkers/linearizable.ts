@@ -12,8 +12,8 @@
  * operation is placed: the rest may have happened later, or never.
  */
 import type { Check, HistoryEntry } from '@agentnet/protocol';
-import { describeOp, describeState, registerOpsByKey, stepRegister, type RegisterOp, type RegisterState } from '../workload/register-ops.js';
-import { plural } from '../report/plural.js';
+import { describeOp, describeState, registerOpsByKey, stepRegister, type RegisterOp, type RegisterState } from './register-ops.js';
+import { plural } from '../numbers/plural.js';
 
 /**
  * Search steps one key may take before its verdict is `unknown`. A step costs well under a

@@ -7,8 +7,8 @@
  * acknowledgement, on the client node's clock.
  */
 import type { Check } from '@agentnet/protocol';
-import { msText, percentiles } from '../report/percentiles.js';
-import { plural } from '../report/plural.js';
+import { msText, percentiles } from '../numbers/percentiles.js';
+import { plural } from '../numbers/plural.js';
 import { electionTimes, faultMomentsOf } from './election-times.js';
 import type { CheckInput } from './check-input.js';
 import type { AppliedLog, RaftEvents } from './raft-events.js';

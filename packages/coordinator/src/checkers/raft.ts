@@ -12,7 +12,7 @@
  * Measurements (elections, latency, messages per write) are in raft-measures.ts.
  */
 import type { Check } from '@agentnet/protocol';
-import { plural } from '../report/plural.js';
+import { plural } from '../numbers/plural.js';
 import type { CheckInput } from './check-input.js';
 import { appliedLogs, entryText, raftEventsOf, type AppliedLog, type ApplyEvent, type RaftEvents } from './raft-events.js';
 import { raftMeasures } from './raft-measures.js';

@@ -22,8 +22,8 @@ import {
   type WorkloadReport,
 } from '@agentnet/protocol';
 import { faultPeriods } from './fault-periods.js';
-import { percentiles } from './percentiles.js';
-import { plural } from './plural.js';
+import { percentiles } from '../numbers/percentiles.js';
+import { plural } from '../numbers/plural.js';
 
 export { percentiles };
 

@@ -4,7 +4,7 @@
  * them first heard it, and the copies that arrived where the value already was.
  */
 import type { BroadcastReport, MessageLine } from '@agentnet/protocol';
-import { percentiles } from './percentiles.js';
+import { percentiles } from '../numbers/percentiles.js';
 import type { Graph } from '../topology/topology.js';
 
 export function broadcastReport(lines: readonly MessageLine[], graph: Graph, settings: { mode: 'flood' | 'gossip'; fanout: number }): BroadcastReport {

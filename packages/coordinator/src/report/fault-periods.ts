@@ -5,7 +5,7 @@
  * shows what the sockets and processes add under that fault.
  */
 import { onClientLink, type DropReason, type FaultKind, type FaultPeriod, type FaultRecord, type MessageLine, type PeriodStats } from '@agentnet/protocol';
-import { percentiles } from './percentiles.js';
+import { percentiles } from '../numbers/percentiles.js';
 
 export interface FaultPeriodsInput {
   faults: readonly FaultRecord[];

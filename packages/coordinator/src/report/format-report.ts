@@ -1,6 +1,6 @@
 /** The report as a person reads it at the end of a run. */
 import type { NodeReport, PeriodStats, Percentiles, Report } from '@agentnet/protocol';
-import { plural } from './plural.js';
+import { plural } from '../numbers/plural.js';
 
 const one = (x: number | null) => (x === null ? '-' : x.toFixed(1));
 const secs = (at_ms: number) => (at_ms / 1000).toFixed(2);

@@ -5,9 +5,10 @@
  * a route or of hops.
  */
 import type { GraphReport, MessageLine, RoutingReport } from '@agentnet/protocol';
-import { percentiles } from './percentiles.js';
+import { percentiles } from '../numbers/percentiles.js';
 import type { RoutingChecker } from '../checkers/routing.js';
-import { graphMetrics, type Graph } from '../topology/topology.js';
+import type { Graph } from '../topology/topology.js';
+import { graphMetrics } from './graph-metrics.js';
 
 /** Above this many links the report leaves the edge list out and nothing is drawn. */
 export const MAX_LISTED_EDGES = 10_000;

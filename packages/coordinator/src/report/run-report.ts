@@ -11,7 +11,7 @@ import type { FaultRecord } from '../faults/fault-timeline.js';
 import { graphSvg } from './graph-svg.js';
 import type { Ledger } from './ledger.js';
 import type { NodeTable } from '../cluster/node-table.js';
-import { percentiles } from './percentiles.js';
+import { percentiles } from '../numbers/percentiles.js';
 import { runConfigOf } from '../plan/run-config.js';
 import { GRAPH_SVG_FILE } from '../plan/run-dir.js';
 import type { RoutingChecker } from '../checkers/routing.js';

@@ -5,7 +5,7 @@
  * requests count in `totals.sent` but in no node's `sent`, so with these the sums still add up).
  */
 import type { Check, HistoryEntry, MessageLine, OpF, WorkloadReport } from '@agentnet/protocol';
-import { percentiles } from './percentiles.js';
+import { percentiles } from '../numbers/percentiles.js';
 import type { FinalRead } from '../workload/kv-client.js';
 import type { WorkloadSettings } from '../workload/settings.js';
 

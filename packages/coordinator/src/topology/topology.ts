@@ -13,8 +13,6 @@ import { formatTopology, topologyProblem, TopologyError, type TopologySpec } fro
 
 export { type Edge, type Graph, GraphError, degreeOf, hasEdge, makeGraph, neighbours, withoutEdges, withoutNodes } from './graph.js';
 export { allPairsHops, components, describeDisconnection, hopDistances, hopMatrix, isConnected } from './graph-paths.js';
-export { GraphMetrics, graphMetrics } from '../report/graph-metrics.js';
-export { graphSvg } from '../report/graph-svg.js';
 export { TopologyEdge, TopologyEdges, loadTopologyFile, topologyFromEdges } from './topology-file.js';
 export { TOPOLOGY_FORMS, TopologyError, TopologySpec, TopologyText, formatTopology, parseTopology, topologyProblem } from './topology-spec.js';
 
