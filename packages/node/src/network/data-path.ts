@@ -1,9 +1,8 @@
 /**
- * The path of every message through a node: on the way out journal, fault checks, link shaper and
- * wire (due messages of a link share frames); on the way in the journal, or, for a routed message
- * to another node, the next hop. Routing messages (control plane) take the same links, shaper and
- * faults but stay out of the journal and are counted apart. Nothing here decides what to send;
- * the behaviour and the router do.
+ * The path of every message through a node: out through the journal, fault checks, link shaper and
+ * wire (due messages of a link share frames); in through the journal, or on to the next hop for a
+ * routed message to another node. Routing messages take the same links, shaper and faults, outside
+ * the journal and counted apart. What to send is the behaviour's and the router's to decide.
  */
 import {
   encode,
