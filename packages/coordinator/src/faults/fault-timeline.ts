@@ -174,8 +174,10 @@ export class FaultTimeline {
       const id = action.restart;
       const down = this.down.get(id);
       this.down.delete(id);
+      // Its moment is before the old process is killed, as a node fault's is before its signal.
+      const at = this.host.elapsedMs();
       this.dropPaused(id);
-      return this.record('restart', this.host.restart(id), { node: id, ends: down === undefined ? [] : [`${down} ${id}`] });
+      return this.record('restart', this.host.restart(id), { node: id, ends: down === undefined ? [] : [`${down} ${id}`] }, at);
     }
     return this.nodeFault(action);
   }
