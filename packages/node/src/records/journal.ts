@@ -4,14 +4,10 @@
  * sent message has a `send` record; a dropped one has a `drop` record after it.
  */
 import type { JournalRecord, NodeCounters } from '@agentnet/protocol';
-import { Batcher, type BatcherOptions } from './batcher.js';
+import { Batcher } from './batcher.js';
 
 export class Journal extends Batcher<JournalRecord> {
   readonly counters: NodeCounters = { sent: 0, received: 0, dropped: 0, in_flight: 0 };
-
-  constructor(options: BatcherOptions<JournalRecord>) {
-    super(options);
-  }
 
   override add(record: JournalRecord): void {
     if (record.t === 'send') this.counters.sent++;

@@ -37,7 +37,3 @@ export type FaultKind = z.infer<typeof FaultKind>;
 /** The node faults that are a signal to the node's process, with it. */
 export type SignalFault = { [K in FaultKind]: (typeof FAULT_KINDS)[K] extends { signal: NodeJS.Signals } ? K : never }[FaultKind];
 export const SIGNAL_FAULTS = (Object.keys(FAULT_KINDS) as FaultKind[]).filter((k): k is SignalFault => 'signal' in FAULT_KINDS[k]);
-
-export function faultKindInfo(kind: FaultKind): FaultKindInfo {
-  return FAULT_KINDS[kind];
-}
