@@ -52,10 +52,13 @@ export function runPids(dir: string): number[] {
  */
 export function useClusters(): (args: string[]) => ClusterRun {
   const runs: ClusterRun[] = [];
-  afterEach(async () => {
+  afterEach(async (ctx) => {
+    // AGENTNET_KEEP_FAILED=1 keeps a failed test's run directories to read afterwards.
+    const keep = process.env.AGENTNET_KEEP_FAILED === '1' && ctx.task.result?.state === 'fail';
     for (const run of runs.splice(0)) {
       await killAll(run.pids());
-      run.cleanup();
+      if (keep) process.stderr.write(`kept the failed test's run directory: ${run.dir}\n`);
+      else run.cleanup();
     }
   });
   return (args) => {
