@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { EXIT_ERROR, EXIT_USAGE, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
@@ -44,6 +44,12 @@ if (cli.help) {
 const flags = cli.value;
 
 const children = new Set<ChildProcess>();
+// --security on: a fresh secret for this run only (never from --seed), handed to the children in
+// their environment: not in argv, where any user's `ps` would show it.
+const childEnv: NodeJS.ProcessEnv = { ...process.env };
+delete childEnv[SECRET_FILE_ENV];
+if (flags.security === 'on') childEnv[SECRET_ENV] = RunSecret.create().toHex();
+else delete childEnv[SECRET_ENV];
 
 /** How to start an entry point: its cached bundle, or through tsx when the bundle cannot be built. */
 async function entryArgv(main: string): Promise<string[]> {
@@ -63,6 +69,7 @@ function start(entry: string[], args: string[], ipc: boolean): ChildProcess {
   // then stops the run in order instead of every process tearing itself down at once.
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: USER_CWD,
+    env: childEnv,
     stdio: ['ignore', ipc ? 'inherit' : 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
     detached: true,
   });

@@ -24,8 +24,9 @@ if (command.kind === 'help') {
 }
 
 try {
-  const url = command.url ?? findApi(resolve(USER_CWD, command.run));
-  const answer = await callApi(url, command.request);
+  // --url names the API alone; a run with --security on then takes its token from AGENTNET_API_TOKEN.
+  const api = command.url === undefined ? findApi(resolve(USER_CWD, command.run)) : { url: command.url, token: process.env.AGENTNET_API_TOKEN };
+  const answer = await callApi(api, command.request);
   if (command.json) process.stdout.write(`${JSON.stringify(answer.body, null, 2)}\n`);
   if (!answer.ok) {
     process.stderr.write(`error: ${answer.error}\n`);

@@ -3,48 +3,15 @@
  * warning log line with `err`, an error reply with the right code where the message had a msg_id,
  * and the run goes on for everyone else.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { ErrorCode, MAX_PAYLOAD_BYTES } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { readLogLines, waitForLogLine } from './helpers/processes.js';
 import { OPEN_ENDED, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
+import { connectRaw as connect } from './helpers/raw-client.js';
 
 const startCluster = useClusters();
-const clients: WebSocket[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.terminate();
-});
-
-interface RawClient {
-  socket: WebSocket;
-  /** Sends a frame and resolves with the next reply (parsed), or rejects after the timeout. */
-  ask: (frame: string) => Promise<{ src: string; dest: string; body: Record<string, unknown> }>;
-  closed: Promise<number>;
-}
-
-async function connect(url: string): Promise<RawClient> {
-  const socket = new WebSocket(url, { perMessageDeflate: false });
-  clients.push(socket);
-  socket.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
-  const ask = (frame: string) =>
-    new Promise<{ src: string; dest: string; body: Record<string, unknown> }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${frame.slice(0, 80)}`)), 5_000);
-      socket.once('message', (data) => {
-        clearTimeout(timer);
-        resolve(JSON.parse(data.toString()));
-      });
-      socket.send(frame);
-    });
-  return { socket, ask, closed };
-}
-
 const rejections = (path: string) => readLogLines(path).filter((l) => l.msg === 'reject' && l.level === 'warn');
 
 describe('bad input', () => {

@@ -12,9 +12,8 @@ import { ErrorBody, ErrorCode } from '@agentnet/protocol';
 import { API_BODY_LIMIT_BYTES, ApiLinks, ApiState, ControlFile } from '@agentnet/coordinator';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { OPEN_ENDED, runState } from './helpers/run-control.js';
-import { COORDINATOR_MAIN, ROOT, readLogLines, spawnTs, waitForLogLine, waitUntil, type Spawned } from './helpers/processes.js';
+import { COORDINATOR_MAIN, CTL, readLogLines, spawnTs, waitForLogLine, waitUntil, type Spawned } from './helpers/processes.js';
 
-const CTL = `${ROOT}scripts/ctl.ts`;
 const startCluster = useClusters();
 
 async function ctl(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

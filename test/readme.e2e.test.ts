@@ -173,6 +173,17 @@ const SESSIONS: { name: string; steps: Step[]; timeoutMs: number }[] = [
         },
       },
       { readme: 'npm run cluster -- --nodes 5 --behavior raft --delay uniform:5:15 --workload kv --rate 50 --nemesis partition,crash-leader --nemesis-interval 1500ms --duration 10s --seed 3', exit: 0 },
+      {
+        readme: 'npm run cluster -- --nodes 5 --behavior raft --workload kv --security on --duration 5s --seed 4',
+        exit: 0,
+        check: (o) => expect(o.stdout).toMatch(/^security: on, nothing refused$/m),
+      },
+      {
+        readme: 'jq .security runs/latest/report.json',
+        exit: 0,
+        jq: true,
+        check: (o) => expect(JSON.parse(outputLines(o).join('\n'))).toEqual({ mode: 'on', refused: { total: 0, by_guard: {} } }),
+      },
       { readme: 'npm run cluster -- --nodes 5 --behavior ./test/fixtures/raft-broken.ts --checker raft --delay uniform:5:15 --seed 16 --duration 4s --settle 2s --workload kv --rate 60 --scenario scenarios/stale-majority.yaml', exit: 1 },
     ],
   },

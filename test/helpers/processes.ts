@@ -12,6 +12,7 @@ export const TSX = import.meta.resolve('tsx');
 export const CLUSTER = `${ROOT}scripts/cluster.ts`;
 export const COORDINATOR_MAIN = `${ROOT}packages/coordinator/src/main.ts`;
 export const NODE_MAIN = `${ROOT}packages/node/src/main.ts`;
+export const CTL = `${ROOT}scripts/ctl.ts`;
 
 export interface Spawned {
   child: ChildProcess;

@@ -12,8 +12,8 @@ import { waitUntil } from './processes.js';
 /** A `--duration` no test reaches: the test ends the run through the control API. */
 export const OPEN_ENDED = '10m';
 
-/** The control API's URL, from the run directory's control.json (waits for the file). */
-export async function apiUrlOf(dir: string): Promise<string> {
+/** The run's control.json: the API's URL, and its token with `--security on` (waits for the file). */
+export async function controlFileOf(dir: string): Promise<ControlFile> {
   const text = await waitUntil(() => {
     try {
       return readFileSync(join(dir, 'control.json'), 'utf8');
@@ -21,12 +21,18 @@ export async function apiUrlOf(dir: string): Promise<string> {
       return undefined;
     }
   }, 30_000, `${dir}/control.json`);
-  return ControlFile.parse(JSON.parse(text)).url;
+  return ControlFile.parse(JSON.parse(text));
+}
+
+/** A request to the run's control API, with its token when the run has one (as `npm run ctl` sends it). */
+export async function apiFetch(dir: string, path: string, init: RequestInit = {}): Promise<Response> {
+  const { url, token } = await controlFileOf(dir);
+  return fetch(`${url}${path}`, { ...init, headers: { ...(token === undefined ? {} : { authorization: `Bearer ${token}` }), ...(init.headers as Record<string, string> | undefined) } });
 }
 
 /** `GET /state` of the run in `dir`. */
 export async function runState(dir: string): Promise<ApiState> {
-  const res = await fetch(`${await apiUrlOf(dir)}/state`);
+  const res = await apiFetch(dir, '/state');
   return ApiState.parse(await res.json());
 }
 
@@ -35,7 +41,7 @@ export async function runState(dir: string): Promise<ApiState> {
  * (nodes ship their journal every 200 ms); `filter` as GET /links takes it, e.g. `src=n0`.
  */
 export async function deliveredSoFar(dir: string, filter = ''): Promise<number> {
-  const res = await fetch(`${await apiUrlOf(dir)}/links${filter === '' ? '' : `?${filter}`}`);
+  const res = await apiFetch(dir, `/links${filter === '' ? '' : `?${filter}`}`);
   return ApiLinks.parse(await res.json()).links.reduce((n, l) => n + l.counts.delivered, 0);
 }
 
@@ -52,7 +58,7 @@ export async function pollUntil<T>(check: () => Promise<T | undefined | false>, 
 
 /** Ends the run in `dir` through `POST /stop`; the run then settles (if it would), stops and reports. */
 export async function stopRun(dir: string): Promise<ApiStopResult> {
-  const res = await fetch(`${await apiUrlOf(dir)}/stop`, { method: 'POST' });
+  const res = await apiFetch(dir, '/stop', { method: 'POST' });
   const body = (await res.json()) as unknown;
   if (res.status !== 202) throw new Error(`POST /stop answered ${res.status}: ${JSON.stringify(body)}`);
   return ApiStopResult.parse(body);
@@ -60,6 +66,6 @@ export async function stopRun(dir: string): Promise<ApiStopResult> {
 
 /** Applies one fault now through `POST /faults` (the body as a scenario step's action, e.g. `{crash: 'n2'}`). */
 export async function applyFault(dir: string, action: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${await apiUrlOf(dir)}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) });
+  const res = await apiFetch(dir, '/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) });
   if (res.status !== 201) throw new Error(`POST /faults ${JSON.stringify(action)} answered ${res.status}: ${await res.text()}`);
 }

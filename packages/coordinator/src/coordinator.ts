@@ -76,6 +76,7 @@ export class Coordinator {
     this.workload = createWorkload({ ...options, log: componentLog(options.log, 'workload') }, this.nodes, this.ledger, () => this.elapsed());
     this.membership = new Membership({
       nodes: this.nodes,
+      guard: options.guard,
       peerIds: this.peerIds,
       init: sharedInit(options),
       run: options.run,
@@ -105,6 +106,7 @@ export class Coordinator {
     this.handler = new ControlHandler({
       server: () => this.server,
       nodes: this.nodes,
+      guard: options.guard,
       ledger: this.ledger,
       membership: this.membership,
       timeline: this.timeline,
@@ -132,8 +134,8 @@ export class Coordinator {
     const url = `ws://${host}:${this.server.port}`;
     this.url = url;
     this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
-    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'));
-    writeControlFile(this.options.run, { url: this.api.url, pid: process.pid, run_id: this.options.run.id });
+    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'), this.options.guard);
+    writeControlFile(this.options.run, { url: this.api.url, pid: process.pid, run_id: this.options.run.id }, this.options.guard.apiToken());
     return url;
   }
 
@@ -170,8 +172,7 @@ export class Coordinator {
   }
 
   async run(signal: AbortSignal): Promise<RunOutcome> {
-    const url = this.url;
-    const { flags } = this.options;
+    const { url, options: { flags } } = this;
 
     let r = await this.conditions.waitFor(() => this.nodes.size === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
     if (r === 'timeout') {
@@ -232,8 +233,7 @@ export class Coordinator {
     const live = this.nodes.live();
     for (const entry of live) this.server?.send(entry.conn, { type: 'stop', msg_id: this.msgId++, reason });
     this.log.info({ reason, nodes: live.map((e) => e.id) }, 'stop');
-    const n = this.nodes.size;
-    const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + n * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
+    const windowMs = STOP_TIMEOUT_MS + LINK_DRAIN_TIMEOUT_MS + this.nodes.size * (LINK_DRAIN_PER_PEER_MS + STOP_TIMEOUT_PER_NODE_MS);
     const r = await this.conditions.waitFor(() => this.nodes.allFinished(), windowMs);
     if (r === 'timeout') {
       for (const e of this.nodes.live()) this.markLost(e, `no final flush within ${windowMs} ms of stop`);

@@ -9,5 +9,5 @@ export { loadScenario, partitionOf, scenarioJsonSchema, ScenarioFile, ScenarioEr
 export { ControlApi, type ControlApiHost } from './api/server.js';
 export { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, ApiStopResult, CONTROL_FILE, ControlFile } from './api/schema.js';
 export { CTL_USAGE, UsageError, parseCtl, type CtlCommand, type CtlRequest } from './ctl/command.js';
-export { CtlError, callApi, findApi } from './ctl/client.js';
+export { CtlError, callApi, findApi, type ApiAddress } from './ctl/client.js';
 export { UnexpectedAnswerError, formatAnswer } from './ctl/output.js';

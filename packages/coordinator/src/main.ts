@@ -3,7 +3,7 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { EXIT_ERROR, EXIT_USAGE, componentLog, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, componentLog, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './plan/cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './report/format-report.js';
@@ -13,6 +13,7 @@ import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, run
 import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { runOutput } from './stdout-pipe.js';
+import { RunGuard } from './security/run-guard.js';
 
 const command = 'node --import tsx packages/coordinator/src/main.ts';
 const usage = formatUsage(`${command} [options]`, 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
@@ -27,6 +28,18 @@ if (cli.help) {
   process.exit(0);
 }
 const flags = cli.value;
+// The run secret comes in the environment (the launcher's, an env file) or a 0600 file, never argv.
+let secret: RunSecret | undefined;
+try {
+  secret = RunSecret.fromEnv(process.env);
+  if (flags.security === 'on' && secret === undefined) throw new Error(`--security on needs the run secret in ${SECRET_ENV} or ${SECRET_FILE_ENV} (npm run cluster makes a fresh one for every run)`);
+} catch (err) {
+  process.stderr.write(`error: ${(err as Error).message}\n`);
+  process.exit(EXIT_USAGE);
+}
+delete process.env[SECRET_ENV];
+delete process.env[SECRET_FILE_ENV];
+const guard = new RunGuard(flags.security === 'on' ? secret : undefined);
 let scenario: ScenarioFile | undefined;
 try {
   scenario = flags.scenario === undefined ? undefined : loadScenario(flags.scenario, nodeIds(flags.nodes));
@@ -101,7 +114,7 @@ try {
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
 const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
-const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
+const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, guard, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
 let url: string;
 try {
   url = await coordinator.listen();

@@ -7,7 +7,6 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { WebSocketServer } from 'ws';
 import {
-  COORDINATOR_ID,
   ErrorCode,
   LINK_DRAIN_PER_PEER_MS,
   LINK_DRAIN_TIMEOUT_MS,
@@ -15,7 +14,6 @@ import {
   BadInputError,
   componentLog,
   createLogger,
-  errorReply,
   type CoordinatorToNode,
   type Init,
   type LogSink,
@@ -31,6 +29,7 @@ export type { AgentNodeOptions } from './cli-options.js';
 import type { DataPath } from './network/data-path.js';
 import { describeFaults } from './network/link-gate.js';
 import { PeerMesh } from './links/peer-mesh.js';
+import { connectOptions } from './links/mesh-options.js';
 import { listenForPeers } from './links/peer-server.js';
 import { createInbound } from './inbound.js';
 import { BehaviorModuleError } from './api/behavior-module.js';
@@ -39,6 +38,8 @@ import { openNodeStorage } from './api/node-storage.js';
 import type { Behavior } from './api/behavior.js';
 import type { NodeRouting } from './routing/node-routing.js';
 import { buildDataPlane } from './data-plane.js';
+import { LinkGuard } from './security/link-guard.js';
+import { RegisterAuth, UNPROVEN_COORDINATOR } from './security/register-proof.js';
 
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
@@ -60,6 +61,8 @@ export class AgentNode {
   private routing: NodeRouting | undefined;
   private readonly mesh: PeerMesh;
   private readonly records: NodeRecords;
+  private readonly guard: LinkGuard;
+  private readonly auth: RegisterAuth;
   private stopping: Promise<number> | undefined;
   private resolveExit: (code: number) => void = () => {};
   private readonly exited = new Promise<number>((resolve) => {
@@ -79,8 +82,11 @@ export class AgentNode {
     // A node that stops before it registers has no id to name its log by; with a log directory
     // given (the launcher gives the run's), its lines go there rather than to the terminal.
     if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
+    this.guard = new LinkGuard(options.secret);
+    this.auth = new RegisterAuth(options.secret);
     this.mesh = new PeerMesh({
       log: componentLog(log, 'links'),
+      guard: this.guard,
       onMessage: createInbound({
         log: componentLog(log, 'inbound'),
         data: () => this.data,
@@ -124,17 +130,12 @@ export class AgentNode {
     }
     this.control = control;
     const rejoin = this.options.nodeId === undefined ? {} : { node_id: this.options.nodeId };
-    this.control.send({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname(), ...rejoin });
+    this.control.send(this.auth.register({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname(), ...rejoin }));
     return this.exited;
   }
 
-
   private unexpected(msg: Typed<CoordinatorToNode & MsgIds>): void {
-    const text = `${msg.body.type} is not expected while ${this.state}`;
-    this.log.warn({ err: new BadInputError(ErrorCode.unexpected_message, text), type: msg.body.type }, 'reject');
-    if (msg.body.msg_id !== undefined && this.control?.open) {
-      this.control.send(errorReply(this.id ?? UNREGISTERED_ID, COORDINATOR_ID, ErrorCode.unexpected_message, text, msg.body.msg_id).body);
-    }
+    this.control?.refuse(msg, ErrorCode.unexpected_message, `${msg.body.type} is not expected while ${this.state}`);
   }
 
   private onControl(msg: Typed<CoordinatorToNode & MsgIds>): void {
@@ -142,6 +143,10 @@ export class AgentNode {
     switch (body.type) {
       case 'register_ok': {
         if (this.state !== 'registering') return this.unexpected(msg);
+        if (!this.auth.proven(body)) {
+          this.log.error({ err: new BadInputError(ErrorCode.unauthorized, UNPROVEN_COORDINATOR), coordinator: this.options.coordinatorUrl }, 'reject');
+          return void this.shutdown(UNPROVEN_COORDINATOR, 1);
+        }
         this.id = body.node_id;
         this.sink.open(join(this.options.logDir ?? body.run_dir, `${body.node_id}.log`), { node: body.node_id });
         this.storagePath = join(this.options.logDir ?? body.run_dir, `${body.node_id}.storage.jsonl`);
@@ -213,14 +218,7 @@ export class AgentNode {
     const loaded = selected.behavior.then((behavior) => {
       this.behavior = behavior;
     });
-    const anyBody = selected.anyBody;
-    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, {
-      validate: init.validate_peer_messages,
-      down: init.down,
-      routed: init.routing !== null,
-      anyBody,
-      rejoining: init.incarnation > 0,
-    });
+    const linked = this.mesh.connect(init.node_id, init.peers, init.node_ids, connectOptions(init, selected.anyBody));
     Promise.all([linked, loaded]).then(
       () => {
         if (this.state !== 'connecting') return;
@@ -273,6 +271,7 @@ export class AgentNode {
         counters: this.records.journal.counters,
         behavior_errors: behaviorErrors,
         reason: reason.slice(0, 1000),
+        refused: this.guard.refused(),
       });
     }
     this.mesh.close();

@@ -3,7 +3,7 @@
  * entry point and the checks on docker-compose.yml read the same definition.
  */
 import { z } from 'zod';
-import { LogLevelText, NodeId, PortText, type LevelWithSilent, flagEnv, flagHelp, flagSchema, flagSpec, type FlagHelp, type FlagSpec, type FlagTable } from '@agentnet/protocol';
+import { LogLevelText, NodeId, PortText, type LevelWithSilent, type RunSecret, flagEnv, flagHelp, flagSchema, flagSpec, type FlagHelp, type FlagSpec, type FlagTable } from '@agentnet/protocol';
 
 /** Every flag of a node, once: NODE_FLAGS, NODE_ENV, NODE_HELP and NodeCli derive from it. */
 export const NODE_FLAG_TABLE = {
@@ -54,4 +54,6 @@ export interface AgentNodeOptions {
   pretty: boolean;
   /** Rejoin a running cluster as this node (a restarted node); absent for a new node. */
   nodeId?: string;
+  /** The run secret (`--security on`, from AGENTNET_SECRET or AGENTNET_SECRET_FILE): the node proves it and asks for it. */
+  secret?: RunSecret;
 }

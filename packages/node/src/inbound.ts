@@ -4,9 +4,11 @@
  * data path forwards when it is for another node, then the behaviour's handlers; what none of them
  * takes is refused with an error on its link. The links have already decoded and checked the frame.
  */
-import { BadInputError, ErrorCode, ROUTING_BODIES, encode, errorReply, type Logger, type RoutingBody } from '@agentnet/protocol';
+import { ErrorCode, ROUTING_BODIES, type Logger, type RoutingBody } from '@agentnet/protocol';
 import type { Behavior, Incoming } from './api/behavior.js';
 import type { PeerLink, PeerMessage } from './links/peer-mesh.js';
+import { refuseFrame } from './links/refuse-frame.js';
+import { seenOf } from './links/peer-bodies.js';
 import type { DataPath } from './network/data-path.js';
 import type { NodeRouting } from './routing/node-routing.js';
 
@@ -24,12 +26,8 @@ const isRouting = (body: { type: string }): body is RoutingBody => body.type in 
 
 export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMessage) => void {
   /** Logs a refused message and answers it on its link, unless it cannot be answered or the link said goodbye. */
-  const refuse = (link: PeerLink, msg: PeerMessage, code: number, text: string): void => {
-    parts.log.warn({ err: new BadInputError(code, text), src: msg.src, type: msg.body.type }, 'reject');
-    if (msg.body.msg_id !== undefined && link.usable) {
-      link.socket.send(encode(errorReply(msg.dest, msg.src, code, text, msg.body.msg_id)));
-    }
-  };
+  const refuse = (link: PeerLink, msg: PeerMessage, code: number, text: string): void =>
+    refuseFrame(parts.log, link.socket, link.usable, msg.dest, { code, text, seen: seenOf(msg) });
 
   return (link, msg) => {
     const body = msg.body;

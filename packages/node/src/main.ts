@@ -1,9 +1,10 @@
 /**
  * Entry point of a node process. Flags or environment (for containers): COORDINATOR_URL, HOST,
- * PORT, ADVERTISE_HOST, LOG_LEVEL, LOG_DIR.
+ * PORT, ADVERTISE_HOST, LOG_LEVEL, LOG_DIR; the run secret (`--security on`) from AGENTNET_SECRET
+ * or AGENTNET_SECRET_FILE, never from argv.
  */
 import { hostname } from 'node:os';
-import { formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { AgentNode } from './agent-node.js';
 import { NODE_ENV, NODE_FLAGS, NODE_HELP, NodeCli, WILDCARDS } from './cli-options.js';
 
@@ -19,6 +20,16 @@ if (cli.help) {
   process.exit(0);
 }
 const flags = cli.value;
+let secret: RunSecret | undefined;
+try {
+  secret = RunSecret.fromEnv(process.env);
+} catch (err) {
+  process.stderr.write(`error: ${(err as Error).message}\n`);
+  process.exit(2);
+}
+// Nothing this process starts inherits the secret.
+delete process.env[SECRET_ENV];
+delete process.env[SECRET_FILE_ENV];
 const node = new AgentNode({
   coordinatorUrl: flags.coordinator,
   host: flags.host,
@@ -28,6 +39,7 @@ const node = new AgentNode({
   logLevel: flags['log-level'],
   pretty: flags.pretty,
   ...(flags['node-id'] === undefined ? {} : { nodeId: flags['node-id'] }),
+  ...(secret === undefined ? {} : { secret }),
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -31,3 +31,8 @@ export * from './runtime/log-sink.js';
 export * from './runtime/clock.js';
 export * from './runtime/behavior-params.js';
 export * from './runtime/behavior-modules.js';
+export * from './runtime/closed-sets.js';
+
+// security/: the run secret, its proofs, and what the guards refuse.
+export * from './security/run-secret.js';
+export * from './security/refusals.js';

@@ -108,5 +108,7 @@ export const ControlFile = z.object({
   url: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+$/),
   pid: z.number().int().positive(),
   run_id: z.string(),
+  /** With `--security on`: the API's bearer token, which `npm run ctl` sends (the file is 0600). */
+  token: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ControlFile = z.infer<typeof ControlFile>;

@@ -1,13 +1,16 @@
 /**
  * The coordinator's control API: HTTP+JSON on loopback, so a second terminal (`npm run ctl`) can
  * look at a running cluster and change its faults. It binds 127.0.0.1 whatever address the
- * control WebSocket server binds: it has no authentication, so it must never face a network.
+ * control WebSocket server binds. With `--security on` every call must carry the run's API token
+ * (`authorization: Bearer`, from the run's 0600 control.json); without it the API trusts whoever
+ * reaches loopback.
  * Routes and their checks are in control-routes.ts; this file is the transport: bodies, content
  * types, size limit, error bodies and logging.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { ErrorCode, type ErrorBody, type Logger } from '@agentnet/protocol';
+import { ErrorCode, REFUSALS, type ErrorBody, type Logger } from '@agentnet/protocol';
+import type { RunGuard } from '../security/run-guard.js';
 import { ApiError } from '../errors.js';
 import { API_BODY_LIMIT_BYTES } from './schema.js';
 import { resolveRoute, type ControlApiHost, type Endpoint } from './routes.js';
@@ -23,9 +26,9 @@ export class ControlApi {
     readonly url: string,
   ) {}
 
-  static listen(port: number, host: ControlApiHost, log: Logger): Promise<ControlApi> {
+  static listen(port: number, host: ControlApiHost, log: Logger, guard?: RunGuard): Promise<ControlApi> {
     const server = createServer({ requestTimeout: 10_000 }, (req, res) => {
-      handle(req, res, host, log).catch((err: unknown) => log.error({ err, method: req.method, path: req.url }, 'api_failed'));
+      handle(req, res, host, log, guard).catch((err: unknown) => log.error({ err, method: req.method, path: req.url }, 'api_failed'));
     });
     server.on('clientError', (err: Error, socket: Socket) => {
       log.warn({ err, remote: socket.remoteAddress }, 'reject');
@@ -56,13 +59,15 @@ export class ControlApi {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger, guard: RunGuard | undefined): Promise<void> {
   req.on('error', (err) => log.debug({ err }, 'api_request_error'));
   res.on('error', (err) => log.debug({ err }, 'api_response_error'));
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
   const path = url.pathname;
   try {
+    const refused = guard?.api(req.headers.authorization);
+    if (refused) throw new ApiError(401, ErrorCode.unauthorized, `${REFUSALS[refused]}: send the run's token (control.json) as authorization: Bearer`);
     const { endpoint, params } = resolveRoute(method, path);
     const body = await bodyOf(req, endpoint);
     const result = endpoint.run(host, { params, query: url.searchParams, body });

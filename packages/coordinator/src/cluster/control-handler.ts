@@ -3,7 +3,7 @@
  * (and rejoin while running), `ready`, journal `records`, behaviour `events`, route tables, the
  * final `stopped`. Bad or out-of-place messages get an error reply and change nothing.
  */
-import { COORDINATOR_ID, ErrorCode, type BehaviorEvent, type JournalRecord, type Logger, type MsgIds, type NodeToCoordinator, type Typed } from '@agentnet/protocol';
+import { COORDINATOR_ID, ErrorCode, REFUSALS, type BehaviorEvent, type JournalRecord, type Logger, type MsgIds, type NodeToCoordinator, type Typed } from '@agentnet/protocol';
 import type { ControlConnection, ControlServer } from './control-server.js';
 import type { FaultTimeline } from '../faults/fault-timeline.js';
 import type { Ledger } from '../report/ledger.js';
@@ -11,12 +11,15 @@ import type { LeaderWatch } from './leader-watch.js';
 import type { Membership } from './membership.js';
 import type { NodeEntry, NodeTable } from './node-table.js';
 import type { RoutingChecker } from '../checkers/routing.js';
+import type { RunGuard } from '../security/run-guard.js';
 
 export type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
 
 export interface ControlHandlerContext {
   server: () => ControlServer | undefined;
   nodes: NodeTable;
+  /** Who may register (`--security on`). */
+  guard: RunGuard;
   ledger: Ledger;
   membership: Membership;
   timeline: FaultTimeline;
@@ -51,6 +54,9 @@ export class ControlHandler {
     }
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
+      // Before anything else: who cannot prove the run secret learns nothing about the run.
+      const refused = this.c.guard.register(body);
+      if (refused) return server.reject(conn, ErrorCode.unauthorized, `register refused: ${REFUSALS[refused]}`, seen);
       if (this.c.phase() === 'running') return this.c.membership.rejoin(conn, body, seen);
       if (body.node_id !== undefined) {
         return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.c.phase()}`, seen);
@@ -63,7 +69,7 @@ export class ControlHandler {
       }
       const { id } = this.c.nodes.add(conn, body);
       conn.nodeId = id;
-      server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.c.run.id, run_dir: this.c.run.path });
+      server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.c.run.id, run_dir: this.c.run.path, ...this.c.guard.registerOk(body, id, this.c.run.id) });
       this.c.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.c.nodes.size, of: this.c.expectedNodes }, 'register');
       return this.c.changed();
     }
@@ -108,6 +114,7 @@ export class ControlHandler {
           return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
         }
         this.c.nodes.markStopped(entry, body.counters, body.behavior_errors);
+        this.c.guard.linkRefusals(body.refused);
         this.c.log.info({ node_id: entry.id, counters: body.counters, behavior_errors: body.behavior_errors }, 'stopped');
         if (this.c.phase() === 'registering' || this.c.phase() === 'connecting') {
           this.c.setupFailed(`${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`);

@@ -10,9 +10,12 @@ import type { ControlConnection, ControlServer } from './control-server.js';
 import { FaultError } from '../errors.js';
 import { isRunning, type NodeEntry, type NodeTable } from './node-table.js';
 import { nodeIds } from '../topology/topology.js';
+import type { RunGuard } from '../security/run-guard.js';
 
 export interface MembershipContext {
   nodes: NodeTable;
+  /** Answers a rejoining node's proof of the run secret (`--security on`). */
+  guard: RunGuard;
   /** Each node's neighbours. */
   peerIds: ReadonlyMap<string, readonly string[]>;
   /** The parts of `init` that are the same for every node. */
@@ -93,7 +96,7 @@ export class Membership {
     if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen);
     const { entry } = target;
     const previousPid = this.c.nodes.replaceProcess(entry, conn, body, Math.round(this.c.elapsedMs()));
-    server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.c.run.id, run_dir: this.c.run.path });
+    server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.c.run.id, run_dir: this.c.run.path, ...this.c.guard.registerOk(body, entry.id, this.c.run.id) });
     this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
     for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
       const peer = this.c.nodes.get(peerId);

@@ -23,7 +23,7 @@ describe('ctl: finding the API', () => {
 
   it('reads the URL from control.json while the coordinator lives', () => {
     write(JSON.stringify({ url: 'http://127.0.0.1:4321', pid: 42, run_id: 'r' }));
-    expect(findApi(dir, (pid) => pid === 42)).toBe('http://127.0.0.1:4321');
+    expect(findApi(dir, (pid) => pid === 42)).toEqual({ url: 'http://127.0.0.1:4321', token: undefined });
   });
 
   it('says the run has ended when its coordinator is gone', () => {
@@ -52,7 +52,7 @@ describe('ctl: calling the API and printing its answers', () => {
 
   it('state as tables: nodes with pause mode, faults in force, history', async () => {
     const req = request('state');
-    const answer = await callApi(f.api.url, req);
+    const answer = await callApi({ url: f.api.url }, req);
     expect(answer.ok).toBe(true);
     const text = formatAnswer(req, answer.body);
     expect(text).toContain('run unit: seed 7, running, 1.23 s since start');
@@ -64,7 +64,7 @@ describe('ctl: calling the API and printing its answers', () => {
 
   it('links as a table with counts, faults and model, and the lag note', async () => {
     const req = request('links', '--src', 'n1');
-    const text = formatAnswer(req, (await callApi(f.api.url, req)).body);
+    const text = formatAnswer(req, (await callApi({ url: f.api.url }, req)).body);
     expect(text).toMatch(/^n1>n0 +3 +0 +3 +0 +cut \(drop\) +delay=uniform:50:150 /m);
     expect(text).toMatch(/^n1>n2 +3 +3 +0 +0 +slow +delay=constant:500 /m);
     expect(text).toContain('lag');
@@ -72,23 +72,23 @@ describe('ctl: calling the API and printing its answers', () => {
 
   it('a change as one line', async () => {
     const req = request('crash', 'n2');
-    const answer = await callApi(f.api.url, req);
+    const answer = await callApi({ url: f.api.url }, req);
     expect(answer).toMatchObject({ ok: true, status: 201 });
     expect(formatAnswer(req, answer.body)).toBe('crash at 2.00 s: {"crash":"n2"}\n');
-    expect(formatAnswer(request('reset'), (await callApi(f.api.url, request('reset'))).body)).toBe('reset at 2.50 s: ended cut, slow\n');
+    expect(formatAnswer(request('reset'), (await callApi({ url: f.api.url }, request('reset'))).body)).toBe('reset at 2.50 s: ended cut, slow\n');
   });
 
   it('end: the run is ending, with when it was asked', async () => {
-    const answer = await callApi(f.api.url, request('end'));
+    const answer = await callApi({ url: f.api.url }, request('end'));
     expect(answer).toMatchObject({ ok: true, status: 202 });
     expect(formatAnswer(request('end'), answer.body)).toBe('ending the run (asked at 3.00 s): it settles if it would, then stops and writes its report\n');
     expect(f.host.stops).toBe(1);
   });
 
   it('a refusal comes back with the API text, status and code name; nothing changed', async () => {
-    const answer = await callApi(f.api.url, request('heal', 'nope'));
+    const answer = await callApi({ url: f.api.url }, request('heal', 'nope'));
     expect(answer).toMatchObject({ ok: false, status: 404, error: 'nothing named "nope" to heal (in force: cut, slow) (HTTP 404, key_does_not_exist)' });
-    const bad = await callApi(f.api.url, request('link', 'n0>n1', 'lose=1'));
+    const bad = await callApi({ url: f.api.url }, request('link', 'n0>n1', 'lose=1'));
     expect(bad).toMatchObject({ ok: false, status: 400 });
     expect(!bad.ok && bad.error).toMatch(/Unrecognized key.*lose.*malformed_request/);
     expect(f.host.changed).toBe(false);
@@ -101,6 +101,6 @@ describe('ctl: calling the API and printing its answers', () => {
   it('an API that is not there is a CtlError', async () => {
     const { url } = f.api;
     await f.api.close();
-    await expect(callApi(url, request('state'))).rejects.toThrow(/cannot reach the control API at http:\/\/127\.0\.0\.1:\d+/);
+    await expect(callApi({ url }, request('state'))).rejects.toThrow(/cannot reach the control API at http:\/\/127\.0\.0\.1:\d+/);
   });
 });

@@ -19,8 +19,14 @@ export class CtlError extends Error {
   }
 }
 
-/** The API's URL from the control file of the run in `dir`. */
-export function findApi(dir: string, isAlive: (pid: number) => boolean = pidAlive): string {
+/** Where the control API is, and its token when the run has `--security on`. */
+export interface ApiAddress {
+  url: string;
+  token?: string | undefined;
+}
+
+/** The API's URL (and token) from the control file of the run in `dir`. */
+export function findApi(dir: string, isAlive: (pid: number) => boolean = pidAlive): ApiAddress {
   const path = join(dir, CONTROL_FILE);
   let text: string;
   try {
@@ -37,7 +43,7 @@ export function findApi(dir: string, isAlive: (pid: number) => boolean = pidAliv
   const parsed = ControlFile.safeParse(json);
   if (!parsed.success) throw new CtlError(`${path} is not a control file: ${describeIssues(parsed.error)}`);
   if (!isAlive(parsed.data.pid)) throw new CtlError(`the run in ${dir} has ended (its coordinator, pid ${parsed.data.pid}, is gone)`);
-  return parsed.data.url;
+  return { url: parsed.data.url, token: parsed.data.token };
 }
 
 function pidAlive(pid: number): boolean {
@@ -53,12 +59,18 @@ function pidAlive(pid: number): boolean {
 export type CtlAnswer = { ok: true; status: number; body: unknown } | { ok: false; status: number; body: unknown; error: string };
 
 /** Sends one request; a refusal comes back as `ok: false` with the API's text. */
-export async function callApi(url: string, request: CtlRequest): Promise<CtlAnswer> {
+export async function callApi(api: ApiAddress, request: CtlRequest): Promise<CtlAnswer> {
+  const { url } = api;
+  const headers: Record<string, string> = {
+    ...(api.token === undefined ? {} : { authorization: `Bearer ${api.token}` }),
+    ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
   let res: Response;
   try {
     res = await fetch(`${url}${request.path}`, {
       method: request.method,
-      ...(request.body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(request.body) }),
+      headers,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (err) {

@@ -53,6 +53,7 @@ describe('RunFlags defaults', () => {
       broadcast: { mode: 'flood', fanout: 1 },
       settle: 3000,
       param: {},
+      security: 'off',
       'api-port': 0,
     });
   });
@@ -69,7 +70,7 @@ describe('RunFlags defaults', () => {
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
       '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'raft',
-      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070',
+      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070', '--security', 'on',
     ]);
     expect(flags).toEqual({
       nodes: 8,
@@ -105,6 +106,7 @@ describe('RunFlags defaults', () => {
         { src: 'n1', dest: 'n0', bandwidth: 1_000_000 },
       ],
       'nemesis-interval': 5000,
+      security: 'on',
       'api-port': 7070,
     });
   });
@@ -124,6 +126,7 @@ describe('RunFlags rejects bad values, naming the flag', () => {
     [['--duration', '10'], 'duration'],
     [['--seed', 'abc'], 'seed'],
     [['--api-port', '70000'], 'api-port'],
+    [['--security', 'maybe'], 'security'],
     [['--seed=-1'], 'seed'],
     [['--delay', 'uniform:150:50'], 'delay'],
     [['--delay', 'gaussian:10'], 'delay'],

@@ -80,8 +80,9 @@ export async function writeReport(run: RunDir, report: Report): Promise<void> {
 }
 
 /** Where `npm run ctl` finds the run's control API. */
-export function writeControlFile(run: RunDir, control: ControlFile): void {
-  writeFileSync(join(run.path, CONTROL_FILE), `${JSON.stringify(control)}\n`);
+export function writeControlFile(run: RunDir, control: Omit<ControlFile, 'token'>, token: string | undefined): void {
+  // With --security on it holds the API's token: readable by this user only, whatever the umask.
+  writeFileSync(join(run.path, CONTROL_FILE), `${JSON.stringify(token === undefined ? control : { ...control, token })}\n`, { mode: 0o600 });
 }
 
 /** Writes the topology's drawing into the run directory; returns its file name. */

@@ -8,6 +8,7 @@ import type { ScenarioFile } from '../faults/scenario.js';
 import type { Graph, TopologySpec } from '../topology/topology.js';
 import type { RunFlags } from './cli-options.js';
 import type { RunDir } from './run-dir.js';
+import type { RunGuard } from '../security/run-guard.js';
 
 export interface CoordinatorOptions {
   flags: RunFlags;
@@ -17,6 +18,8 @@ export interface CoordinatorOptions {
   run: RunDir;
   log: Logger;
   rerun: string;
+  /** `--security`: who may register, call the API, and what it refused. */
+  guard: RunGuard;
   /** A timeline of faults to apply once traffic starts. */
   scenario?: ScenarioFile | undefined;
   /** The run's network model (flags and scenario file). */

@@ -37,6 +37,7 @@ function input(nodes: NodeFacts[], lines: MessageLine[], extra: Partial<Analysis
     elapsedMs: 10_123.4,
     interrupted: false,
     stoppedBy: 'duration',
+    security: { mode: 'off', refused: { total: 0, by_guard: {} } },
     config: { nodes: nodes.length, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null, checker: null, params: {}, settle_ms: 3000 },
     rerun: 'npm run cluster -- --seed 42',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },

@@ -18,6 +18,7 @@ import {
   type NodeReport,
   type Report,
   type RunConfig,
+  type SecurityReport,
   type StopCause,
   type WorkloadReport,
 } from '@agentnet/protocol';
@@ -53,6 +54,7 @@ export interface AnalysisInput {
   interrupted: boolean;
   stoppedBy: StopCause;
   config: RunConfig;
+  security: SecurityReport;
   rerun: string;
   coordinator: { pid: number; url: string };
   nodes: NodeFacts[];
@@ -155,6 +157,7 @@ export function analyze(input: AnalysisInput): Report {
     interrupted: input.interrupted,
     stopped_by: input.stoppedBy,
     config: input.config,
+    security: input.security,
     rerun: input.rerun,
     coordinator: input.coordinator,
     totals: {

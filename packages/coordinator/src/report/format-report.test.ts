@@ -20,6 +20,7 @@ function report(overrides: Partial<Report> = {}): Report {
     started_at: '2024-01-01T00:00:00.000Z',
     interrupted: false,
     stopped_by: 'duration',
+    security: { mode: 'off', refused: { total: 0, by_guard: {} } },
     config: { nodes: 3, duration_ms: 10_000, seed: 42, delay: 'uniform:50:150', interval: '1000:3000', behavior: 'chatter', message_size: 100, peer_validation: true, network: 'delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none', links: [], topology: 'mesh', routing: null, checker: null, params: {}, settle_ms: 3000 },
     rerun: 'npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000',
     coordinator: { pid: 1, url: 'ws://127.0.0.1:7000' },
@@ -89,6 +90,12 @@ describe('formatReport: accounting and details', () => {
     expect(accounting).toBe('accounting: sent 20 = delivered 14 + dropped 5 + in flight 1  (dropped: crash 3, link_down 2)');
   });
 
+  it('says what security refused, by guard and reason', () => {
+    expect(linesOf(report({ security: { mode: 'on', refused: { total: 0, by_guard: {} } } }))).toContain('security: on, nothing refused');
+    const refused = report({ security: { mode: 'on', refused: { total: 4, by_guard: { register: { no_proof: 1 }, link: { bad_proof: 2, replayed: 1 } } } } });
+    expect(linesOf(refused)).toContain('security: on, refused 4 (register: no_proof 1; link: bad_proof 2, replayed 1)');
+  });
+
   it('prints a per-node table with aligned columns', () => {
     const lines = linesOf(report());
     const header = lines.findIndex((l) => l.startsWith('node'));
@@ -115,6 +122,8 @@ describe('formatReport: accounting and details', () => {
     expect(text).toContain('network: delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none');
     expect(text).toContain('files: runs/20240101-000000-abcd/{report.json,messages.jsonl,coordinator.log,n*.log}');
     expect(text).toContain('rerun: npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000');
+    // Security off and nothing refused: no line about it.
+    expect(text).not.toContain('security:');
   });
 });
 

@@ -129,9 +129,17 @@ export function formatReport(report: Report): string {
     '',
     `run ${report.run_id}: seed ${report.seed}, ${plural(report.nodes, 'node')}, ${report.elapsed_ms} ms, interval ${report.config.interval}`,
     `network: ${report.config.network}${report.config.links.map((l) => `; ${l}`).join('')}`,
+    ...securityLines(report.security),
     `files: ${report.run_dir}/{report.json,messages.jsonl,coordinator.log,n*.log}`,
     `rerun: ${report.rerun}`,
     '',
   );
   return lines.join('\n');
+}
+
+/** `security: on, refused 3 (register: no_proof 1; link: bad_proof 2)`; nothing for a run with security off that refused nothing. */
+function securityLines(s: Report['security']): string[] {
+  if (s.mode === 'off' && s.refused.total === 0) return [];
+  const byGuard = Object.entries(s.refused.by_guard).map(([guard, reasons]) => `${guard}: ${Object.entries(reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
+  return [`security: ${s.mode}, ${s.refused.total === 0 ? 'nothing refused' : `refused ${s.refused.total} (${byGuard.join('; ')})`}`];
 }

@@ -62,6 +62,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     interrupted: input.interrupted,
     stoppedBy: input.stoppedBy,
     config,
+    security: options.guard.report(),
     rerun: options.rerun,
     coordinator: { pid: process.pid, url: input.coordinatorUrl },
     nodes,

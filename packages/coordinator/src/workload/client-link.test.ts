@@ -48,7 +48,7 @@ function client(locate: (node: string) => { url: string } | { down: string }) {
   const ledger = new Ledger();
   const history = new History(() => performance.now());
   const settings = { kind: 'kv' as const, rate: 10, concurrency: 1, keys: 2, opTimeoutMs: 150, finalReadsMs: 0 };
-  const c = new KvClient(1, { seed: 1, settings, nodeIds: ['n0'], locate, ledger, log, history, known: new Map() });
+  const c = new KvClient(1, { seed: 1, settings, nodeIds: ['n0'], locate, ledger, log, secret: undefined, history, known: new Map() });
   return { c, ledger, history };
 }
 

@@ -16,7 +16,10 @@ import {
   decodeFrame,
   describeIssues,
   encode,
+  linkHelloOkParts,
+  linkHelloParts,
   wallClockMs,
+  type RunSecret,
   type ClientReplyBody,
   type Logger,
 } from '@agentnet/protocol';
@@ -28,6 +31,8 @@ export interface ClientLinkOptions {
   url: string;
   ledger: Ledger;
   log: Logger;
+  /** The run secret (`--security on`): the hello proves it, and the node's answer must prove it back. */
+  secret?: RunSecret | undefined;
   /** The client's next message id (unique over all its links). */
   nextMsgId: () => number;
 }
@@ -97,11 +102,15 @@ export class ClientLink {
         else fail(err.message);
       });
       socket.once('open', () => {
-        socket.send(encode({ src: o.client, dest: o.node, body: { type: 'link_hello', msg_id: 0 } }));
+        const proof = o.secret?.prove('link_hello', linkHelloParts(o.client, o.node));
+        socket.send(encode({ src: o.client, dest: o.node, body: { type: 'link_hello', msg_id: 0, ...(proof ? { proof } : {}) } }));
         link.pending.set(0, {
           resolve: (body) => {
             clearTimeout(timer);
             if (body.type !== 'link_hello_ok') return fail(`the node answered ${describe(body)}`);
+            if (o.secret && proof && !(body.proof?.nonce === proof.nonce && o.secret.verify('link_hello_ok', linkHelloOkParts(o.client, o.node), body.proof))) {
+              return fail('its link_hello_ok does not prove the run secret');
+            }
             link.linked = true;
             o.log.info({ client: o.client, node_id: o.node, url: o.url }, 'client_connect');
             resolve(link);

@@ -6,7 +6,7 @@
  * operation certainly did not happen (a definite error, a node it could not reach), `info` when it
  * may have (no reply in time, the link lost, a crash error, a reply it could not read).
  */
-import { ErrorCode, FINAL_READ_RETRY_MS, isDefiniteError, type ClientReplyBody, type HistoryEntry, type Logger, type OpF } from '@agentnet/protocol';
+import { ErrorCode, FINAL_READ_RETRY_MS, isDefiniteError, type ClientReplyBody, type HistoryEntry, type Logger, type OpF, type RunSecret } from '@agentnet/protocol';
 import type { Ledger } from '../report/ledger.js';
 import { BadReplyError, ClientLink, LinkLostError, NotSentError } from './client-link.js';
 import type { Completion, History } from './history.js';
@@ -21,6 +21,8 @@ export interface KvClientContext {
   locate: (node: string) => { url: string } | { down: string };
   ledger: Ledger;
   log: Logger;
+  /** The run secret (`--security on`): proven in each link's hello. */
+  secret: RunSecret | undefined;
   history: History;
   /** The latest value any client saw for each key: what a cas expects to find. */
   known: Map<number, number>;
@@ -159,7 +161,7 @@ export class KvClient {
     const known = this.links.get(node);
     if (known?.usable && known.url === url) return known;
     known?.close();
-    const link = await ClientLink.open({ client: this.id, node, url, ledger: this.c.ledger, log: this.c.log, nextMsgId: () => ++this.msgId }, timeoutMs);
+    const link = await ClientLink.open({ client: this.id, node, url, ledger: this.c.ledger, log: this.c.log, secret: this.c.secret, nextMsgId: () => ++this.msgId }, timeoutMs);
     this.links.set(node, link);
     return link;
   }

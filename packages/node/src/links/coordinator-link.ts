@@ -71,6 +71,12 @@ export class CoordinatorLink {
     });
   }
 
+  /** Logs a refused control message and answers it with an error when it had a `msg_id`. */
+  refuse(msg: Typed<CoordinatorToNode & MsgIds>, code: number, text: string): void {
+    this.log.warn({ err: new BadInputError(code, text), type: msg.body.type }, 'reject');
+    if (msg.body.msg_id !== undefined) this.sendRaw(encode(errorReply(this.selfId(), COORDINATOR_ID, code, text, msg.body.msg_id)));
+  }
+
   send(body: NodeToCoordinator): void {
     this.sendRaw(encode({ src: this.selfId(), dest: COORDINATOR_ID, body }));
   }

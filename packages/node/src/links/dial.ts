@@ -3,7 +3,8 @@
  * order). Resolves with the open socket; rejects after the last attempt with the last error.
  */
 import { WebSocket } from 'ws';
-import { MAX_PAYLOAD_BYTES } from '@agentnet/protocol';
+import { MAX_PAYLOAD_BYTES, type Logger, type Peer } from '@agentnet/protocol';
+import { PeerUnavailableError } from '../errors.js';
 
 export interface DialOptions {
   attempts: number;
@@ -42,4 +43,20 @@ export async function dial(url: string, options: DialOptions): Promise<WebSocket
     }
   }
   throw last;
+}
+
+/**
+ * Dials a peer with the mesh's retries. A peer that stays unreachable fails the node
+ * (PeerUnavailableError), unless the node is rejoining a running cluster: then the peer went down
+ * after this node's init, it is logged and undefined comes back (it is linked again when it restarts).
+ */
+export async function dialPeer(peer: Peer, o: DialOptions & { log: Logger; rejoining: boolean }): Promise<WebSocket | undefined> {
+  try {
+    return await dial(peer.url, { ...o, onRetry: (attempt, err) => o.log.debug({ peer: peer.id, attempt, err }, 'dial_retry') });
+  } catch (err) {
+    const unavailable = new PeerUnavailableError(peer.id, peer.url, err);
+    if (!o.rejoining) throw unavailable;
+    o.log.warn({ err: unavailable, peer: peer.id }, 'peer_down');
+    return undefined;
+  }
 }

@@ -2,12 +2,15 @@
  * How a peer mesh is set up: what it calls back (PeerMeshOptions, from the agent node) and what
  * `init` says about how this node links (ConnectOptions).
  */
-import type { Logger } from '@agentnet/protocol';
+import type { Init, Logger } from '@agentnet/protocol';
 import type { PeerLink } from './peer-link.js';
 import type { PeerMessage } from './peer-bodies.js';
+import type { LinkGuard } from '../security/link-guard.js';
 
 export interface PeerMeshOptions {
   log: Logger;
+  /** Checks and makes the hellos' proofs of the run secret (`--security on`). */
+  guard: LinkGuard;
   /** A data message from a linked peer or client (`link.client`), already checked for src and dest. */
   onMessage: (link: PeerLink, msg: PeerMessage) => void;
   /** A link closed while the node was not stopping. */
@@ -17,6 +20,11 @@ export interface PeerMeshOptions {
   /** How often and how far apart a peer is dialed before it counts as unavailable (DIAL_ATTEMPTS, DIAL_RETRY_MS). */
   dialAttempts?: number;
   dialRetryMs?: number;
+}
+
+/** How a node links, from its `init` and whether its behaviour takes any body. */
+export function connectOptions(init: Init, anyBody: boolean): ConnectOptions {
+  return { validate: init.validate_peer_messages, down: init.down, routed: init.routing !== null, anyBody, rejoining: init.incarnation > 0 };
 }
 
 /** What `init` says about how this node links. */

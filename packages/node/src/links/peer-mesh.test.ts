@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createLogger } from '@agentnet/protocol';
 import { PeerMesh } from './peer-mesh.js';
+import { LinkGuard } from '../security/link-guard.js';
 import { PeerUnavailableError } from '../errors.js';
 
 const { log } = createLogger({ role: 'node', level: 'silent', pretty: false });
@@ -26,7 +27,7 @@ async function deadUrl(): Promise<string> {
 }
 
 function mesh(): PeerMesh {
-  const m = new PeerMesh({ log, onMessage: () => {}, onLinkDown: () => {}, dialAttempts: 2, dialRetryMs: 10 });
+  const m = new PeerMesh({ log, guard: new LinkGuard(undefined), onMessage: () => {}, onLinkDown: () => {}, dialAttempts: 2, dialRetryMs: 10 });
   closers.push(async () => m.close());
   return m;
 }

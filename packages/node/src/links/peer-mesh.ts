@@ -9,22 +9,23 @@ import type { WebSocket, RawData } from 'ws';
 import {
   DIAL_ATTEMPTS,
   DIAL_RETRY_MS,
-  BadInputError,
   ErrorCode,
   UNREGISTERED_ID,
   encode,
-  errorReply,
   isClientId,
   type Peer,
+  type Proof,
+  type RefusalReason,
 } from '@agentnet/protocol';
-import { dial } from './dial.js';
+import { dialPeer } from './dial.js';
 import { PeerLink } from './peer-link.js';
+import { refuseFrame, type Seen } from './refuse-frame.js';
 import { ClientLinks } from './client-links.js';
 import { decodePeerFrame, seenOf, type PeerMessage } from './peer-bodies.js';
 import { endsRefusal, helloRefusal, inTransit } from './link-rules.js';
 import { drainLinks } from './link-drain.js';
-import { PeerUnavailableError } from '../errors.js';
 import type { ConnectOptions, PeerMeshOptions } from './mesh-options.js';
+import { proofOf } from '../security/link-guard.js';
 
 export { PeerLink };
 export type { ConnectOptions, PeerMeshOptions } from './mesh-options.js';
@@ -36,8 +37,8 @@ export class PeerMesh {
   /** Every link by its socket: the peers' and the workload clients'. */
   private readonly bySocket = new Map<WebSocket, PeerLink>();
   private readonly clients: ClientLinks;
-  /** Sockets this node dialed that wait for the peer's `link_hello_ok`, with the peer they are for. */
-  private readonly dialing = new Map<WebSocket, string>();
+  /** Sockets this node dialed that wait for the peer's `link_hello_ok`, with the peer they are for and the hello's proof. */
+  private readonly dialing = new Map<WebSocket, { peer: string; proof: Proof | undefined }>();
   /** Hellos that arrived before this node's own `init` told it who its peers are. */
   private early: Array<{ socket: WebSocket; msg: PeerMessage }> = [];
   /** This node's id; known once `connect()` is called with the node's `init`. */
@@ -104,25 +105,18 @@ export class PeerMesh {
   }
 
   private async dialPeer(peer: Peer): Promise<void> {
-    let socket: WebSocket;
-    try {
-      socket = await dial(peer.url, {
-        attempts: this.options.dialAttempts ?? DIAL_ATTEMPTS,
-        retryMs: this.options.dialRetryMs ?? DIAL_RETRY_MS,
-        onRetry: (attempt, err) => this.options.log.debug({ peer: peer.id, attempt, err }, 'dial_retry'),
-      });
-    } catch (err) {
-      const unavailable = new PeerUnavailableError(peer.id, peer.url, err);
-      if (!this.how.rejoining) throw unavailable;
-      // A peer that went down after this node's init: it is linked again when it restarts (relink).
-      this.options.log.warn({ err: unavailable, peer: peer.id }, 'peer_down');
-      // Unless it restarted meanwhile, under a new URL that relink is dialing.
+    const { log, dialAttempts, dialRetryMs } = this.options;
+    const socket = await dialPeer(peer, { attempts: dialAttempts ?? DIAL_ATTEMPTS, retryMs: dialRetryMs ?? DIAL_RETRY_MS, log, rejoining: this.how.rejoining });
+    if (!socket) {
+      // Down since this node's init (it is linked again when it restarts), unless it restarted
+      // meanwhile, under a new URL that relink is dialing.
       if (this.peers.get(peer.id)?.url === peer.url) this.down.add(peer.id);
       return;
     }
     this.watch(socket);
-    this.dialing.set(socket, peer.id);
-    socket.send(encode({ src: this.self ?? '', dest: peer.id, body: { type: 'link_hello', msg_id: 0 } }));
+    const { proof } = this.options.guard.hello(this.self ?? '', peer.id);
+    this.dialing.set(socket, { peer: peer.id, proof });
+    socket.send(encode({ src: this.self ?? '', dest: peer.id, body: { type: 'link_hello', msg_id: 0, ...(proof ? { proof } : {}) } }));
     // The link is added when link_hello_ok comes back (onFrame).
   }
 
@@ -143,14 +137,8 @@ export class PeerMesh {
     }
   }
 
-  private reject(socket: WebSocket, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
-    this.options.log.warn(
-      { err: new BadInputError(code, text), src: seen.src, type: seen.type, msg_id: seen.msg_id },
-      'reject',
-    );
-    if (seen.msg_id !== undefined && socket.readyState === socket.OPEN) {
-      socket.send(encode(errorReply(this.self ?? UNREGISTERED_ID, seen.src ?? 'unknown', code, text, seen.msg_id)));
-    }
+  private reject(socket: WebSocket, code: number, text: string, seen: Seen, refusal?: RefusalReason): void {
+    refuseFrame(this.options.log, socket, socket.readyState === socket.OPEN, this.self ?? UNREGISTERED_ID, { code, text, seen, ...(refusal ? { refusal } : {}) });
   }
 
   private onFrame(socket: WebSocket, data: RawData): void {
@@ -202,9 +190,11 @@ export class PeerMesh {
   private onUnlinkedFrame(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
     if (msg.body.type === 'link_hello') return this.onHello(socket, msg);
-    if (msg.body.type === 'link_hello_ok' && this.dialing.get(socket) === msg.src && msg.body.in_reply_to === 0) {
+    const dialed = this.dialing.get(socket);
+    if (msg.body.type === 'link_hello_ok' && dialed?.peer === msg.src && msg.body.in_reply_to === 0) {
       this.dialing.delete(socket);
-      return this.addLink(msg.src, socket, true);
+      if (this.options.guard.accepts(socket, this.self ?? '', msg.src, dialed.proof, msg.body, this.options.log)) this.addLink(msg.src, socket, true);
+      return;
     }
     if (msg.body.type === 'error') {
       this.options.log.warn({ src: msg.src, error: msg.body }, 'error_reply');
@@ -216,6 +206,8 @@ export class PeerMesh {
   private onHello(socket: WebSocket, msg: PeerMessage): void {
     const seen = seenOf(msg);
     const self = this.self ?? UNREGISTERED_ID;
+    // Who cannot prove the run secret is refused before anything else is said about its hello.
+    if (!this.options.guard.admit(socket, msg.src, self, msg.body, (text, reason) => this.reject(socket, ErrorCode.unauthorized, text, seen, reason))) return;
     // Hellos held from before init were not checked for their destination yet.
     if (msg.dest === self && isClientId(msg.src)) return this.onClientHello(socket, msg);
     const refused = helloRefusal(msg, {
@@ -226,7 +218,7 @@ export class PeerMesh {
     });
     if (refused) return this.reject(socket, refused.code, refused.text, seen);
     socket.send(
-      encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0 } }),
+      encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0, ...this.options.guard.helloOk(msg.src, self, proofOf(msg.body)) } }),
     );
     this.addLink(msg.src, socket, false);
   }
@@ -235,7 +227,7 @@ export class PeerMesh {
     const self = this.self ?? UNREGISTERED_ID;
     const refused = this.clients.refusal(self, msg.src, this.stopping);
     if (refused) return this.reject(socket, refused.code, refused.text, seenOf(msg));
-    socket.send(encode({ src: self, dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: msg.body.msg_id ?? 0 } }));
+    socket.send(encode({ src: self, dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: msg.body.msg_id ?? 0, ...this.options.guard.helloOk(msg.src, self, proofOf(msg.body)) } }));
     this.bySocket.set(socket, this.clients.add(msg.src, socket));
   }
 

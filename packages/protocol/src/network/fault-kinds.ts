@@ -5,6 +5,7 @@
  * instead of lists of kind strings of their own: a new node fault is one entry here plus its action.
  */
 import { z } from 'zod';
+import { enumOfKeys } from '../runtime/closed-sets.js';
 
 export interface FaultKindInfo {
   /** `node`: one node's process; `links`: directed links; `all`: whatever is in force. */
@@ -31,7 +32,7 @@ export const FAULT_KINDS = {
   reset: { strikes: 'all', role: 'ends' },
 } as const satisfies Record<string, FaultKindInfo>;
 
-export const FaultKind = z.enum(Object.keys(FAULT_KINDS) as [keyof typeof FAULT_KINDS, ...Array<keyof typeof FAULT_KINDS>]);
+export const FaultKind = enumOfKeys(FAULT_KINDS);
 export type FaultKind = z.infer<typeof FaultKind>;
 
 /** The node faults that are a signal to the node's process, with it. */

@@ -8,6 +8,7 @@ import { NodeId } from '../wire/envelope.js';
 import { FaultKind } from '../network/fault-kinds.js';
 import { BehaviorErrors } from '../wire/control-messages.js';
 import { Percentiles, PeriodStats } from './report-stats.js';
+import { SecurityReport } from '../security/refusals.js';
 import { BroadcastReport, GraphReport, RoutingReport, WorkloadReport } from './report-sections.js';
 
 
@@ -142,6 +143,8 @@ export const Report = z.object({
   /** What ended the traffic; only `interrupt` makes the report partial. */
   stopped_by: StopCause,
   config: RunConfig,
+  /** `--security` and what its guards refused (docs/security.md). */
+  security: SecurityReport,
   /** One command that repeats this run's decisions. */
   rerun: z.string(),
   coordinator: z.object({ pid: z.number().int(), url: z.string() }),

@@ -10,6 +10,8 @@ import { NetworkModel } from '../network/link-model.js';
 import { Faults } from '../network/faults.js';
 import { JournalRecord } from '../results/records.js';
 import { RoutingSettings, Routes } from './routing-messages.js';
+import { Proof } from '../security/run-secret.js';
+import { RefusalCounts } from '../security/refusals.js';
 
 export const Register = z.object({
   type: z.literal('register'),
@@ -22,6 +24,8 @@ export const Register = z.object({
    * registers during a run takes the place of the first lost node.
    */
   node_id: NodeId.optional(),
+  /** With `--security on`: the run secret's proof over this register (docs/security.md). */
+  proof: Proof.optional(),
 });
 export type Register = z.infer<typeof Register>;
 
@@ -32,6 +36,8 @@ export const RegisterOk = z.object({
   run_id: z.string(),
   /** Where the coordinator writes the run; a node writes its own log there unless told otherwise. */
   run_dir: z.string(),
+  /** With `--security on`: the coordinator's answer to the register's proof, so the node knows it holds the secret too. */
+  proof: Proof.optional(),
 });
 export type RegisterOk = z.infer<typeof RegisterOk>;
 
@@ -157,6 +163,8 @@ export const Stopped = z.object({
   behavior_errors: BehaviorErrors,
   /** Why the node stopped (the coordinator's stop, a signal, a behaviour that failed to start). */
   reason: z.string().max(1000).optional(),
+  /** Link hellos this node refused for want of the run secret's proof, by reason (`--security on`). */
+  refused: RefusalCounts.default({}),
 });
 export type Stopped = z.infer<typeof Stopped>;
 

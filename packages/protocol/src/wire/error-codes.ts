@@ -19,6 +19,8 @@ export const ErrorCode = {
   unknown_peer: 1001,
   unexpected_message: 1002,
   cluster_full: 1003,
+  /** No valid proof of the run secret (`--security on`). */
+  unauthorized: 1004,
 } as const;
 
 export type ErrorCodeName = keyof typeof ErrorCode;
@@ -33,7 +35,7 @@ const NAMES = new Map<number, ErrorCodeName>(
  * agentnet's refusals of a frame before anything handled it). Any other code (0 timeout, 13 crash,
  * an unknown one) leaves the outcome unknown.
  */
-const DEFINITE = new Set<number>([1, 10, 11, 12, 14, 20, 21, 22, 30, 1000, 1001, 1002, 1003]);
+const DEFINITE = new Set<number>([1, 10, 11, 12, 14, 20, 21, 22, 30, 1000, 1001, 1002, 1003, 1004]);
 
 export function isDefiniteError(code: number): boolean {
   return DEFINITE.has(code);

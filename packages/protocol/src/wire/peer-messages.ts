@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { MsgId } from './envelope.js';
+import { Proof } from '../security/run-secret.js';
 
-export const LinkHello = z.object({ type: z.literal('link_hello'), msg_id: MsgId });
+/** `proof`, with `--security on`: the run secret's proof over (src, dest); the answer proves it back. */
+export const LinkHello = z.object({ type: z.literal('link_hello'), msg_id: MsgId, proof: Proof.optional() });
 export type LinkHello = z.infer<typeof LinkHello>;
 
-export const LinkHelloOk = z.object({ type: z.literal('link_hello_ok'), in_reply_to: MsgId });
+export const LinkHelloOk = z.object({ type: z.literal('link_hello_ok'), in_reply_to: MsgId, proof: Proof.optional() });
 export type LinkHelloOk = z.infer<typeof LinkHelloOk>;
 
 export const LinkBye = z.object({ type: z.literal('link_bye') });

@@ -1,0 +1,95 @@
+/**
+ * A node's guard on its links with `--security on` (docs/security.md): a peer's or a workload
+ * client's `link_hello` must prove the run secret for a link from its `src` to this node, and never
+ * with a nonce seen before; this node proves it back in its `link_hello_ok`, and checks that proof
+ * on the links it dials. Refusals are counted by reason and go to the coordinator in `stopped`.
+ * With `--security off` (no secret) it lets everything through.
+ */
+import type { WebSocket } from 'ws';
+import {
+  BadInputError,
+  ErrorCode,
+  NonceLedger,
+  REFUSALS,
+  Proof,
+  RefusalCounter,
+  linkHelloOkParts,
+  linkHelloParts,
+  type Logger,
+  type RefusalCounts,
+  type RefusalReason,
+  type RunSecret,
+} from '@agentnet/protocol';
+
+/** The WebSocket close code for a hello the guard refused: policy violation. */
+export const CLOSE_UNAUTHORIZED = 1008;
+
+/** A hello's proof, whatever its shape (the guard checks it). */
+export const proofOf = (body: { type: string }): unknown => (body.type === 'link_hello' ? (body as { proof?: unknown }).proof : undefined);
+
+export class LinkGuard {
+  private readonly nonces = new NonceLedger();
+  private readonly counts = new RefusalCounter();
+
+  constructor(private readonly secret: RunSecret | undefined) {}
+
+  get on(): boolean {
+    return this.secret !== undefined;
+  }
+
+  /** What a hello this node sends carries. */
+  hello(self: string, peer: string): { proof?: Proof } {
+    return this.secret ? { proof: this.secret.prove('link_hello', linkHelloParts(self, peer)) } : {};
+  }
+
+  /** Why a hello that came to this node is refused, if it is (counted). */
+  checkHello(src: string, self: string, given: unknown): RefusalReason | undefined {
+    if (!this.secret) return undefined;
+    const secret = this.secret;
+    // Unchecked with --peer-validation off: a proof of the wrong shape is no proof.
+    const parsed = Proof.safeParse(given);
+    const proof = parsed.success ? parsed.data : undefined;
+    const reason = given === undefined ? 'no_proof' : !proof ? 'bad_proof' : !secret.verify('link_hello', linkHelloParts(src, self), proof) ? 'bad_proof' : this.nonces.fresh(proof.nonce) ? undefined : 'replayed';
+    if (reason !== undefined) this.counts.add(reason);
+    return reason;
+  }
+
+  /** This node's answer to an accepted hello's proof. */
+  helloOk(src: string, self: string, given: unknown): { proof?: Proof } {
+    const proof = Proof.safeParse(given).data;
+    return this.secret && proof ? { proof: this.secret.answer('link_hello_ok', proof.nonce, linkHelloOkParts(src, self)) } : {};
+  }
+
+  /** Whether the answer to this node's own hello (with `sent`'s nonce) proves the secret. */
+  checkHelloOk(self: string, peer: string, sent: Proof | undefined, given: unknown): boolean {
+    if (!this.secret || !sent) return true;
+    const answer = Proof.safeParse(given).data;
+    return answer !== undefined && answer.nonce === sent.nonce && this.secret.verify('link_hello_ok', linkHelloOkParts(self, peer), answer);
+  }
+
+  /**
+   * Whether a hello that came to this node may go on. If not, `refuse` answers it (`unauthorized`,
+   * with the reason: logged and counted) and its socket is closed; the node serves on.
+   */
+  admit(socket: WebSocket, src: string, self: string, body: { type: string }, refuse: (text: string, reason: RefusalReason) => void): boolean {
+    const reason = this.checkHello(src, self, proofOf(body));
+    if (reason === undefined) return true;
+    refuse(`link_hello refused: ${REFUSALS[reason]}`, reason);
+    socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
+    return false;
+  }
+
+  /** Whether the answer to a hello this node dialed with proves the secret; if not, logged, and no link. */
+  accepts(socket: WebSocket, self: string, peer: string, sent: Proof | undefined, body: { proof?: unknown }, log: Logger): boolean {
+    if (this.checkHelloOk(self, peer, sent, body.proof)) return true;
+    // Whoever answers here does not hold the run secret: no link, and the dial is not retried.
+    log.warn({ err: new BadInputError(ErrorCode.unauthorized, `${peer}'s link_hello_ok does not prove the run secret`), peer }, 'reject');
+    socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');
+    return false;
+  }
+
+  /** The refusals so far, by reason. */
+  refused(): RefusalCounts {
+    return this.counts.toJSON();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * `--security on`, end to end with real processes, attacked by a raw `ws` client that makes its
+ * proofs by hand (node:crypto, docs/security.md), apart from the project's own code: a register, a
+ * link hello and a control API call without the run secret's proof, with a wrong one, and a valid
+ * one replayed are each refused, logged and counted in report.json, while the nodes serve their
+ * real peers and the workload's clients throughout (exact accounting). The secret is in no
+ * process's argv, no file of the run and no log line.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '@agentnet/protocol';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
+import { COORDINATOR_MAIN, CTL, NODE_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
+import { OPEN_ENDED, apiFetch, controlFileOf, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
+import { connectRaw } from './helpers/raw-client.js';
+
+const startCluster = useClusters();
+
+/** The run secret as the launcher handed it to the coordinator: the trusted host can read it. */
+function secretOf(pid: number): Buffer {
+  const env = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+  const hex = env.find((e) => e.startsWith('AGENTNET_SECRET='))?.slice('AGENTNET_SECRET='.length);
+  if (hex === undefined) throw new Error(`no AGENTNET_SECRET in the environment of ${pid}`);
+  return Buffer.from(hex, 'hex');
+}
+
+/** A proof as docs/security.md defines it: HMAC-SHA256 under the secret over [label, nonce, ...parts]. */
+function proof(secret: Buffer, label: string, parts: unknown[]): { nonce: string; mac: string } {
+  const nonce = randomBytes(16).toString('hex');
+  return { nonce, mac: createHmac('sha256', secret).update(JSON.stringify([label, nonce, ...parts])).digest('hex') };
+}
+const forged = () => ({ nonce: randomBytes(16).toString('hex'), mac: randomBytes(32).toString('hex') });
+
+describe('security on', () => {
+  it('refuses registers, hellos and API calls without the run secret, and replays of valid ones; serves everyone else', async () => {
+    const run = startCluster(['--nodes', '3', '--duration', OPEN_ENDED, '--interval', '30:80', '--seed', '21', '--security', 'on', '--behavior', 'raft', '--workload', 'kv', '--rate', '20']);
+    const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
+    const secret = secretOf(listening.pid as number);
+    const n0Url = readLogLines(run.coordinatorLog).find((l) => l.msg === 'register' && l.node_id === 'n0')?.url as string;
+
+    // The secret is in no process's argv, and the API's token only in the run's 0600 control.json.
+    const hex = secret.toString('hex');
+    for (const pid of [run.child.pid as number, ...run.pids()]) expect(readFileSync(`/proc/${pid}/cmdline`, 'latin1'), `argv of ${pid}`).not.toContain(hex);
+    const control = await controlFileOf(run.dir);
+    expect(control.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(join(run.dir, 'control.json')).mode & 0o077).toBe(0);
+
+    // --- the coordinator: a register without a proof, with a forged one, and a valid one twice ---
+    const register = { url: 'ws://127.0.0.1:1', pid: 1, hostname: 'attacker' };
+    const ask = async (body: Record<string, unknown>) => (await connectRaw(listening.url as string)).ask(JSON.stringify({ src: 'x', dest: 'coordinator', body }));
+    let reply = await ask({ type: 'register', msg_id: 1, ...register });
+    expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.unauthorized, in_reply_to: 1 });
+    expect(String(reply.body.text)).toMatch(/no proof of the run secret/);
+    reply = await ask({ type: 'register', msg_id: 2, ...register, proof: forged() });
+    expect(reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match the run secret/) });
+    const valid = { type: 'register', msg_id: 3, ...register, proof: proof(secret, 'agentnet/1 register', [register.url, register.pid, register.hostname, null]) };
+    // Valid, so it gets past the guard, to a run that has all its nodes.
+    reply = await ask(valid);
+    expect(reply.body).toMatchObject({ code: ErrorCode.cluster_full });
+    reply = await ask(valid);
+    expect(reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/used before \(a replay\)/) });
+
+    // --- a node: the same three at n0's peer server; each refused hello's socket is closed ---
+    const hello = async (src: string, msgId: number, extra: Record<string, unknown>) => {
+      const c = await connectRaw(n0Url);
+      return { c, reply: await c.ask(JSON.stringify({ src, dest: 'n0', body: { type: 'link_hello', msg_id: msgId, ...extra } })) };
+    };
+    let h = await hello('n2', 11, {});
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, in_reply_to: 11, text: expect.stringMatching(/no proof/) });
+    expect(await h.c.closed).toBe(1008);
+    h = await hello('n2', 12, { proof: forged() });
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match/) });
+    const validHello = { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) };
+    h = await hello('n2', 13, validHello);
+    // Past the guard: n2's real link to n0 is open, so this one is refused for that.
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unexpected_message, text: expect.stringMatching(/already open/) });
+    h = await hello('n2', 14, validHello);
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/replay/) });
+
+    // --- the control API: no token, a wrong one, then the right one ---
+    const state = (headers: Record<string, string>) => fetch(`${control.url}/state`, { headers });
+    let res = await state({});
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ type: 'error', code: ErrorCode.unauthorized });
+    res = await state({ authorization: `Bearer ${'0'.repeat(64)}` });
+    expect(res.status).toBe(401);
+    expect((await apiFetch(run.dir, '/state')).status).toBe(200);
+    // npm run ctl takes the token from the run's control.json; with --url alone, from AGENTNET_API_TOKEN.
+    const ctl = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const p = spawnTs(CTL, args, env);
+      return { code: (await p.exit).code, out: p.stdout(), err: p.stderr() };
+    };
+    expect((await ctl(['state', '--run', run.dir])).code).toBe(0);
+    const bare = await ctl(['state', '--url', control.url]);
+    expect(bare).toMatchObject({ code: 1, err: expect.stringMatching(/unauthorized/) });
+    expect((await ctl(['state', '--url', control.url], { AGENTNET_API_TOKEN: control.token })).code).toBe(0);
+
+    // The run goes on: n0 keeps exchanging with its peers after the attacks.
+    const [fromN0, toN0] = [await deliveredSoFar(run.dir, 'src=n0'), await deliveredSoFar(run.dir, 'dest=n0')];
+    await pollUntil(async () => (await deliveredSoFar(run.dir, 'src=n0')) >= fromN0 + 20 && (await deliveredSoFar(run.dir, 'dest=n0')) >= toN0 + 20, 60_000, 'n0 to exchange after the attacks');
+    await stopRun(run.dir);
+    const { code } = await run.exit;
+    expect(code, run.stderr()).toBe(0);
+
+    const report = run.report();
+    expect(report.security).toEqual({
+      mode: 'on',
+      refused: {
+        total: 9,
+        by_guard: { register: { no_proof: 1, bad_proof: 1, replayed: 1 }, link: { no_proof: 1, bad_proof: 1, replayed: 1 }, api: { no_proof: 2, bad_proof: 1 } },
+      },
+    });
+    expect(accountingHolds(report, run.messages())).toBe(true);
+    expect(report.per_node.every((n) => n.status === 'ok')).toBe(true);
+    expect(report.verdict?.valid).toBe(true);
+    expect(report.workload?.final_reads.every((r) => r.ok)).toBe(true);
+    expect(report.workload?.clients.every((c) => c.received > 0)).toBe(true);
+    expect(run.stdout()).toContain('"security"');
+    // Each refusal is a `reject` line with its error under `err`.
+    const unauthorized = (path: string) => readLogLines(path).filter((l) => l.msg === 'reject' && (l.err as { code?: number } | undefined)?.code === ErrorCode.unauthorized);
+    expect(unauthorized(run.coordinatorLog).length).toBe(6);
+    expect(unauthorized(join(run.dir, 'n0.log')).length).toBe(3);
+    // No file the run wrote holds the secret, and only control.json the API's token.
+    for (const file of readdirSync(run.dir)) {
+      const text = readFileSync(join(run.dir, file), 'latin1');
+      expect(text, file).not.toContain(hex);
+      if (file !== 'control.json') expect(text, file).not.toContain(control.token);
+    }
+  }, 180_000);
+
+  it('stops a node without the secret at its register, and a coordinator without one at the start', async () => {
+    const run = startCluster(['--nodes', '2', '--duration', OPEN_ENDED, '--security', 'on', '--register-timeout', '2m']);
+    const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
+    // A node started by hand with no secret, and one with a secret of its own.
+    for (const env of [{}, { AGENTNET_SECRET: randomBytes(32).toString('hex') }]) {
+      const node = spawnTs(NODE_MAIN, ['--coordinator', listening.url as string, '--log-dir', run.dir], env);
+      const { code } = await node.exit;
+      expect(code).toBe(1);
+      expect(isAlive(node.child.pid as number)).toBe(false);
+    }
+    const refusals = readLogLines(run.coordinatorLog).filter((l) => l.msg === 'reject' && (l.err as { code?: number } | undefined)?.code === ErrorCode.unauthorized);
+    expect(refusals.map((l) => (l.err as { message: string }).message)).toEqual([expect.stringMatching(/no proof/), expect.stringMatching(/does not match/)]);
+    await stopRun(run.dir);
+    expect((await run.exit).code).toBe(0);
+    expect(run.report().security.refused.by_guard.register).toEqual({ no_proof: 1, bad_proof: 1 });
+
+    const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '2', '--security', 'on'], { AGENTNET_SECRET: undefined });
+    expect((await coordinator.exit).code).toBe(254);
+    expect(coordinator.stderr()).toMatch(/--security on needs the run secret in AGENTNET_SECRET or AGENTNET_SECRET_FILE/);
+  }, 120_000);
+});
