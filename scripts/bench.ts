@@ -14,7 +14,7 @@ import { deliveredRate, memoryOf, runCluster, type ProcessMemory } from './bench
 import { BenchResult } from './bench/result.js';
 import { formatBench } from './bench/format.js';
 
-const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts'] as const;
+const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts', 'security'] as const;
 type Part = (typeof PARTS)[number];
 
 const BENCH_OPTIONS = { quick: { type: 'boolean', default: false }, only: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -46,8 +46,8 @@ if (scaleSteps?.some((n) => !Number.isInteger(n) || n < 2)) {
 }
 
 const CONFIG = quick
-  ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], sparseStartup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000 }
-  : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], sparseStartup: [200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000 };
+  ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], sparseStartup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000, secureStartup: [3] }
+  : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], sparseStartup: [200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000, secureStartup: [5, 50, 200] };
 if (scaleSteps) CONFIG.scale = scaleSteps;
 const MESSAGE_SIZE = 100;
 const began = performance.now();
@@ -63,9 +63,12 @@ const result: BenchResult = {
 };
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
-async function flood(logLevel: string, validation: boolean): Promise<{ msgs_per_s: number; exact: boolean }> {
+async function flood(logLevel: string, validation: boolean, security: 'on' | 'off' = 'off'): Promise<{ msgs_per_s: number; exact: boolean }> {
   const run = await runCluster(
-    ['--nodes', String(CONFIG.nodes), '--traffic', 'flood', '--message-size', String(MESSAGE_SIZE), '--delay', 'constant:0', '--duration', `${CONFIG.floodMs}ms`, '--log-level', logLevel, '--peer-validation', validation ? 'on' : 'off', '--seed', '1'],
+    [
+      ...['--nodes', String(CONFIG.nodes), '--traffic', 'flood', '--message-size', String(MESSAGE_SIZE), '--delay', 'constant:0', '--duration', `${CONFIG.floodMs}ms`],
+      ...['--log-level', logLevel, '--peer-validation', validation ? 'on' : 'off', '--seed', '1', '--security', security],
+    ],
     { timeoutMs: CONFIG.floodMs + 120_000 },
   );
   try {
@@ -210,7 +213,37 @@ async function parts(): Promise<void> {
   }
 }
 
-const RUNNERS: Record<Part, () => Promise<void>> = { throughput, fidelity, startup, scale, parts };
+/** `--security on` against off, each pair measured back to back: flood throughput, start-up, idle memory. */
+async function security(): Promise<void> {
+  progress('security: flood, off then on');
+  const [off, on] = [await flood('info', true, 'off'), await flood('info', true, 'on')];
+  const startup: NonNullable<BenchResult['security']>['startup'] = [];
+  for (const nodes of CONFIG.secureStartup) {
+    const ready: Record<string, number | null> = {};
+    const memory: Record<string, number | null> = {};
+    for (const mode of ['off', 'on'] as const) {
+      progress(`security: start-up of ${nodes} nodes, security ${mode}`);
+      const run = await runCluster(['--nodes', String(nodes), '--duration', '10m', '--interval', '600000', '--register-timeout', '180s', '--ready-timeout', '180s', '--security', mode], {
+        timeoutMs: 400_000,
+        interruptAfter: true,
+        whileRunning: async ({ nodes: pids }) => {
+          await new Promise((r) => setTimeout(r, 2000));
+          const rss = pids.map(memoryOf).filter((m): m is ProcessMemory => m !== undefined).map((m) => m.rss_mb);
+          memory[mode] = rss.length === 0 ? null : Math.round((rss.reduce((a, b) => a + b, 0) / rss.length) * 10) / 10;
+        },
+      });
+      ready[mode] = run.ready_ms;
+      if (run.ready_ms === null) errors.push(`security: ${nodes} nodes with security ${mode} never ready (exit ${run.code}): ${run.stderr.slice(-300)}`);
+      run.cleanup();
+    }
+    const ratio = ready.on && ready.off ? Math.round((ready.on / ready.off) * 100) / 100 : null;
+    startup.push({ nodes, off_ms: ready.off ?? null, on_ms: ready.on ?? null, ratio, node_rss_mb_off: memory.off ?? null, node_rss_mb_on: memory.on ?? null });
+  }
+  const loss = Math.round((1 - on.msgs_per_s / off.msgs_per_s) * 1000) / 1000;
+  result.security = { off_msgs_per_s: off.msgs_per_s, on_msgs_per_s: on.msgs_per_s, throughput_loss: loss, accounting_exact: off.exact && on.exact, startup };
+}
+
+const RUNNERS: Record<Part, () => Promise<void>> = { throughput, fidelity, startup, scale, parts, security };
 for (const part of PARTS) {
   if (!only.has(part)) continue;
   try {

@@ -17,7 +17,7 @@ const TSX = import.meta.resolve('tsx');
 /** How long the coordinator may take to start listening, and the nodes to exit after it. */
 const COORDINATOR_START_TIMEOUT_MS = 30_000;
 /** What the coordinator reports over IPC once it listens (packages/coordinator/src/main.ts). */
-const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^ws:\/\//), run_dir: z.string() });
+const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^wss?:\/\//), run_dir: z.string() });
 type CoordinatorListening = z.infer<typeof CoordinatorListening>;
 /** The coordinator asks for a new process of a restarted node. */
 const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });

@@ -48,7 +48,9 @@ timeline:
     expect(cutOnes.length).toBeGreaterThan(10);
     expect(cutOnes.every((m) => m.drop_reason === 'loss')).toBe(true);
     expect(inFault.filter((m) => m.src === 'n1' && m.dest === 'n0').every((m) => m.status === 'delivered')).toBe(true);
-    const afterHeal = messages.filter((m) => m.src === 'n0' && m.dest === 'n1' && within(m, at('heal'), at('pause')));
+    // n2's pause (from 1800 ms) does not touch n0 -> n1: the whole second after the heal is counted,
+    // so a CPU-starved node still sends a handful in it.
+    const afterHeal = messages.filter((m) => m.src === 'n0' && m.dest === 'n1' && within(m, at('heal'), at('resume')));
     expect(afterHeal.length).toBeGreaterThan(5);
     expect(afterHeal.every((m) => m.status === 'delivered' && m.delay_ms === 40)).toBe(true);
 

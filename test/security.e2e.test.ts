@@ -9,12 +9,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ErrorCode } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { COORDINATOR_MAIN, CTL, NODE_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
-import { OPEN_ENDED, apiFetch, controlFileOf, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
+import { OPEN_ENDED, apiFetch, applyFault, controlFileOf, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
 import { connectRaw } from './helpers/raw-client.js';
+import { attackerKey, fromOtherAuthority, selfSigned, tryOpen } from './helpers/tls-attacker.js';
 
 const startCluster = useClusters();
 
@@ -48,37 +50,40 @@ describe('security on', () => {
     expect(control.token).toMatch(/^[0-9a-f]{64}$/);
     expect(statSync(join(run.dir, 'control.json')).mode & 0o077).toBe(0);
 
-    // --- the coordinator: a register without a proof, with a forged one, and a valid one twice ---
-    const register = { url: 'ws://127.0.0.1:1', pid: 1, hostname: 'attacker' };
-    const ask = async (body: Record<string, unknown>) => (await connectRaw(listening.url as string)).ask(JSON.stringify({ src: 'x', dest: 'coordinator', body }));
-    let reply = await ask({ type: 'register', msg_id: 1, ...register });
+    // --- the coordinator's wss:// port: plain ws, TLS without a certificate ---
+    const coordinatorUrl = listening.url as string;
+    expect(coordinatorUrl).toMatch(/^wss:\/\//);
+    expect(await tryOpen(coordinatorUrl.replace(/^wss:/, 'ws:'))).toMatchObject({ opened: false });
+    expect(await tryOpen(coordinatorUrl)).toMatchObject({ opened: false });
+    // --- then with a certificate of its own (as a node shows before it has the run's): registers
+    // without a proof, with a forged one, with a valid one for another key, and a valid one twice ---
+    const me = attackerKey();
+    const mine = { key: me.key, cert: await selfSigned('attacker', me) };
+    const register = { url: 'wss://127.0.0.1:1', pid: 1, hostname: 'attacker' };
+    const parts = (publicKey: string) => [register.url, register.pid, register.hostname, null, publicKey];
+    const ask = async (body: Record<string, unknown>) => (await connectRaw(coordinatorUrl, mine)).ask(JSON.stringify({ src: 'x', dest: 'coordinator', body }));
+    let reply = await ask({ type: 'register', msg_id: 1, ...register, public_key: me.publicKey });
     expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.unauthorized, in_reply_to: 1 });
     expect(String(reply.body.text)).toMatch(/no proof of the run secret/);
-    reply = await ask({ type: 'register', msg_id: 2, ...register, proof: forged() });
+    reply = await ask({ type: 'register', msg_id: 2, ...register, public_key: me.publicKey, proof: forged() });
     expect(reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match the run secret/) });
-    const valid = { type: 'register', msg_id: 3, ...register, proof: proof(secret, 'agentnet/1 register', [register.url, register.pid, register.hostname, null]) };
+    const other = attackerKey().publicKey;
+    reply = await ask({ type: 'register', msg_id: 3, ...register, public_key: other, proof: proof(secret, 'agentnet/1 register', parts(other)) });
+    expect(reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/names someone else/) });
+    const valid = { type: 'register', msg_id: 4, ...register, public_key: me.publicKey, proof: proof(secret, 'agentnet/1 register', parts(me.publicKey)) };
     // Valid, so it gets past the guard, to a run that has all its nodes.
     reply = await ask(valid);
     expect(reply.body).toMatchObject({ code: ErrorCode.cluster_full });
     reply = await ask(valid);
     expect(reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/used before \(a replay\)/) });
 
-    // --- a node: the same three at n0's peer server; each refused hello's socket is closed ---
-    const hello = async (src: string, msgId: number, extra: Record<string, unknown>) => {
-      const c = await connectRaw(n0Url);
-      return { c, reply: await c.ask(JSON.stringify({ src, dest: 'n0', body: { type: 'link_hello', msg_id: msgId, ...extra } })) };
-    };
-    let h = await hello('n2', 11, {});
-    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, in_reply_to: 11, text: expect.stringMatching(/no proof/) });
-    expect(await h.c.closed).toBe(1008);
-    h = await hello('n2', 12, { proof: forged() });
-    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match/) });
-    const validHello = { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) };
-    h = await hello('n2', 13, validHello);
-    // Past the guard: n2's real link to n0 is open, so this one is refused for that.
-    expect(h.reply.body).toMatchObject({ code: ErrorCode.unexpected_message, text: expect.stringMatching(/already open/) });
-    h = await hello('n2', 14, validHello);
-    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/replay/) });
+    // --- n0's wss:// port: plain ws, no certificate, a certificate from another authority, TLS 1.2 ---
+    expect(n0Url).toMatch(/^wss:\/\//);
+    expect(await tryOpen(n0Url.replace(/^wss:/, 'ws:'))).toMatchObject({ opened: false });
+    expect(await tryOpen(n0Url)).toMatchObject({ opened: false });
+    const foreign = { key: me.key, cert: await fromOtherAuthority('n2', me) };
+    expect(await tryOpen(n0Url, foreign)).toMatchObject({ opened: false });
+    expect(await tryOpen(n0Url, { ...foreign, maxVersion: 'TLSv1.2' })).toMatchObject({ opened: false });
 
     // --- the control API: no token, a wrong one, then the right one ---
     const state = (headers: Record<string, string>) => fetch(`${control.url}/state`, { headers });
@@ -109,8 +114,12 @@ describe('security on', () => {
     expect(report.security).toEqual({
       mode: 'on',
       refused: {
-        total: 9,
-        by_guard: { register: { no_proof: 1, bad_proof: 1, replayed: 1 }, link: { no_proof: 1, bad_proof: 1, replayed: 1 }, api: { no_proof: 2, bad_proof: 1 } },
+        total: 13,
+        by_guard: {
+          register: { not_tls: 1, no_certificate: 1, no_proof: 1, bad_proof: 1, wrong_identity: 1, replayed: 1 },
+          link: { not_tls: 1, no_certificate: 1, untrusted_certificate: 1, old_tls: 1 },
+          api: { no_proof: 2, bad_proof: 1 },
+        },
       },
     });
     expect(accountingHolds(report, run.messages())).toBe(true);
@@ -121,8 +130,8 @@ describe('security on', () => {
     expect(run.stdout()).toContain('"security"');
     // Each refusal is a `reject` line with its error under `err`.
     const unauthorized = (path: string) => readLogLines(path).filter((l) => l.msg === 'reject' && (l.err as { code?: number } | undefined)?.code === ErrorCode.unauthorized);
-    expect(unauthorized(run.coordinatorLog).length).toBe(6);
-    expect(unauthorized(join(run.dir, 'n0.log')).length).toBe(3);
+    expect(unauthorized(run.coordinatorLog).length).toBe(9);
+    expect(unauthorized(join(run.dir, 'n0.log')).length).toBe(4);
     // No file the run wrote holds the secret, and only control.json the API's token.
     for (const file of readdirSync(run.dir)) {
       const text = readFileSync(join(run.dir, file), 'latin1');
@@ -131,22 +140,83 @@ describe('security on', () => {
     }
   }, 180_000);
 
-  it('stops a node without the secret at its register, and a coordinator without one at the start', async () => {
+  it("holds a member to its own certificate: no link as another id, and a member's hello still proves the secret, once", async () => {
+    const run = startCluster(['--nodes', '3', '--duration', OPEN_ENDED, '--interval', '30:80', '--seed', '22', '--security', 'on']);
+    const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
+    const secret = secretOf(listening.pid as number);
+    const n0Url = readLogLines(run.coordinatorLog).find((l) => l.msg === 'register' && l.node_id === 'n0')?.url as string;
+    // An attacker with the run secret (a compromised member's) and a key of its own. The pid it
+    // states is a process of the test's, which the teardown stops with the run's.
+    const decoy = spawn('sleep', ['600'], { stdio: 'ignore' });
+    onTestFinished(() => void decoy.kill('SIGKILL'));
+    const me = attackerKey();
+    const mine = { key: me.key, cert: await selfSigned('attacker', me) };
+    const registerAs = async (id: string) => {
+      const facts = { url: 'wss://127.0.0.1:1', pid: decoy.pid as number, hostname: 'attacker', node_id: id, public_key: me.publicKey };
+      const c = await connectRaw(listening.url as string, mine);
+      const proofOf = proof(secret, 'agentnet/1 register', [facts.url, facts.pid, facts.hostname, id, me.publicKey]);
+      return { c, reply: await c.ask(JSON.stringify({ src: 'x', dest: 'coordinator', body: { type: 'register', msg_id: 1, ...facts, proof: proofOf } })) };
+    };
+    // A node id that is running cannot be taken, secret or not.
+    expect((await registerAs('n1')).reply.body).toMatchObject({ type: 'error', code: ErrorCode.cluster_full, text: expect.stringMatching(/cannot rejoin/) });
+    // Once n2 is down, the attacker takes its place, and gets a certificate for n2 and its key.
+    await applyFault(run.dir, { crash: 'n2' });
+    await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'lost' && l.node_id === 'n2');
+    const { c: control, reply } = await registerAs('n2');
+    expect(reply.body).toMatchObject({ type: 'register_ok', node_id: 'n2', tls: { certificate: expect.stringContaining('BEGIN CERTIFICATE') } });
+    const asN2 = { key: me.key, cert: (reply.body.tls as { certificate: string }).certificate };
+
+    // n0 takes n2's certificate, and then asks n2's hello to prove the secret: none, a forged proof,
+    // a valid one (past the guard), the valid one again; and n2's certificate with n1's name.
+    const hello = async (src: string, msgId: number, extra: Record<string, unknown>) => {
+      const c = await connectRaw(n0Url, asN2);
+      return { c, reply: await c.ask(JSON.stringify({ src, dest: 'n0', body: { type: 'link_hello', msg_id: msgId, ...extra } })) };
+    };
+    let h = await hello('n2', 11, {});
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, in_reply_to: 11, text: expect.stringMatching(/no proof/) });
+    expect(await h.c.closed).toBe(1008);
+    h = await hello('n2', 12, { proof: forged() });
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match/) });
+    const validHello = { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) };
+    h = await hello('n2', 13, validHello);
+    expect(h.reply.body).not.toMatchObject({ code: ErrorCode.unauthorized });
+    h.c.socket.terminate();
+    h = await hello('n2', 14, validHello);
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/replay/) });
+    h = await hello('n1', 15, { proof: proof(secret, 'agentnet/1 link_hello', ['n1', 'n0']) });
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/names someone else/) });
+    expect(await h.c.closed).toBe(1008);
+    control.socket.terminate();
+
+    // n0 and n1 go on exchanging, and the refusals are in the report.
+    const fromN0 = await deliveredSoFar(run.dir, 'src=n0');
+    await pollUntil(async () => (await deliveredSoFar(run.dir, 'src=n0')) >= fromN0 + 10, 60_000, 'n0 to go on after the attacks');
+    await stopRun(run.dir);
+    expect((await run.exit).code, run.stderr()).toBe(0);
+    const report = run.report();
+    expect(report.security.refused.by_guard.link).toEqual({ no_proof: 1, bad_proof: 1, replayed: 1, wrong_identity: 1 });
+    expect(accountingHolds(report, run.messages())).toBe(true);
+    expect(report.per_node.filter((n) => n.status === 'ok').map((n) => n.id)).toEqual(['n0', 'n1']);
+  }, 180_000);
+
+  it('stops a node without the secret at its start, one with another secret at its register, and a coordinator without one', async () => {
     const run = startCluster(['--nodes', '2', '--duration', OPEN_ENDED, '--security', 'on', '--register-timeout', '2m']);
     const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
-    // A node started by hand with no secret, and one with a secret of its own.
-    for (const env of [{}, { AGENTNET_SECRET: randomBytes(32).toString('hex') }]) {
-      const node = spawnTs(NODE_MAIN, ['--coordinator', listening.url as string, '--log-dir', run.dir], env);
-      const { code } = await node.exit;
-      expect(code).toBe(1);
-      expect(isAlive(node.child.pid as number)).toBe(false);
-    }
+    // A node started by hand with no secret cannot reach a wss:// coordinator at all.
+    const bare = spawnTs(NODE_MAIN, ['--coordinator', listening.url as string, '--log-dir', run.dir], {});
+    expect((await bare.exit).code).toBe(2);
+    expect(bare.stderr()).toMatch(/runs with --security on: this node needs the run secret in AGENTNET_SECRET/);
+    // One with a secret of its own is refused at its register.
+    const node = spawnTs(NODE_MAIN, ['--coordinator', listening.url as string, '--log-dir', run.dir], { AGENTNET_SECRET: randomBytes(32).toString('hex') });
+    expect((await node.exit).code).toBe(1);
+    expect(isAlive(node.child.pid as number)).toBe(false);
     const refusals = readLogLines(run.coordinatorLog).filter((l) => l.msg === 'reject' && (l.err as { code?: number } | undefined)?.code === ErrorCode.unauthorized);
-    expect(refusals.map((l) => (l.err as { message: string }).message)).toEqual([expect.stringMatching(/no proof/), expect.stringMatching(/does not match/)]);
+    expect(refusals.map((l) => (l.err as { message: string }).message)).toEqual([expect.stringMatching(/does not match/)]);
     await stopRun(run.dir);
     expect((await run.exit).code).toBe(0);
-    expect(run.report().security.refused.by_guard.register).toEqual({ no_proof: 1, bad_proof: 1 });
+    expect(run.report().security.refused.by_guard.register).toEqual({ bad_proof: 1 });
 
     const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '2', '--security', 'on'], { AGENTNET_SECRET: undefined });
     expect((await coordinator.exit).code).toBe(254);

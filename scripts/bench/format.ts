@@ -36,6 +36,16 @@ export function formatBench(r: BenchResult): string {
     out.push('cost of the parts (flood throughput):');
     for (const p of r.parts) out.push(`  ${p.name.padEnd(36)} ${String(p.msgs_per_s).padStart(8)} msgs/s  x${f(p.ratio_to_default, 2)}`);
   }
+  if (r.security) {
+    const x = r.security;
+    out.push(
+      'cost of --security on (TLS 1.3 and certificates on every link):',
+      `  flood  off ${x.off_msgs_per_s} msgs/s   on ${x.on_msgs_per_s} msgs/s   loss ${f(x.throughput_loss * 100)}%   accounting ${x.accounting_exact ? 'exact' : 'BROKEN'}`,
+    );
+    for (const s of x.startup) {
+      out.push(`  ${String(s.nodes).padStart(4)} nodes  ready off ${s.off_ms ?? '-'} ms  on ${s.on_ms ?? '-'} ms  x${f(s.ratio, 2)}   idle node RSS off ${f(s.node_rss_mb_off)} MB  on ${f(s.node_rss_mb_on)} MB`);
+    }
+  }
   for (const e of r.errors) out.push(`error: ${e}`);
   return `${out.join('\n')}\n`;
 }

@@ -41,6 +41,25 @@ export const BenchResult = z.object({
   parts: z
     .array(z.object({ name: z.string(), log_level: z.string(), peer_validation: z.boolean(), msgs_per_s: z.number(), ratio_to_default: z.number() }))
     .optional(),
+  security: z
+    .object({
+      off_msgs_per_s: z.number(),
+      on_msgs_per_s: z.number(),
+      /** 1 - on / off. */
+      throughput_loss: z.number(),
+      accounting_exact: z.boolean(),
+      startup: z.array(
+        z.object({
+          nodes: z.number(),
+          off_ms: z.number().nullable(),
+          on_ms: z.number().nullable(),
+          ratio: z.number().nullable(),
+          node_rss_mb_off: z.number().nullable(),
+          node_rss_mb_on: z.number().nullable(),
+        }),
+      ),
+    })
+    .optional(),
   errors: z.array(z.string()),
 });
 export type BenchResult = z.infer<typeof BenchResult>;

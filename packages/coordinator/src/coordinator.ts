@@ -16,7 +16,7 @@ import {
   type StopCause,
   type BehaviorEvent,
 } from '@agentnet/protocol';
-import { ControlServer, type ControlConnection } from './cluster/control-server.js';
+import { ControlServer, type ControlConnection, type ControlHandlers } from './cluster/control-server.js';
 import { ControlApi, type ControlApiHost } from './api/server.js';
 import { createApiHost } from './api/host.js';
 import { liveStateOf } from './faults/live-state.js';
@@ -126,12 +126,11 @@ export class Coordinator {
 
   /** Listens; resolves with the control URL. */
   async listen(): Promise<string> {
-    this.server = await ControlServer.listen(this.options.host, this.options.port, componentLog(this.options.log, 'control-server'), {
-      onMessage: (conn, msg) => this.handler.onMessage(conn, msg),
-      onClose: (conn, code) => this.onClose(conn, code),
-    });
+    const tls = this.options.guard.controlTls();
+    const handlers: ControlHandlers = { onMessage: (conn, msg) => this.handler.onMessage(conn, msg), onClose: (conn, code) => this.onClose(conn, code) };
+    this.server = await ControlServer.listen(this.options.host, this.options.port, componentLog(this.options.log, 'control-server'), handlers, tls);
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
-    const url = `ws://${host}:${this.server.port}`;
+    const url = `${tls ? 'wss' : 'ws'}://${host}:${this.server.port}`;
     this.url = url;
     this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
     this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'), this.options.guard);
@@ -174,7 +173,9 @@ export class Coordinator {
   async run(signal: AbortSignal): Promise<RunOutcome> {
     const { url, options: { flags } } = this;
 
-    let r = await this.conditions.waitFor(() => this.nodes.size === flags.nodes || this.setupFailure !== undefined, flags['register-timeout'], signal);
+    // Registered means answered: with --security on a node's register_ok waits for its certificate.
+    const registered = () => (this.nodes.size === flags.nodes && this.options.guard.certifying === 0) || this.setupFailure !== undefined;
+    let r = await this.conditions.waitFor(registered, flags['register-timeout'], signal);
     if (r === 'timeout') {
       return this.fail(`only ${this.nodes.size} of ${flags.nodes} nodes registered within ${flags['register-timeout']} ms (coordinator at ${url})`);
     }

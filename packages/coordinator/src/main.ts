@@ -14,6 +14,7 @@ import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { runOutput } from './stdout-pipe.js';
 import { RunGuard } from './security/run-guard.js';
+import { RunIdentity } from './security/run-identity.js';
 
 const command = 'node --import tsx packages/coordinator/src/main.ts';
 const usage = formatUsage(`${command} [options]`, 'Runs the agentnet coordinator: waits for --nodes nodes to register, runs, reports.', COORDINATOR_HELP);
@@ -110,6 +111,8 @@ try {
   process.stderr.write(`error: cannot make the run directory: ${(err as Error).message}\n`);
   process.exit(EXIT_USAGE);
 }
+// With the run secret every link is TLS, under the run's own certificate authority, made now for this run.
+if (guard.on) guard.identity = await RunIdentity.create(run.id);
 // Started by the launcher: it starts the processes of restarted nodes.
 const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.

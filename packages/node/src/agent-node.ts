@@ -5,7 +5,6 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { WebSocketServer } from 'ws';
 import {
   ErrorCode,
   LINK_DRAIN_PER_PEER_MS,
@@ -24,13 +23,12 @@ import {
 import { CoordinatorLink } from './links/coordinator-link.js';
 import { NodeRecords } from './records/node-records.js';
 import type { AgentNodeOptions } from './cli-options.js';
-
 export type { AgentNodeOptions } from './cli-options.js';
 import type { DataPath } from './network/data-path.js';
 import { describeFaults } from './network/link-gate.js';
 import { PeerMesh } from './links/peer-mesh.js';
 import { connectOptions } from './links/mesh-options.js';
-import { listenForPeers } from './links/peer-server.js';
+import { listenForPeers, type PeerServer } from './links/peer-server.js';
 import { createInbound } from './inbound.js';
 import { BehaviorModuleError } from './api/behavior-module.js';
 import { selectBehavior, type SelectedBehavior } from './behaviors/select.js';
@@ -39,7 +37,8 @@ import type { Behavior } from './api/behavior.js';
 import type { NodeRouting } from './routing/node-routing.js';
 import { buildDataPlane } from './data-plane.js';
 import { LinkGuard } from './security/link-guard.js';
-import { RegisterAuth, UNPROVEN_COORDINATOR } from './security/register-proof.js';
+import { RegisterAuth } from './security/register-proof.js';
+import { NodeIdentity } from './security/node-identity.js';
 
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
@@ -51,7 +50,7 @@ export class AgentNode {
   private state: State = 'starting';
   private id: string | undefined;
   private init: Init | undefined;
-  private server: WebSocketServer | undefined;
+  private peers: PeerServer | undefined;
   private control: CoordinatorLink | undefined;
   private data: DataPath | undefined;
   private behavior: Behavior | undefined;
@@ -83,7 +82,7 @@ export class AgentNode {
     // given (the launcher gives the run's), its lines go there rather than to the terminal.
     if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
     this.guard = new LinkGuard(options.secret);
-    this.auth = new RegisterAuth(options.secret);
+    this.auth = new RegisterAuth(options.secret, this.guard);
     this.mesh = new PeerMesh({
       log: componentLog(log, 'links'),
       guard: this.guard,
@@ -102,9 +101,10 @@ export class AgentNode {
 
   /** Runs the node until it stops; resolves with the process exit code. */
   async run(): Promise<number> {
-    const peers = listenForPeers(this.options, this.mesh, componentLog(this.root, 'links'));
-    this.server = peers.server;
-    const url = await peers.url;
+    // With the run secret every link is TLS: the node's key pair is made before it listens.
+    if (this.options.secret) this.guard.identity = await NodeIdentity.create();
+    this.peers = listenForPeers(this.options, this.mesh, this.guard, componentLog(this.root, 'links'));
+    const url = await this.peers.url;
     this.state = 'registering';
     // A stop while the coordinator is still being dialed (a Ctrl-C during start-up) ends the run
     // now, not after the dial's last retry.
@@ -117,6 +117,7 @@ export class AgentNode {
       control = await CoordinatorLink.connect(this.options.coordinatorUrl, componentLog(this.root, 'coordinator-link'), () => this.id ?? UNREGISTERED_ID, {
         onMessage: (msg) => this.onControl(msg),
         onClose: (code) => this.onControlClose(code),
+        tls: this.guard.identity?.coordinatorTls,
       });
     } catch (err) {
       if (this.stopping) return this.exited;
@@ -143,10 +144,12 @@ export class AgentNode {
     switch (body.type) {
       case 'register_ok': {
         if (this.state !== 'registering') return this.unexpected(msg);
-        if (!this.auth.proven(body)) {
-          this.log.error({ err: new BadInputError(ErrorCode.unauthorized, UNPROVEN_COORDINATOR), coordinator: this.options.coordinatorUrl }, 'reject');
-          return void this.shutdown(UNPROVEN_COORDINATOR, 1);
+        const refused = this.auth.refusal(body, this.control?.peerCertificate);
+        if (refused !== undefined) {
+          this.log.error({ err: new BadInputError(ErrorCode.unauthorized, refused), coordinator: this.options.coordinatorUrl }, 'reject');
+          return void this.shutdown(refused, 1);
         }
+        this.peers?.secure();
         this.id = body.node_id;
         this.sink.open(join(this.options.logDir ?? body.run_dir, `${body.node_id}.log`), { node: body.node_id });
         this.storagePath = join(this.options.logDir ?? body.run_dir, `${body.node_id}.storage.jsonl`);
@@ -277,9 +280,7 @@ export class AgentNode {
     this.mesh.close();
     this.storage?.close();
     this.control?.close();
-    // Sockets that never became links (a stray client) would keep the server open; cut them.
-    for (const socket of this.server?.clients ?? []) if (socket.readyState !== socket.CLOSING) socket.terminate();
-    this.server?.close();
+    this.peers?.close();
     this.state = 'stopped';
     this.log.info({ exit_code: exitCode }, 'exit');
     this.resolveExit(exitCode);

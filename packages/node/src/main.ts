@@ -23,6 +23,10 @@ const flags = cli.value;
 let secret: RunSecret | undefined;
 try {
   secret = RunSecret.fromEnv(process.env);
+  // A wss:// coordinator runs with --security on: without the secret this node could never join.
+  if (secret === undefined && flags.coordinator.startsWith('wss://')) {
+    throw new Error(`the coordinator at ${flags.coordinator} runs with --security on: this node needs the run secret in ${SECRET_ENV} or ${SECRET_FILE_ENV}`);
+  }
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
   process.exit(2);

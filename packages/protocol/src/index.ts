@@ -36,3 +36,5 @@ export * from './runtime/closed-sets.js';
 // security/: the run secret, its proofs, and what the guards refuse.
 export * from './security/run-secret.js';
 export * from './security/refusals.js';
+export * from './security/certificates.js';
+export * from './security/tls-server.js';

@@ -12,6 +12,7 @@ import type { Membership } from './membership.js';
 import type { NodeEntry, NodeTable } from './node-table.js';
 import type { RoutingChecker } from '../checkers/routing.js';
 import type { RunGuard } from '../security/run-guard.js';
+import { answerRegister } from './register-answer.js';
 
 export type Phase = 'registering' | 'connecting' | 'running' | 'stopping' | 'done';
 
@@ -55,7 +56,7 @@ export class ControlHandler {
     if (body.type === 'register') {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
       // Before anything else: who cannot prove the run secret learns nothing about the run.
-      const refused = this.c.guard.register(body);
+      const refused = this.c.guard.register(body, conn.publicKey);
       if (refused) return server.reject(conn, ErrorCode.unauthorized, `register refused: ${REFUSALS[refused]}`, seen);
       if (this.c.phase() === 'running') return this.c.membership.rejoin(conn, body, seen);
       if (body.node_id !== undefined) {
@@ -69,9 +70,14 @@ export class ControlHandler {
       }
       const { id } = this.c.nodes.add(conn, body);
       conn.nodeId = id;
-      server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: id, run_id: this.c.run.id, run_dir: this.c.run.path, ...this.c.guard.registerOk(body, id, this.c.run.id) });
-      this.c.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.c.nodes.size, of: this.c.expectedNodes }, 'register');
-      return this.c.changed();
+      const registered = () => {
+        this.c.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.c.nodes.size, of: this.c.expectedNodes }, 'register');
+        this.c.changed();
+      };
+      return answerRegister({ ...this.c, server: () => server }, conn, body, { id, incarnation: 0 }, registered, (reason) => {
+        this.c.setupFailed(reason);
+        this.c.changed();
+      });
     }
     const entry = conn.nodeId === undefined ? undefined : this.c.nodes.get(conn.nodeId);
     if (!entry) return server.reject(conn, ErrorCode.unexpected_message, `${body.type} before register`, seen);

@@ -3,6 +3,8 @@
  * send; bad input is logged and answered with an error (when the message had a `msg_id`), and the
  * server goes on serving every other connection.
  */
+import type { Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import {
   BadInputError,
@@ -13,6 +15,9 @@ import {
   decode,
   encode,
   errorReply,
+  publicKeyOf,
+  createTlsServer,
+  type RefusalReason,
   type CoordinatorToNode,
   type Logger,
   type MsgIds,
@@ -25,6 +30,8 @@ export interface ControlConnection {
   socket: WebSocket;
   nodeId: string | undefined;
   remote: string;
+  /** On TLS (`--security on`): the public key of the certificate the node showed (SPKI PEM). */
+  publicKey?: string | undefined;
 }
 
 export interface ControlHandlers {
@@ -32,30 +39,51 @@ export interface ControlHandlers {
   onClose: (conn: ControlConnection, code: number) => void;
 }
 
+/** The control server's TLS (`--security on`): its certificate, and where refused handshakes are counted. */
+export interface ControlTls {
+  options: { key: string; cert: string; minVersion: 'TLSv1.3' };
+  refused: (reason: RefusalReason) => void;
+}
+
 export class ControlServer {
   private constructor(
     private readonly server: WebSocketServer,
+    private readonly https: Server | undefined,
     private readonly log: Logger,
     readonly port: number,
   ) {}
 
-  static listen(host: string, port: number, log: Logger, handlers: ControlHandlers): Promise<ControlServer> {
+  /**
+   * Listens; with `tls` (`--security on`) a wss:// server: TLS 1.3 with the coordinator's
+   * certificate, and a client certificate asked of every node (its own, self-signed: it gets the
+   * authority's at register), whose key the register must state.
+   */
+  static listen(host: string, port: number, log: Logger, handlers: ControlHandlers, tls?: ControlTls): Promise<ControlServer> {
     return new Promise((resolve, reject) => {
-      const wss = new WebSocketServer({ host, port, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
-      wss.once('error', reject);
-      wss.once('listening', () => {
-        wss.removeListener('error', reject);
-        const address = wss.address();
-        const server = new ControlServer(wss, log, typeof address === 'object' && address ? address.port : port);
+      // A node's first certificate is its own (self-signed), so any is taken here; one must be shown.
+      const checkClient = (socket: TLSSocket) => (socket.getPeerX509Certificate?.() === undefined ? 'no_certificate' : undefined);
+      const https = tls ? createTlsServer({ context: tls.options, log, checkClient, refused: tls.refused }) : undefined;
+      const wss = new WebSocketServer({ ...(https ? { server: https } : { host, port }), maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+      const listening = https ?? wss;
+      listening.once('error', reject);
+      listening.once('listening', () => {
+        listening.removeListener('error', reject);
+        const address = listening.address();
+        const server = new ControlServer(wss, https, log, typeof address === 'object' && address ? address.port : port);
         wss.on('error', (err) => log.error({ err }, 'server_error'));
-        wss.on('connection', (socket, req) => server.accept(socket, `${req.socket.remoteAddress}:${req.socket.remotePort}`, handlers));
+        https?.on('error', (err) => log.error({ err }, 'server_error'));
+        wss.on('connection', (socket, req) => {
+          const cert = https ? (req.socket as TLSSocket).getPeerX509Certificate?.() : undefined;
+          server.accept(socket, `${req.socket.remoteAddress}:${req.socket.remotePort}`, handlers, cert ? publicKeyOf(cert) : undefined);
+        });
         resolve(server);
       });
+      https?.listen(port, host);
     });
   }
 
-  private accept(socket: WebSocket, remote: string, handlers: ControlHandlers): void {
-    const conn: ControlConnection = { socket, nodeId: undefined, remote };
+  private accept(socket: WebSocket, remote: string, handlers: ControlHandlers, publicKey: string | undefined): void {
+    const conn: ControlConnection = { socket, nodeId: undefined, remote, publicKey };
     socket.on('error', (err) => this.log.warn({ err, node_id: conn.nodeId, remote }, 'socket_error'));
     socket.on('close', (code) => handlers.onClose(conn, code));
     socket.on('message', (data: RawData) => {
@@ -90,6 +118,6 @@ export class ControlServer {
   /** Stops accepting and cuts every connection still open. */
   close(): Promise<void> {
     for (const socket of this.server.clients) socket.terminate();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) => this.server.close(() => (this.https ? this.https.close(() => resolve()) : resolve())));
   }
 }

@@ -11,6 +11,7 @@ import { FaultError } from '../errors.js';
 import { isRunning, type NodeEntry, type NodeTable } from './node-table.js';
 import { nodeIds } from '../topology/topology.js';
 import type { RunGuard } from '../security/run-guard.js';
+import { answerRegister } from './register-answer.js';
 
 export interface MembershipContext {
   nodes: NodeTable;
@@ -96,14 +97,17 @@ export class Membership {
     if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen);
     const { entry } = target;
     const previousPid = this.c.nodes.replaceProcess(entry, conn, body, Math.round(this.c.elapsedMs()));
-    server.send(conn, { type: 'register_ok', in_reply_to: body.msg_id, node_id: entry.id, run_id: this.c.run.id, run_dir: this.c.run.path, ...this.c.guard.registerOk(body, entry.id, this.c.run.id) });
-    this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
-    for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
-      const peer = this.c.nodes.get(peerId);
-      if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.c.nextMsgId(), peer: { id: entry.id, url: body.url } });
-    }
-    this.sendInit(entry);
-    this.c.changed();
+    const rejoined = () => {
+      this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
+      for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
+        const peer = this.c.nodes.get(peerId);
+        if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.c.nextMsgId(), peer: { id: entry.id, url: body.url } });
+      }
+      this.sendInit(entry);
+      this.c.changed();
+    };
+    // A certificate that cannot be made leaves the node lost, as a process that never came back.
+    answerRegister(this.c, conn, body, { id: entry.id, incarnation: entry.incarnation }, rejoined, () => conn.socket.close());
   }
 
 }

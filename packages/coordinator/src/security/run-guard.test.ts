@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RunSecret, registerParts, registerOkParts, type Register } from '@agentnet/protocol';
-import { RunGuard } from './run-guard.js';
+import { X509Certificate } from 'node:crypto';
+import { RunSecret, createKeyPair, publicKeyOf, registerParts, registerOkParts, type Proof, type Register } from '@agentnet/protocol';
+import { RunGuard, type RegisterOkExtra } from './run-guard.js';
+import { RunIdentity } from './run-identity.js';
 
 const facts = { type: 'register' as const, msg_id: 0, url: 'ws://127.0.0.1:9', pid: 42, hostname: 'h' };
 
@@ -9,7 +11,9 @@ describe('run guard', () => {
     const g = new RunGuard(undefined);
     expect(g.register(facts)).toBeUndefined();
     expect(g.api(undefined)).toBeUndefined();
-    expect(g.registerOk(facts, 'n0', 'r')).toEqual({});
+    let extra: unknown;
+    g.answerRegister(facts, { id: 'n0', incarnation: 0, runId: 'r' }, (e) => (extra = e), () => {});
+    expect(extra).toEqual({});
     expect(g.apiToken()).toBeUndefined();
     expect(g.report()).toEqual({ mode: 'off', refused: { total: 0, by_guard: {} } });
   });
@@ -24,7 +28,8 @@ describe('run guard', () => {
     expect(g.register({ ...facts, url: 'ws://evil:1', proof: good.proof })).toBe('bad_proof');
     expect(g.register(good)).toBeUndefined();
     expect(g.register(good)).toBe('replayed');
-    const { proof } = g.registerOk(good, 'n3', 'run-1');
+    let proof: Proof | undefined;
+    g.answerRegister(good, { id: 'n3', incarnation: 0, runId: 'run-1' }, (e) => (proof = e.proof), () => {});
     expect(proof?.nonce).toBe(good.proof?.nonce);
     expect(proof && secret.verify('register_ok', registerOkParts('n3', 'run-1'), proof)).toBe(true);
     g.linkRefusals({ no_proof: 2 });
@@ -41,5 +46,28 @@ describe('run guard', () => {
     expect(g.apiToken()).toBe(secret.apiToken());
     expect(g.apiToken()).not.toContain(secret.toHex());
     expect(g.report().refused.by_guard.api).toEqual({ no_proof: 2, bad_proof: 1 });
+  });
+
+  it('with TLS, takes a register only for the key its connection showed, and certifies that key', async () => {
+    const secret = RunSecret.create();
+    const g = new RunGuard(secret);
+    g.identity = await RunIdentity.create('run-1');
+    const keys = createKeyPair();
+    const body: Register = { ...facts, public_key: keys.publicKey };
+    const proven = { ...body, proof: secret.prove('register', registerParts(body)) };
+    expect(g.register(proven, createKeyPair().publicKey)).toBe('wrong_identity');
+    expect(g.register(proven, undefined)).toBe('wrong_identity');
+    const again = { ...body, proof: secret.prove('register', registerParts(body)) };
+    expect(g.register(again, keys.publicKey)).toBeUndefined();
+    const extra = await new Promise<RegisterOkExtra>((resolve, reject) => g.answerRegister(again, { id: 'n1', incarnation: 1, runId: 'run-1' }, resolve, reject));
+    expect(g.certifying).toBe(0);
+    const cert = new X509Certificate(extra.tls?.certificate ?? '');
+    expect(cert.subject).toMatch(/CN=n1/);
+    expect(cert.subjectAltName).toBe('URI:urn:agentnet:run-1:n1:1');
+    expect(publicKeyOf(cert)).toBe(keys.publicKey);
+    // The answer's proof covers the certificates it hands over.
+    expect(extra.proof && extra.tls && secret.verify('register_ok', registerOkParts('n1', 'run-1', extra.tls), extra.proof)).toBe(true);
+    expect(extra.proof && secret.verify('register_ok', registerOkParts('n1', 'run-1'), extra.proof)).toBe(false);
+    expect(g.report().refused.by_guard.register).toEqual({ wrong_identity: 2 });
   });
 });

@@ -4,6 +4,10 @@
  * proves the secret back in its `register_ok`. Every refusal is counted by guard and reason for
  * report.json's `security` section; the caller logs it and answers with `unauthorized`. With
  * `--security off` it lets everything through and counts nothing.
+ *
+ * With its `identity` (the run's authority, made once the run has an id) every control connection
+ * is TLS: a register must state the key the node's TLS certificate carries, and its register_ok
+ * gives the node a certificate for that key, covered by the answer's proof.
  */
 import {
   NonceLedger,
@@ -19,13 +23,23 @@ import {
   type Register,
   type RunSecret,
   type SecurityReport,
+  type TlsBundle,
 } from '@agentnet/protocol';
+import type { RunIdentity } from './run-identity.js';
+import type { ControlTls } from '../cluster/control-server.js';
+
+/** A register_ok's security fields. */
+export type RegisterOkExtra = { proof?: Proof; tls?: TlsBundle };
 
 export class RunGuard {
   private readonly nonces = new NonceLedger();
   private readonly counts = { register: new RefusalCounter(), api: new RefusalCounter() };
   /** Each node process's link refusals, from its `stopped`. */
   private readonly links: RefusalCounts[] = [];
+  /** The run's certificate authority and the coordinator's certificates (`--security on`). */
+  identity: RunIdentity | undefined;
+  /** Registers accepted whose certificate is still being made: the run waits for them before init. */
+  certifying = 0;
 
   constructor(
     /** Present exactly when the run has `--security on`. */
@@ -36,16 +50,42 @@ export class RunGuard {
     return this.secret !== undefined;
   }
 
-  /** Why a register is refused, if it is. */
-  register(body: Register): RefusalReason | undefined {
+  /**
+   * Why a register is refused, if it is. On TLS, `shownKey` is the public key of the certificate
+   * the connection showed: the register must state it (it is what the node's certificate is for).
+   */
+  register(body: Register, shownKey?: string): RefusalReason | undefined {
     if (!this.secret) return undefined;
-    return this.refusal('register', this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true));
+    const keyShown = !this.identity || (shownKey !== undefined && body.public_key === shownKey);
+    return this.refusal('register', this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true, keyShown));
   }
 
-  /** The coordinator's answer to an accepted register's proof. */
-  registerOk(body: Register, nodeId: string, runId: string): { proof?: Proof } {
-    if (!this.secret || !body.proof) return {};
-    return { proof: this.secret.answer('register_ok', body.proof.nonce, registerOkParts(nodeId, runId)) };
+  /**
+   * The coordinator's answer to an accepted register's proof, handed to `send`: at once with
+   * `--security off`; once the node's certificate is made with TLS (`failed` if it cannot be).
+   */
+  answerRegister(body: Register, node: { id: string; incarnation: number; runId: string }, send: (extra: RegisterOkExtra) => void, failed: (err: unknown) => void): void {
+    const answer = (tls?: TlsBundle): RegisterOkExtra => {
+      if (!this.secret || !body.proof) return {};
+      return { proof: this.secret.answer('register_ok', body.proof.nonce, registerOkParts(node.id, node.runId, tls)), ...(tls ? { tls } : {}) };
+    };
+    if (!this.identity || body.public_key === undefined) return send(answer());
+    this.certifying++;
+    this.identity.certify(node.id, node.incarnation, body.public_key).then(
+      (tls) => {
+        this.certifying--;
+        send(answer(tls));
+      },
+      (err: unknown) => {
+        this.certifying--;
+        failed(err);
+      },
+    );
+  }
+
+  /** The control server's TLS with `--security on`; its refused handshakes count as refused registers. */
+  controlTls(): ControlTls | undefined {
+    return this.identity && { options: this.identity.serverTls, refused: (reason) => void this.refusal('register', reason) };
   }
 
   /** Why a control API call is refused, if it is: its `authorization` header must carry the run's token. */
@@ -71,9 +111,11 @@ export class RunGuard {
     return securityReport(this.on ? 'on' : 'off', { register: [this.counts.register.toJSON()], api: [this.counts.api.toJSON()], link: this.links });
   }
 
-  private check(proof: Proof | undefined, valid: (p: Proof) => boolean): RefusalReason | undefined {
+  private check(proof: Proof | undefined, valid: (p: Proof) => boolean, keyShown = true): RefusalReason | undefined {
     if (!proof) return 'no_proof';
     if (!valid(proof)) return 'bad_proof';
+    // A member's proof, for a key this connection's certificate does not carry: not this connection's register.
+    if (!keyShown) return 'wrong_identity';
     return this.nonces.fresh(proof.nonce) ? undefined : 'replayed';
   }
 

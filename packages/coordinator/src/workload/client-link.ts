@@ -6,7 +6,8 @@
  * when it cannot leave) and the reply's `recv` to the coordinator's ledger, the node journals the
  * rest. A node's `link_bye` is answered at once, so a stopping node drains this link like a peer's.
  */
-import { WebSocket, type RawData } from 'ws';
+import type { ConnectionOptions } from 'node:tls';
+import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import {
   Body,
   CLIENT_REPLY_BODIES,
@@ -33,6 +34,8 @@ export interface ClientLinkOptions {
   log: Logger;
   /** The run secret (`--security on`): the hello proves it, and the node's answer must prove it back. */
   secret?: RunSecret | undefined;
+  /** For a wss:// node (`--security on`): the client's certificate, and the node's that it expects. */
+  tls?: ConnectionOptions | undefined;
   /** The client's next message id (unique over all its links). */
   nextMsgId: () => number;
 }
@@ -86,7 +89,9 @@ export class ClientLink {
 
   /** Connects and says hello; rejects with NotSentError when the node cannot be reached in time. */
   static open(o: ClientLinkOptions, timeoutMs: number): Promise<ClientLink> {
-    const socket = new WebSocket(o.url, { perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES, handshakeTimeout: timeoutMs });
+    // ws passes the TLS options on to node:tls (its typing of checkServerIdentity is not node:tls's).
+    const tls = o.tls as ClientOptions | undefined;
+    const socket = new WebSocket(o.url, { perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES, handshakeTimeout: timeoutMs, ...tls });
     const link = new ClientLink(o, socket);
     socket.on('message', (data: RawData) => link.onFrame(data));
     socket.on('close', (code) => link.onClose(code));

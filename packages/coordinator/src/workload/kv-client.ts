@@ -8,6 +8,7 @@
  */
 import { ErrorCode, FINAL_READ_RETRY_MS, isDefiniteError, type ClientReplyBody, type HistoryEntry, type Logger, type OpF, type RunSecret } from '@agentnet/protocol';
 import type { Ledger } from '../report/ledger.js';
+import type { RunIdentity } from '../security/run-identity.js';
 import { BadReplyError, ClientLink, LinkLostError, NotSentError } from './client-link.js';
 import type { Completion, History } from './history.js';
 import { finalReadNode, plannedOp } from './kv-generator.js';
@@ -23,6 +24,8 @@ export interface KvClientContext {
   log: Logger;
   /** The run secret (`--security on`): proven in each link's hello. */
   secret: RunSecret | undefined;
+  /** The clients' certificates (`--security on`): each link is TLS. */
+  identity?: RunIdentity | undefined;
   history: History;
   /** The latest value any client saw for each key: what a cas expects to find. */
   known: Map<number, number>;
@@ -161,7 +164,8 @@ export class KvClient {
     const known = this.links.get(node);
     if (known?.usable && known.url === url) return known;
     known?.close();
-    const link = await ClientLink.open({ client: this.id, node, url, ledger: this.c.ledger, log: this.c.log, secret: this.c.secret, nextMsgId: () => ++this.msgId }, timeoutMs);
+    const tls = await this.c.identity?.clientTls(this.id, node);
+    const link = await ClientLink.open({ client: this.id, node, url, ledger: this.c.ledger, log: this.c.log, secret: this.c.secret, tls, nextMsgId: () => ++this.msgId }, timeoutMs);
     this.links.set(node, link);
     return link;
   }

@@ -7,6 +7,7 @@
  */
 import type { Check, HistoryEntry, Logger, MessageLine, NetworkModel, RunSecret, WorkloadReport } from '@agentnet/protocol';
 import type { RunFlags } from '../plan/cli-options.js';
+import type { RunIdentity } from '../security/run-identity.js';
 import type { Ledger } from '../report/ledger.js';
 import type { NodeTable } from '../cluster/node-table.js';
 import { nodeIds } from '../topology/topology.js';
@@ -26,6 +27,8 @@ export interface WorkloadOptions {
   log: Logger;
   /** The run secret (`--security on`): the clients prove it in their hellos. */
   secret: RunSecret | undefined;
+  /** The clients' certificates (`--security on`): every client link is TLS. */
+  identity: RunIdentity | undefined;
   /** ms since the start of traffic. */
   elapsedMs: () => number;
   durationMs: number;
@@ -44,7 +47,7 @@ export class Workload {
   constructor(private readonly o: WorkloadOptions) {
     this.history = new History(o.elapsedMs);
     const known = new Map<number, number>();
-    const context = { seed: o.seed, settings: o.settings, nodeIds: o.nodeIds, locate: o.locate, ledger: o.ledger, log: o.log, secret: o.secret, history: this.history, known };
+    const context = { seed: o.seed, settings: o.settings, nodeIds: o.nodeIds, locate: o.locate, ledger: o.ledger, log: o.log, secret: o.secret, identity: o.identity, history: this.history, known };
     this.clients = Array.from({ length: o.settings.concurrency }, (_, i) => new KvClient(i + 1, context));
   }
 
@@ -94,7 +97,7 @@ export class Workload {
 }
 
 /** The run's workload from its flags, or undefined without `--workload`. */
-export function createWorkload(o: { flags: RunFlags; seed: number; network: NetworkModel; log: Logger; guard: { secret: RunSecret | undefined } }, nodes: NodeTable, ledger: Ledger, elapsedMs: () => number): Workload | undefined {
+export function createWorkload(o: { flags: RunFlags; seed: number; network: NetworkModel; log: Logger; guard: { secret: RunSecret | undefined; identity: RunIdentity | undefined } }, nodes: NodeTable, ledger: Ledger, elapsedMs: () => number): Workload | undefined {
   const settings = workloadSettings(o.flags, o.network.default.delay);
   if (!settings) return undefined;
   const locate = (id: string) => {
@@ -102,5 +105,5 @@ export function createWorkload(o: { flags: RunFlags; seed: number; network: Netw
     if (entry?.state === 'ready') return { url: entry.url };
     return { down: `${id} is not running (${entry?.state === 'registered' ? 'rejoining' : (entry?.state ?? 'unknown')})` };
   };
-  return new Workload({ settings, seed: o.seed, nodeIds: nodeIds(o.flags.nodes), locate, ledger, log: o.log, secret: o.guard.secret, elapsedMs, durationMs: o.flags.duration });
+  return new Workload({ settings, seed: o.seed, nodeIds: nodeIds(o.flags.nodes), locate, ledger, log: o.log, secret: o.guard.secret, identity: o.guard.identity, elapsedMs, durationMs: o.flags.duration });
 }

@@ -2,7 +2,8 @@
  * The node's control channel to the coordinator: one WebSocket, Maelstrom envelopes, every frame
  * decoded against the bodies the coordinator may send.
  */
-import type { WebSocket, RawData } from 'ws';
+import type { X509Certificate } from 'node:crypto';
+import type { ClientOptions, WebSocket, RawData } from 'ws';
 import {
   BadInputError,
   CONTROL_DIAL_ATTEMPTS,
@@ -18,12 +19,14 @@ import {
   type NodeToCoordinator,
   type Typed,
 } from '@agentnet/protocol';
-import { dial } from './dial.js';
+import { dial, peerCertificate } from './dial.js';
 import { CoordinatorUnavailableError, NodeStateError } from '../errors.js';
 
 export interface ControlHandlers {
   onMessage: (msg: Typed<CoordinatorToNode & MsgIds>) => void;
   onClose: (code: number) => void;
+  /** For a wss:// coordinator (`--security on`): the node's key and self-signed certificate. */
+  tls?: ClientOptions | undefined;
 }
 
 export class CoordinatorLink {
@@ -39,6 +42,7 @@ export class CoordinatorLink {
       socket = await dial(url, {
         attempts: CONTROL_DIAL_ATTEMPTS,
         retryMs: CONTROL_DIAL_RETRY_MS,
+        tls: handlers.tls,
         onRetry: (attempt, err) => log.debug({ url, attempt, err }, 'dial_retry'),
       });
     } catch (err) {
@@ -54,6 +58,11 @@ export class CoordinatorLink {
       if (res.msg_id !== undefined) client.sendRaw(encode(errorReply(selfId(), COORDINATOR_ID, res.code, res.text, res.msg_id)));
     });
     return client;
+  }
+
+  /** The certificate the coordinator showed on a wss:// link. */
+  get peerCertificate(): X509Certificate | undefined {
+    return peerCertificate(this.socket);
   }
 
   get open(): boolean {

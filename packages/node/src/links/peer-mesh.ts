@@ -106,7 +106,13 @@ export class PeerMesh {
 
   private async dialPeer(peer: Peer): Promise<void> {
     const { log, dialAttempts, dialRetryMs } = this.options;
-    const socket = await dialPeer(peer, { attempts: dialAttempts ?? DIAL_ATTEMPTS, retryMs: dialRetryMs ?? DIAL_RETRY_MS, log, rejoining: this.how.rejoining });
+    const socket = await dialPeer(peer, {
+      attempts: dialAttempts ?? DIAL_ATTEMPTS,
+      retryMs: dialRetryMs ?? DIAL_RETRY_MS,
+      log,
+      rejoining: this.how.rejoining,
+      tls: this.options.guard.dialTls(peer.id),
+    });
     if (!socket) {
       // Down since this node's init (it is linked again when it restarts), unless it restarted
       // meanwhile, under a new URL that relink is dialing.

@@ -5,7 +5,7 @@
  * on the links it dials. Refusals are counted by reason and go to the coordinator in `stopped`.
  * With `--security off` (no secret) it lets everything through.
  */
-import type { WebSocket } from 'ws';
+import type { ClientOptions, WebSocket } from 'ws';
 import {
   BadInputError,
   ErrorCode,
@@ -20,6 +20,7 @@ import {
   type RefusalReason,
   type RunSecret,
 } from '@agentnet/protocol';
+import type { NodeIdentity } from './node-identity.js';
 
 /** The WebSocket close code for a hello the guard refused: policy violation. */
 export const CLOSE_UNAUTHORIZED = 1008;
@@ -30,6 +31,10 @@ export const proofOf = (body: { type: string }): unknown => (body.type === 'link
 export class LinkGuard {
   private readonly nonces = new NonceLedger();
   private readonly counts = new RefusalCounter();
+  /** The id each accepted TLS socket's certificate names. */
+  private readonly names = new WeakMap<WebSocket, string>();
+  /** The node's certificate and keys; set at start when the secret is (every link is then TLS). */
+  identity: NodeIdentity | undefined;
 
   constructor(private readonly secret: RunSecret | undefined) {}
 
@@ -42,10 +47,32 @@ export class LinkGuard {
     return this.secret ? { proof: this.secret.prove('link_hello', linkHelloParts(self, peer)) } : {};
   }
 
-  /** Why a hello that came to this node is refused, if it is (counted). */
-  checkHello(src: string, self: string, given: unknown): RefusalReason | undefined {
+  /** The TLS options of a dial to `peer`: none with `--security off`. */
+  dialTls(peer: string): ClientOptions | undefined {
+    return this.identity?.dialTo(peer);
+  }
+
+  /** What the certificate of a socket the peer server accepted names (checked against its hello's src). */
+  certified(socket: WebSocket, name: string | undefined): void {
+    if (name !== undefined) this.names.set(socket, name);
+  }
+
+  /** Counts a refusal made before any hello: a TLS handshake or a certificate the server refused. */
+  count(reason: RefusalReason): void {
+    this.counts.add(reason);
+  }
+
+  /**
+   * Why a hello that came to this node is refused, if it is (counted). On a TLS link the socket's
+   * certificate must name the hello's src; only then is its proof checked (and its nonce spent).
+   */
+  checkHello(src: string, self: string, given: unknown, socket?: WebSocket): RefusalReason | undefined {
     if (!this.secret) return undefined;
     const secret = this.secret;
+    if (this.identity && (!socket || this.names.get(socket) !== src)) {
+      this.counts.add('wrong_identity');
+      return 'wrong_identity';
+    }
     // Unchecked with --peer-validation off: a proof of the wrong shape is no proof.
     const parsed = Proof.safeParse(given);
     const proof = parsed.success ? parsed.data : undefined;
@@ -72,7 +99,7 @@ export class LinkGuard {
    * with the reason: logged and counted) and its socket is closed; the node serves on.
    */
   admit(socket: WebSocket, src: string, self: string, body: { type: string }, refuse: (text: string, reason: RefusalReason) => void): boolean {
-    const reason = this.checkHello(src, self, proofOf(body));
+    const reason = this.checkHello(src, self, proofOf(body), socket);
     if (reason === undefined) return true;
     refuse(`link_hello refused: ${REFUSALS[reason]}`, reason);
     socket.close(CLOSE_UNAUTHORIZED, 'unauthorized');

@@ -20,9 +20,36 @@ export const REFUSALS = {
   no_proof: 'no proof of the run secret (is it running with --security on and the run secret?)',
   bad_proof: 'the proof does not match the run secret',
   replayed: 'the proof was used before (a replay)',
+  not_tls: 'not TLS: this port speaks wss:// only (a plain ws:// connection, or bytes that are no TLS)',
+  old_tls: 'TLS older than 1.3',
+  no_certificate: 'no client certificate',
+  untrusted_certificate: "the certificate is not from the run's authority",
+  wrong_identity: 'the certificate names someone else than who the message says it is from',
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;
+
+/**
+ * Why a TLS handshake that failed at a server is refused, from Node's error code; undefined when it
+ * is no refusal by this side (the client gave up, or this side has no certificate yet).
+ */
+export function tlsRefusal(code: string | undefined): RefusalReason | undefined {
+  switch (code) {
+    case 'ERR_SSL_HTTP_REQUEST':
+    case 'ERR_SSL_WRONG_VERSION_NUMBER':
+    case 'ERR_SSL_PACKET_LENGTH_TOO_LONG':
+    case 'ERR_SSL_RECORD_LENGTH_MISMATCH':
+      return 'not_tls';
+    case 'ERR_SSL_UNSUPPORTED_PROTOCOL':
+    case 'ERR_SSL_NO_PROTOCOLS_AVAILABLE':
+    case 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION':
+      return 'old_tls';
+    case 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE':
+      return 'no_certificate';
+    default:
+      return undefined;
+  }
+}
 
 /** Refusals counted by reason. */
 export const RefusalCounts = z.partialRecord(RefusalReason, z.number().int().nonnegative());

@@ -137,9 +137,19 @@ export class NonceLedger {
 }
 
 /** What a register's proof covers: everything the node states about itself (the wire's field names). */
-export const registerParts = (r: { url: string; pid: number; hostname: string; node_id?: string | undefined }): unknown[] => [r.url, r.pid, r.hostname, r.node_id ?? null];
-/** What the coordinator's answer covers: the id it gave and the run. */
-export const registerOkParts = (nodeId: string, runId: string): unknown[] => [nodeId, runId];
+export const registerParts = (r: { url: string; pid: number; hostname: string; node_id?: string | undefined; public_key?: string | undefined }): unknown[] => [
+  r.url,
+  r.pid,
+  r.hostname,
+  r.node_id ?? null,
+  r.public_key ?? null,
+];
+/** What the coordinator's answer covers: the id it gave, the run, and the certificates it hands over. */
+export const registerOkParts = (nodeId: string, runId: string, tls?: { certificate: string; authority: string; coordinator: string }): unknown[] => [
+  nodeId,
+  runId,
+  ...(tls ? [tls.certificate, tls.authority, tls.coordinator] : []),
+];
 
 /** A `link_hello`'s proof covers who opens the link and to whom, so it is good at that node only. */
 export const linkHelloParts = (src: string, dest: string): unknown[] => [src, dest];

@@ -26,8 +26,18 @@ export const Register = z.object({
   node_id: NodeId.optional(),
   /** With `--security on`: the run secret's proof over this register (docs/security.md). */
   proof: Proof.optional(),
+  /**
+   * With `--security on`: the node's public key (SPKI PEM), which its TLS certificate on this
+   * connection must carry and the certificate the coordinator gives back will.
+   */
+  public_key: z.string().max(1000).optional(),
 });
 export type Register = z.infer<typeof Register>;
+
+const Pem = z.string().max(8000);
+/** What a node is given to link with: its certificate, the run's authority, and the coordinator's own. */
+export const TlsBundle = z.object({ certificate: Pem, authority: Pem, coordinator: Pem });
+export type TlsBundle = z.infer<typeof TlsBundle>;
 
 export const RegisterOk = z.object({
   type: z.literal('register_ok'),
@@ -38,6 +48,8 @@ export const RegisterOk = z.object({
   run_dir: z.string(),
   /** With `--security on`: the coordinator's answer to the register's proof, so the node knows it holds the secret too. */
   proof: Proof.optional(),
+  /** With `--security on`: the node's certificate and whom to trust, covered by `proof`. */
+  tls: TlsBundle.optional(),
 });
 export type RegisterOk = z.infer<typeof RegisterOk>;
 

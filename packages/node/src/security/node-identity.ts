@@ -1,0 +1,73 @@
+/**
+ * A node's TLS identity with `--security on` (docs/security.md): its own key pair, made at start and
+ * never sent anywhere; a self-signed certificate for that key to show the coordinator while it has
+ * no other; then the certificate the run's authority gives it at register, with which it serves
+ * its peer server and dials its peers. Every TLS link it makes is TLS 1.3, and checks that the other
+ * end's certificate is from the run's authority and names the peer it dialed.
+ */
+import { X509Certificate } from 'node:crypto';
+import type { SecureContextOptions } from 'node:tls';
+import type { ClientOptions } from 'ws';
+import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, type KeyPair, type TlsBundle } from '@agentnet/protocol';
+
+/** Why a node does not take the certificates its register_ok gives it. */
+export class IdentityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IdentityError';
+  }
+}
+
+export class NodeIdentity {
+  private tls: TlsBundle | undefined;
+
+  private constructor(
+    private readonly keys: KeyPair,
+    private readonly selfSigned: string,
+  ) {}
+
+  static async create(): Promise<NodeIdentity> {
+    // Loaded here, so that a node without security never loads the certificate library.
+    const { selfSignedCertificate } = await import('@agentnet/protocol/authority');
+    const keys = createKeyPair();
+    return new NodeIdentity(keys, await selfSignedCertificate('unregistered node', keys));
+  }
+
+  get publicKey(): string {
+    return this.keys.publicKey;
+  }
+
+  /** How the node dials the coordinator: it shows its own key; the coordinator's is checked at register_ok. */
+  get coordinatorTls(): ClientOptions {
+    return { key: this.keys.privateKey, cert: this.selfSigned, minVersion: TLS_MIN_VERSION, rejectUnauthorized: false };
+  }
+
+  /**
+   * Takes the certificates a proven register_ok gave: the node's must be the authority's, name this
+   * node and carry its key; the coordinator the node is talking to must have shown the certificate
+   * the bundle names (so nobody in between, who cannot make the proof, handed it out).
+   */
+  adopt(tls: TlsBundle | undefined, nodeId: string, coordinatorSeen: X509Certificate | undefined): void {
+    if (!tls) throw new IdentityError('register_ok carries no certificate');
+    const cert = new X509Certificate(tls.certificate);
+    if (!issuedBy(cert, tls.authority)) throw new IdentityError("the node's certificate is not from the run's authority");
+    if (certificateName(cert) !== nodeId) throw new IdentityError(`the node's certificate names ${certificateName(cert) ?? 'nobody'}, not ${nodeId}`);
+    if (publicKeyOf(cert) !== this.keys.publicKey) throw new IdentityError("the node's certificate is not for its own key");
+    const coordinator = new X509Certificate(tls.coordinator);
+    if (!issuedBy(coordinator, tls.authority) || certificateName(coordinator) !== COORDINATOR_ID) throw new IdentityError("the coordinator's certificate is not the authority's coordinator");
+    if (!coordinatorSeen || coordinatorSeen.fingerprint256 !== coordinator.fingerprint256) throw new IdentityError('the coordinator on this connection showed another certificate than register_ok names');
+    this.tls = tls;
+  }
+
+  /** The peer server's certificate and whom it trusts, once the node has its certificate. */
+  get serverContext(): SecureContextOptions | undefined {
+    return this.tls && { key: this.keys.privateKey, cert: this.tls.certificate, ca: this.tls.authority, minVersion: TLS_MIN_VERSION };
+  }
+
+  /** How the node dials `peer`. */
+  dialTo(peer: string): ClientOptions {
+    if (!this.tls) throw new IdentityError('the node has no certificate yet');
+    // ws passes these on to node:tls (its typing of checkServerIdentity is not node:tls's).
+    return tlsToPeer({ key: this.keys.privateKey, cert: this.tls.certificate, ca: this.tls.authority }, peer) as ClientOptions;
+  }
+}

@@ -1,0 +1,40 @@
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { certificateName, createKeyPair, fingerprint, issuedBy, publicKeyOf, tlsToPeer } from './certificates.js';
+import { RunAuthority, selfSignedCertificate } from './authority.js';
+
+describe('run certificates', () => {
+  it("issues a certificate naming the id and incarnation, for the holder's key, that only its own authority vouches for", async () => {
+    const run = await RunAuthority.create('run-1');
+    const other = await RunAuthority.create('run-2');
+    const keys = createKeyPair();
+    const cert = new X509Certificate(await run.issue({ name: 'n3', incarnation: 2 }, keys.publicKey));
+    expect(certificateName(cert)).toBe('n3');
+    expect(cert.subjectAltName).toBe('URI:urn:agentnet:run-1:n3:2');
+    expect(publicKeyOf(cert)).toBe(keys.publicKey);
+    expect(issuedBy(cert, run.certificate)).toBe(true);
+    expect(issuedBy(cert, other.certificate)).toBe(false);
+    // Every run has fresh keys: two authorities never share one.
+    expect(fingerprint(run.certificate)).not.toBe(fingerprint(other.certificate));
+    expect(createKeyPair().publicKey).not.toBe(keys.publicKey);
+    const ca = new X509Certificate(run.certificate);
+    expect(ca.ca).toBe(true);
+    expect(cert.ca).toBe(false);
+  });
+
+  it("a self-signed certificate carries the holder's key and no authority's word", async () => {
+    const run = await RunAuthority.create('run-1');
+    const keys = createKeyPair();
+    const cert = new X509Certificate(await selfSignedCertificate('someone', keys));
+    expect(publicKeyOf(cert)).toBe(keys.publicKey);
+    expect(issuedBy(cert, run.certificate)).toBe(false);
+  });
+
+  it('a dial accepts only a certificate that names the peer it wants', () => {
+    const options = tlsToPeer({ key: 'k', cert: 'c', ca: 'a' }, 'n1');
+    expect(options.minVersion).toBe('TLSv1.3');
+    const check = options.checkServerIdentity as (host: string, cert: { subject: { CN: string } }) => Error | undefined;
+    expect(check('10.0.0.9', { subject: { CN: 'n1' } })).toBeUndefined();
+    expect(check('10.0.0.9', { subject: { CN: 'n2' } })?.message).toMatch(/names n2, not n1/);
+  });
+});

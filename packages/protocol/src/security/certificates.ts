@@ -1,0 +1,71 @@
+/**
+ * The run's identities with `--security on` (docs/security.md), as everyone reads and checks them:
+ * a process's own key pair, the id a certificate names, whether the run's authority signed it, and
+ * the TLS options of a dial that must reach one given peer. Making certificates is authority.ts's,
+ * loaded only when a run is secure.
+ */
+import { X509Certificate, createHash, generateKeyPairSync } from 'node:crypto';
+import type { ConnectionOptions, PeerCertificate } from 'node:tls';
+
+/** TLS 1.3 only: a peer that offers less is refused (`old_tls`). */
+export const TLS_MIN_VERSION = 'TLSv1.3';
+/** A process's own key pair, PEM (PKCS#8 private, SPKI public). */
+export interface KeyPair {
+  privateKey: string;
+  publicKey: string;
+}
+
+/** A fresh ECDSA P-256 key pair (fast to make and check, offered by TLS 1.3 everywhere), from the system's CSPRNG (never from `--seed`). */
+export function createKeyPair(): KeyPair {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
+}
+
+/** What is certified: an id, and a node's incarnation (a restarted node is a new process with a new key). */
+export interface Subject {
+  name: string;
+  incarnation?: number;
+}
+
+/** The id a certificate names (its subject's CN). */
+export function certificateName(cert: X509Certificate): string | undefined {
+  return /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
+}
+
+/** A certificate's public key, SPKI PEM: what a register states and its certificate must carry. */
+export function publicKeyOf(cert: X509Certificate): string {
+  return cert.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** Whether `cert` was signed by the authority whose certificate is `authority`. */
+export function issuedBy(cert: X509Certificate, authority: string): boolean {
+  const ca = new X509Certificate(authority);
+  return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+}
+
+/** A short fingerprint of a PEM, for proofs and logs (a certificate is public; this is no secret). */
+export function fingerprint(pem: string): string {
+  return createHash('sha256').update(pem.trim()).digest('hex');
+}
+
+/** A dial's TLS failure because the other end is not who it had to be. */
+export class WrongPeerError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WrongPeerError';
+  }
+}
+
+/**
+ * The TLS options of a dial that must reach `expected`: TLS 1.3, only the run's authority trusted,
+ * and its certificate must name `expected` (the hostname is whatever the peer advertised, an IP or a
+ * container name: what must match is the id).
+ */
+export function tlsToPeer(own: { key: string; cert: string; ca: string }, expected: string): ConnectionOptions {
+  return {
+    ...own,
+    minVersion: TLS_MIN_VERSION,
+    checkServerIdentity: (_host: string, cert: PeerCertificate) =>
+      cert.subject?.CN === expected ? undefined : new WrongPeerError(`the certificate names ${cert.subject?.CN ?? 'nobody'}, not ${expected}`),
+  };
+}
