@@ -5,12 +5,13 @@
  * id). A node's certificate is made for the key its register states, which its TLS connection has
  * shown it holds.
  */
-import type { ConnectionOptions } from 'node:tls';
-import { COORDINATOR_ID, TLS_MIN_VERSION, createKeyPair, tlsToPeer, type KeyPair, type TlsBundle } from '@agentnet/protocol';
+import type { ConnectionOptions, SecureContext } from 'node:tls';
+import { COORDINATOR_ID, TLS_MIN_VERSION, createKeyPair, dialContext, tlsToPeer, type KeyPair, type TlsBundle } from '@agentnet/protocol';
 import type { RunAuthority } from '@agentnet/protocol/authority';
 
 export class RunIdentity {
-  private readonly clients = new Map<string, Promise<string>>();
+  /** Each workload client's dial context (its certificate), made once. */
+  private readonly clients = new Map<string, Promise<SecureContext>>();
 
   private constructor(
     private readonly authority: RunAuthority,
@@ -39,11 +40,11 @@ export class RunIdentity {
 
   /** How workload client `client` dials `node`: with its own certificate, to nobody but that node. */
   async clientTls(client: string, node: string): Promise<ConnectionOptions> {
-    let cert = this.clients.get(client);
-    if (!cert) {
-      cert = this.authority.issue({ name: client }, this.keys.publicKey);
-      this.clients.set(client, cert);
+    let context = this.clients.get(client);
+    if (!context) {
+      context = this.authority.issue({ name: client }, this.keys.publicKey).then((cert) => dialContext({ key: this.keys.privateKey, cert, ca: this.authority.certificate }));
+      this.clients.set(client, context);
     }
-    return tlsToPeer({ key: this.keys.privateKey, cert: await cert, ca: this.authority.certificate }, node);
+    return tlsToPeer(await context, node);
   }
 }

@@ -6,9 +6,9 @@
  * end's certificate is from the run's authority and names the peer it dialed.
  */
 import { X509Certificate } from 'node:crypto';
-import type { SecureContextOptions } from 'node:tls';
+import type { SecureContext, SecureContextOptions } from 'node:tls';
 import type { ClientOptions } from 'ws';
-import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, type KeyPair, type TlsBundle } from '@agentnet/protocol';
+import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, dialContext, type KeyPair, type TlsBundle } from '@agentnet/protocol';
 
 /** Why a node does not take the certificates its register_ok gives it. */
 export class IdentityError extends Error {
@@ -20,6 +20,7 @@ export class IdentityError extends Error {
 
 export class NodeIdentity {
   private tls: TlsBundle | undefined;
+  private dials: SecureContext | undefined;
 
   private constructor(
     private readonly keys: KeyPair,
@@ -57,6 +58,7 @@ export class NodeIdentity {
     if (!issuedBy(coordinator, tls.authority) || certificateName(coordinator) !== COORDINATOR_ID) throw new IdentityError("the coordinator's certificate is not the authority's coordinator");
     if (!coordinatorSeen || coordinatorSeen.fingerprint256 !== coordinator.fingerprint256) throw new IdentityError('the coordinator on this connection showed another certificate than register_ok names');
     this.tls = tls;
+    this.dials = dialContext({ key: this.keys.privateKey, cert: tls.certificate, ca: tls.authority });
   }
 
   /** The peer server's certificate and whom it trusts, once the node has its certificate. */
@@ -66,8 +68,8 @@ export class NodeIdentity {
 
   /** How the node dials `peer`. */
   dialTo(peer: string): ClientOptions {
-    if (!this.tls) throw new IdentityError('the node has no certificate yet');
+    if (!this.dials) throw new IdentityError('the node has no certificate yet');
     // ws passes these on to node:tls (its typing of checkServerIdentity is not node:tls's).
-    return tlsToPeer({ key: this.keys.privateKey, cert: this.tls.certificate, ca: this.tls.authority }, peer) as ClientOptions;
+    return tlsToPeer(this.dials, peer) as ClientOptions;
   }
 }

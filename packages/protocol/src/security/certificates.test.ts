@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { certificateName, createKeyPair, fingerprint, issuedBy, publicKeyOf, tlsToPeer } from './certificates.js';
+import { certificateName, createKeyPair, dialContext, fingerprint, issuedBy, publicKeyOf, tlsToPeer } from './certificates.js';
 import { RunAuthority, selfSignedCertificate } from './authority.js';
 
 describe('run certificates', () => {
@@ -30,9 +30,12 @@ describe('run certificates', () => {
     expect(issuedBy(cert, run.certificate)).toBe(false);
   });
 
-  it('a dial accepts only a certificate that names the peer it wants', () => {
-    const options = tlsToPeer({ key: 'k', cert: 'c', ca: 'a' }, 'n1');
-    expect(options.minVersion).toBe('TLSv1.3');
+  it('a dial accepts only a certificate that names the peer it wants', async () => {
+    const run = await RunAuthority.create('run-1');
+    const keys = createKeyPair();
+    const context = dialContext({ key: keys.privateKey, cert: await run.issue({ name: 'n0' }, keys.publicKey), ca: run.certificate });
+    const options = tlsToPeer(context, 'n1');
+    expect(options.secureContext).toBe(context);
     const check = options.checkServerIdentity as (host: string, cert: { subject: { CN: string } }) => Error | undefined;
     expect(check('10.0.0.9', { subject: { CN: 'n1' } })).toBeUndefined();
     expect(check('10.0.0.9', { subject: { CN: 'n2' } })?.message).toMatch(/names n2, not n1/);
