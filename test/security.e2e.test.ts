@@ -7,11 +7,13 @@
  * process's argv, no file of the run and no log line.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ErrorCode } from '@agentnet/protocol';
+import { EXIT_ERROR, ErrorCode } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
 import { COORDINATOR_MAIN, CTL, NODE_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
 import { OPEN_ENDED, apiFetch, applyFault, controlFileOf, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
@@ -221,5 +223,17 @@ describe('security on', () => {
     const coordinator = spawnTs(COORDINATOR_MAIN, ['--nodes', '2', '--security', 'on'], { AGENTNET_SECRET: undefined });
     expect((await coordinator.exit).code).toBe(254);
     expect(coordinator.stderr()).toMatch(/--security on needs the run secret in AGENTNET_SECRET or AGENTNET_SECRET_FILE/);
+
+    // A secure coordinator whose port is taken says so and exits, as an insecure one does.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void taken.close());
+    const port = String((taken.address() as AddressInfo).port);
+    const out = mkdtempSync(join(tmpdir(), 'agentnet-taken-'));
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
+    const busy = spawnTs(COORDINATOR_MAIN, ['--nodes', '2', '--security', 'on', '--port', port, '--out', join(out, 'run')], { AGENTNET_SECRET: randomBytes(32).toString('hex') });
+    expect((await busy.exit).code).toBe(EXIT_ERROR);
+    expect(busy.stderr()).toMatch(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE`));
+    expect(busy.stderr()).not.toMatch(/crashed/);
   }, 120_000);
 });

@@ -64,14 +64,13 @@ export class ControlServer {
       const checkClient = (socket: TLSSocket) => (socket.getPeerX509Certificate?.() === undefined ? 'no_certificate' : undefined);
       const https = tls ? createTlsServer({ context: tls.options, log, checkClient, refused: tls.refused }) : undefined;
       const wss = new WebSocketServer({ ...(https ? { server: https } : { host, port }), maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
-      const listening = https ?? wss;
-      listening.once('error', reject);
-      listening.once('listening', () => {
-        listening.removeListener('error', reject);
-        const address = listening.address();
+      // On TLS, ws passes the HTTPS server's 'listening' and 'error' on to its own: one place to listen.
+      wss.once('error', reject);
+      wss.once('listening', () => {
+        wss.removeListener('error', reject);
+        const address = wss.address();
         const server = new ControlServer(wss, https, log, typeof address === 'object' && address ? address.port : port);
         wss.on('error', (err) => log.error({ err }, 'server_error'));
-        https?.on('error', (err) => log.error({ err }, 'server_error'));
         wss.on('connection', (socket, req) => {
           const cert = https ? (req.socket as TLSSocket).getPeerX509Certificate?.() : undefined;
           server.accept(socket, `${req.socket.remoteAddress}:${req.socket.remotePort}`, handlers, cert ? publicKeyOf(cert) : undefined);

@@ -98,6 +98,8 @@ export class Membership {
     const { entry } = target;
     const previousPid = this.c.nodes.replaceProcess(entry, conn, body, Math.round(this.c.elapsedMs()));
     const rejoined = () => {
+      // While its certificate was made, this process may have gone and another taken its place.
+      if (entry.conn !== conn) return void this.c.log.info({ node_id: entry.id, node_pid: body.pid }, 'rejoin_superseded');
       this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
       for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
         const peer = this.c.nodes.get(peerId);

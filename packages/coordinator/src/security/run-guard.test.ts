@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
 import { RunSecret, createKeyPair, publicKeyOf, registerParts, registerOkParts, type Proof, type Register } from '@agentnet/protocol';
 import { RunGuard, type RegisterOkExtra } from './run-guard.js';
 import { RunIdentity } from './run-identity.js';
@@ -68,6 +68,10 @@ describe('run guard', () => {
     // The answer's proof covers the certificates it hands over.
     expect(extra.proof && extra.tls && secret.verify('register_ok', registerOkParts('n1', 'run-1', extra.tls), extra.proof)).toBe(true);
     expect(extra.proof && secret.verify('register_ok', registerOkParts('n1', 'run-1'), extra.proof)).toBe(false);
-    expect(g.report().refused.by_guard.register).toEqual({ wrong_identity: 2 });
+    // A member's key that is no P-256 key is refused before the run could fail on it.
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const odd = { ...facts, public_key: ed };
+    expect(g.register({ ...odd, proof: secret.prove('register', registerParts(odd)) }, ed)).toBe('bad_key');
+    expect(g.report().refused.by_guard.register).toEqual({ wrong_identity: 2, bad_key: 1 });
   });
 });

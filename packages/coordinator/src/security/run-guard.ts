@@ -24,6 +24,7 @@ import {
   type RunSecret,
   type SecurityReport,
   type TlsBundle,
+  isP256,
 } from '@agentnet/protocol';
 import type { RunIdentity } from './run-identity.js';
 import type { ControlTls } from '../cluster/control-server.js';
@@ -57,7 +58,9 @@ export class RunGuard {
   register(body: Register, shownKey?: string): RefusalReason | undefined {
     if (!this.secret) return undefined;
     const keyShown = !this.identity || (shownKey !== undefined && body.public_key === shownKey);
-    return this.refusal('register', this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true, keyShown));
+    const reason = this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true, keyShown);
+    // A member's key the authority cannot certify would fail the run's setup: refused here instead.
+    return this.refusal('register', reason ?? (this.identity && !isP256(body.public_key) ? 'bad_key' : undefined));
   }
 
   /**
@@ -71,7 +74,8 @@ export class RunGuard {
     };
     if (!this.identity || body.public_key === undefined) return send(answer());
     this.certifying++;
-    this.identity.certify(node.id, node.incarnation, body.public_key).then(
+    // Not awaited: the caller goes on with `send`. A throw in it is the coordinator's crash (exit 255), as in any handler.
+    void this.identity.certify(node.id, node.incarnation, body.public_key).then(
       (tls) => {
         this.certifying--;
         send(answer(tls));

@@ -39,17 +39,16 @@ export function listenForPeers(options: PeerServerOptions, mesh: PeerMesh, guard
   const where = tls ? { server: tls } : { host: options.host, port: options.port };
   const server = new WebSocketServer({ ...where, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const url = new Promise<string>((resolve, reject) => {
-    const listening = tls ?? server;
-    listening.once('error', reject);
+    // On TLS, ws passes the HTTPS server's 'listening' and 'error' on to its own: one place to listen.
+    server.once('error', reject);
     server.on('connection', (socket: WebSocket, req) => {
       if (tls) guard.certified(socket, nameOf(req.socket as TLSSocket));
       mesh.accept(socket);
     });
-    listening.once('listening', () => {
-      listening.removeListener('error', reject);
+    server.once('listening', () => {
+      server.removeListener('error', reject);
       server.on('error', (err) => log.error({ err }, 'server_error'));
-      tls?.on('error', (err) => log.error({ err }, 'server_error'));
-      const address = (tls ?? server).address();
+      const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       const host = options.advertiseHost.includes(':') ? `[${options.advertiseHost}]` : options.advertiseHost;
       const url = `${tls ? 'wss' : 'ws'}://${host}:${port}`;

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { certificateName, createKeyPair, dialContext, fingerprint, issuedBy, publicKeyOf, tlsToPeer } from './certificates.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { certificateName, createKeyPair, dialContext, fingerprint, isP256, issuedBy, publicKeyOf, tlsToPeer } from './certificates.js';
 import { RunAuthority, selfSignedCertificate } from './authority.js';
 
 describe('run certificates', () => {
@@ -20,6 +21,14 @@ describe('run certificates', () => {
     const ca = new X509Certificate(run.certificate);
     expect(ca.ca).toBe(true);
     expect(cert.ca).toBe(false);
+  });
+
+  it('takes only ECDSA P-256 public keys', () => {
+    expect(isP256(createKeyPair().publicKey)).toBe(true);
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(isP256(ed)).toBe(false);
+    expect(isP256('not a key')).toBe(false);
+    expect(isP256(undefined)).toBe(false);
   });
 
   it("a self-signed certificate carries the holder's key and no authority's word", async () => {

@@ -4,7 +4,7 @@
  * the TLS options of a dial that must reach one given peer. Making certificates is authority.ts's,
  * loaded only when a run is secure.
  */
-import { X509Certificate, createHash, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
 
 /** TLS 1.3 only: a peer that offers less is refused (`old_tls`). */
@@ -25,6 +25,17 @@ export function createKeyPair(): KeyPair {
 export interface Subject {
   name: string;
   incarnation?: number;
+}
+
+/** Whether `pem` is an ECDSA P-256 public key (SPKI PEM), the only kind the run's authority certifies. */
+export function isP256(pem: string | undefined): boolean {
+  if (pem === undefined) return false;
+  try {
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  } catch {
+    return false;
+  }
 }
 
 /** The id a certificate names (its subject's CN). */

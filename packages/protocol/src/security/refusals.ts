@@ -25,6 +25,7 @@ export const REFUSALS = {
   no_certificate: 'no client certificate',
   untrusted_certificate: "the certificate is not from the run's authority",
   wrong_identity: 'the certificate names someone else than who the message says it is from',
+  bad_key: 'the public key is not an ECDSA P-256 key',
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;
