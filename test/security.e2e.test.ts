@@ -142,7 +142,7 @@ describe('security on', () => {
     }
   }, 180_000);
 
-  it("holds a member to its own certificate: no link as another id, and a member's hello still proves the secret, once", async () => {
+  it("holds a member to its own certificate: no link as another id or an earlier process, and a member's hello still proves the secret, once", async () => {
     const run = startCluster(['--nodes', '3', '--duration', OPEN_ENDED, '--interval', '30:80', '--seed', '22', '--security', 'on']);
     const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
@@ -191,15 +191,23 @@ describe('security on', () => {
     expect(await h.c.closed).toBe(1008);
     control.socket.terminate();
 
-    // n0 and n1 go on exchanging, and the refusals are in the report.
-    const fromN0 = await deliveredSoFar(run.dir, 'src=n0');
-    await pollUntil(async () => (await deliveredSoFar(run.dir, 'src=n0')) >= fromN0 + 10, 60_000, 'n0 to go on after the attacks');
+    // n2 is started again for real (incarnation 2): the attacker's certificate, for incarnation 1,
+    // is an earlier process's now, and n0 refuses it once it has heard of the new one.
+    await applyFault(run.dir, { restart: 'n2' });
+    const n0Log = join(run.dir, 'n0.log');
+    await waitForLogLine(n0Log, (l) => l.msg === 'peer_restarted' && l.peer === 'n2' && l.url !== 'wss://127.0.0.1:1');
+    h = await hello('n2', 16, { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) });
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/earlier process/) });
+
+    // n0, n1 and the new n2 go on exchanging, and the refusals are in the report.
+    const fromN2 = await deliveredSoFar(run.dir, 'src=n2');
+    await pollUntil(async () => (await deliveredSoFar(run.dir, 'src=n2')) >= fromN2 + 10, 60_000, 'the new n2 to exchange');
     await stopRun(run.dir);
     expect((await run.exit).code, run.stderr()).toBe(0);
     const report = run.report();
-    expect(report.security.refused.by_guard.link).toEqual({ no_proof: 1, bad_proof: 1, replayed: 1, wrong_identity: 1 });
+    expect(report.security.refused.by_guard.link).toEqual({ no_proof: 1, bad_proof: 1, replayed: 1, wrong_identity: 1, stale_incarnation: 1 });
     expect(accountingHolds(report, run.messages())).toBe(true);
-    expect(report.per_node.filter((n) => n.status === 'ok').map((n) => n.id)).toEqual(['n0', 'n1']);
+    expect(report.per_node.map((n) => [n.id, n.status])).toEqual([['n0', 'ok'], ['n1', 'ok'], ['n2', 'ok']]);
   }, 180_000);
 
   it('stops a node without the secret at its start, one with another secret at its register, and a coordinator without one', async () => {

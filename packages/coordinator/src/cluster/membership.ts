@@ -46,7 +46,7 @@ export class Membership {
       msg_id: this.c.nextMsgId(),
       node_id: entry.id,
       node_ids: nodeIds(this.c.init.nodeCount),
-      peers: peerIds.map((id) => ({ id, url: this.c.nodes.get(id)?.url ?? '' })),
+      peers: peerIds.map((id) => ({ id, url: this.c.nodes.get(id)?.url ?? '', incarnation: this.c.nodes.get(id)?.incarnation ?? 0 })),
       network: this.c.init.network,
       traffic: this.c.init.traffic,
       validate_peer_messages: this.c.init.validate_peer_messages,
@@ -103,7 +103,7 @@ export class Membership {
       this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
       for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
         const peer = this.c.nodes.get(peerId);
-        if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.c.nextMsgId(), peer: { id: entry.id, url: body.url } });
+        if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.c.nextMsgId(), peer: { id: entry.id, url: body.url, incarnation: entry.incarnation } });
       }
       this.sendInit(entry);
       this.c.changed();

@@ -93,6 +93,7 @@ export class PeerMesh {
     this.down = new Set(o.down ?? []);
     this.indexOf = new Map(nodeIds.map((id, i) => [id, i]));
     this.peers = new Map(peers.map((p) => [p.id, p]));
+    this.options.guard.know(peers);
     const allLinked = new Promise<void>((resolve) => {
       this.onAllLinked = resolve;
     });
@@ -257,6 +258,7 @@ export class PeerMesh {
    */
   relink(peer: Peer): void {
     this.peers.set(peer.id, peer);
+    this.options.guard.know([peer]);
     this.down.delete(peer.id);
     const old = this.links.get(peer.id);
     if (old) {

@@ -10,7 +10,7 @@
  */
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MAX_PAYLOAD_BYTES, certificateName, createTlsServer, type Logger, type RefusalReason } from '@agentnet/protocol';
+import { MAX_PAYLOAD_BYTES, certificateIncarnation, certificateName, createTlsServer, type Logger, type RefusalReason } from '@agentnet/protocol';
 import type { PeerMesh } from './peer-mesh.js';
 import type { LinkGuard } from '../security/link-guard.js';
 
@@ -73,7 +73,8 @@ export function listenForPeers(options: PeerServerOptions, mesh: PeerMesh, guard
   };
 }
 
-const nameOf = (socket: TLSSocket): string | undefined => {
+const nameOf = (socket: TLSSocket): { name: string; incarnation: number } | undefined => {
   const cert = socket.getPeerX509Certificate?.();
-  return cert ? certificateName(cert) : undefined;
+  const name = cert && certificateName(cert);
+  return cert && name !== undefined ? { name, incarnation: certificateIncarnation(cert) ?? 0 } : undefined;
 };

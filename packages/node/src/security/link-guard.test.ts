@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunSecret } from '@agentnet/protocol';
+import type { WebSocket } from 'ws';
 import { LinkGuard } from './link-guard.js';
+import type { NodeIdentity } from './node-identity.js';
 
 describe('link guard', () => {
   it('off: hellos carry nothing and everything passes', () => {
@@ -31,5 +33,27 @@ describe('link guard', () => {
     expect(n0.checkHelloOk('n0', 'n1', proof, new LinkGuard(RunSecret.create()).helloOk('n0', 'n1', proof).proof)).toBe(false);
     expect(n0.checkHelloOk('n0', 'n1', proof, n1.helloOk('n0', 'n1', n0.hello('n0', 'n1').proof).proof)).toBe(false);
     expect(n0.checkHelloOk('n0', 'n1', proof, undefined)).toBe(false);
+  });
+
+  it('on TLS: a hello must come from the id its certificate names, and from no earlier process of it', () => {
+    const secret = RunSecret.create();
+    const g = new LinkGuard(secret);
+    // Only whether the links are TLS matters here, not the node's own certificate.
+    g.identity = {} as NodeIdentity;
+    g.know([{ id: 'n2', incarnation: 1 }]);
+    const hello = (src: string) => new LinkGuard(secret).hello(src, 'n0').proof;
+    const socket = (name: string, incarnation: number) => {
+      const s = {} as WebSocket;
+      g.certified(s, { name, incarnation });
+      return s;
+    };
+    expect(g.checkHello('n2', 'n0', hello('n2'), socket('n3', 1))).toBe('wrong_identity');
+    expect(g.checkHello('n2', 'n0', hello('n2'), undefined)).toBe('wrong_identity');
+    expect(g.checkHello('n2', 'n0', hello('n2'), socket('n2', 0))).toBe('stale_incarnation');
+    expect(g.checkHello('n2', 'n0', hello('n2'), socket('n2', 1))).toBeUndefined();
+    // A newer process than this node knew of is taken, and from then on the one before is stale.
+    expect(g.checkHello('n2', 'n0', hello('n2'), socket('n2', 2))).toBeUndefined();
+    expect(g.checkHello('n2', 'n0', hello('n2'), socket('n2', 1))).toBe('stale_incarnation');
+    expect(g.refused()).toEqual({ wrong_identity: 2, stale_incarnation: 2 });
   });
 });

@@ -31,8 +31,10 @@ export const proofOf = (body: { type: string }): unknown => (body.type === 'link
 export class LinkGuard {
   private readonly nonces = new NonceLedger();
   private readonly counts = new RefusalCounter();
-  /** The id each accepted TLS socket's certificate names. */
-  private readonly names = new WeakMap<WebSocket, string>();
+  /** The id and incarnation each accepted TLS socket's certificate names. */
+  private readonly names = new WeakMap<WebSocket, { name: string; incarnation: number }>();
+  /** The latest incarnation of each peer this node knows of (init, peer_restarted, or a newer certificate). */
+  private readonly incarnations = new Map<string, number>();
   /** The node's certificate and keys; set at start when the secret is (every link is then TLS). */
   identity: NodeIdentity | undefined;
 
@@ -49,12 +51,22 @@ export class LinkGuard {
 
   /** The TLS options of a dial to `peer`: none with `--security off`. */
   dialTls(peer: string): ClientOptions | undefined {
-    return this.identity?.dialTo(peer);
+    return this.identity?.dialTo(peer, this.incarnations.get(peer) ?? 0);
+  }
+
+  /** Learns peers' incarnations (from init and peer_restarted): an earlier process's certificate is refused. */
+  know(peers: ReadonlyArray<{ id: string; incarnation?: number | undefined }>): void {
+    for (const p of peers) if (p.incarnation !== undefined) this.incarnations.set(p.id, Math.max(p.incarnation, this.incarnations.get(p.id) ?? 0));
   }
 
   /** What the certificate of a socket the peer server accepted names (checked against its hello's src). */
-  certified(socket: WebSocket, name: string | undefined): void {
-    if (name !== undefined) this.names.set(socket, name);
+  certified(socket: WebSocket, named: { name: string; incarnation: number } | undefined): void {
+    if (named !== undefined) this.names.set(socket, named);
+  }
+
+  private counted(reason: RefusalReason): RefusalReason {
+    this.counts.add(reason);
+    return reason;
   }
 
   /** Counts a refusal made before any hello: a TLS handshake or a certificate the server refused. */
@@ -69,9 +81,12 @@ export class LinkGuard {
   checkHello(src: string, self: string, given: unknown, socket?: WebSocket): RefusalReason | undefined {
     if (!this.secret) return undefined;
     const secret = this.secret;
-    if (this.identity && (!socket || this.names.get(socket) !== src)) {
-      this.counts.add('wrong_identity');
-      return 'wrong_identity';
+    if (this.identity) {
+      const named = socket && this.names.get(socket);
+      if (named?.name !== src) return this.counted('wrong_identity');
+      if (named.incarnation < (this.incarnations.get(src) ?? 0)) return this.counted('stale_incarnation');
+      // A newer process than this node knew of: the coordinator's peer_restarted is on its way.
+      this.know([{ id: src, incarnation: named.incarnation }]);
     }
     // Unchecked with --peer-validation off: a proof of the wrong shape is no proof.
     const parsed = Proof.safeParse(given);

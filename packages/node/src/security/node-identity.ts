@@ -66,10 +66,10 @@ export class NodeIdentity {
     return this.tls && { key: this.keys.privateKey, cert: this.tls.certificate, ca: this.tls.authority, minVersion: TLS_MIN_VERSION };
   }
 
-  /** How the node dials `peer`. */
-  dialTo(peer: string): ClientOptions {
+  /** How the node dials `peer`, whose process is at least `incarnation`. */
+  dialTo(peer: string, incarnation: number): ClientOptions {
     if (!this.dials) throw new IdentityError('the node has no certificate yet');
     // ws passes these on to node:tls (its typing of checkServerIdentity is not node:tls's).
-    return tlsToPeer(this.dials, peer) as ClientOptions;
+    return tlsToPeer(this.dials, peer, incarnation) as ClientOptions;
   }
 }

@@ -43,6 +43,13 @@ export function certificateName(cert: X509Certificate): string | undefined {
   return /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1];
 }
 
+/** The incarnation a certificate names (in its `urn:agentnet:<run>:<id>:<incarnation>` URI), from either form of it. */
+export function certificateIncarnation(cert: { subjectAltName?: string | undefined } | { subjectaltname?: string | undefined }): number | undefined {
+  const names = 'subjectAltName' in cert ? cert.subjectAltName : 'subjectaltname' in cert ? cert.subjectaltname : undefined;
+  const n = /URI:urn:agentnet:[^,]*:(\d+)(?:,|$)/.exec(names ?? '')?.[1];
+  return n === undefined ? undefined : Number(n);
+}
+
 /** A certificate's public key, SPKI PEM: what a register states and its certificate must carry. */
 export function publicKeyOf(cert: X509Certificate): string {
   return cert.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -81,10 +88,15 @@ export function dialContext(own: { key: string; cert: string; ca: string }): Sec
  * must name `expected` (the hostname is whatever the peer advertised, an IP or a container name: what
  * must match is the id).
  */
-export function tlsToPeer(context: SecureContext, expected: string): ConnectionOptions {
+export function tlsToPeer(context: SecureContext, expected: string, incarnation = 0): ConnectionOptions {
   return {
     secureContext: context,
-    checkServerIdentity: (_host: string, cert: PeerCertificate) =>
-      cert.subject?.CN === expected ? undefined : new WrongPeerError(`the certificate names ${cert.subject?.CN ?? 'nobody'}, not ${expected}`),
+    checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+      if (cert.subject?.CN !== expected) return new WrongPeerError(`the certificate names ${cert.subject?.CN ?? 'nobody'}, not ${expected}`);
+      const shown = certificateIncarnation(cert);
+      // A newer process than the one this dialer knows of is the node (it learns of it later); an older one is not.
+      if ((shown ?? 0) < incarnation) return new WrongPeerError(`the certificate is ${expected}'s incarnation ${shown ?? 0}, not ${incarnation}`);
+      return undefined;
+    },
   };
 }

@@ -26,6 +26,8 @@ export const REFUSALS = {
   untrusted_certificate: "the certificate is not from the run's authority",
   wrong_identity: 'the certificate names someone else than who the message says it is from',
   bad_key: 'the public key is not an ECDSA P-256 key',
+  stale_incarnation: "the certificate is an earlier process's of that node (an older incarnation)",
+
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;

@@ -53,7 +53,12 @@ export const RegisterOk = z.object({
 });
 export type RegisterOk = z.infer<typeof RegisterOk>;
 
-export const Peer = z.object({ id: NodeId, url: z.string() });
+export const Peer = z.object({
+  id: NodeId,
+  url: z.string(),
+  /** The incarnation of the peer's process at that URL (0, then +1 per restart): with `--security on` an earlier one's certificate is refused. */
+  incarnation: z.number().int().nonnegative().optional(),
+});
 export type Peer = z.infer<typeof Peer>;
 
 /** The run seed and the network model: a default link model and per-link overrides. */
