@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { AUTHORITY_ENV, EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
@@ -17,7 +17,7 @@ const TSX = import.meta.resolve('tsx');
 /** How long the coordinator may take to start listening, and the nodes to exit after it. */
 const COORDINATOR_START_TIMEOUT_MS = 30_000;
 /** What the coordinator reports over IPC once it listens (packages/coordinator/src/main.ts). */
-const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^wss?:\/\//), run_dir: z.string() });
+const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^wss?:\/\//), run_dir: z.string(), authority: z.string().optional() });
 type CoordinatorListening = z.infer<typeof CoordinatorListening>;
 /** The coordinator asks for a new process of a restarted node. */
 const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });
@@ -140,6 +140,8 @@ if (listening === undefined) {
 // --log-dir: the run directory, where the coordinator would send each node's log anyway; a node
 // stopped before it registers (Ctrl-C during start-up) writes its lines there, not on the terminal.
 const nodeArgs = ['--coordinator', listening.url, '--log-dir', listening.run_dir, '--host', '127.0.0.1', '--port', '0', '--log-level', flags['log-level'], ...(flags.pretty ? ['--pretty'] : [])];
+// --security on: the nodes trust the run's authority, and so no other coordinator, from their first connection.
+if (listening.authority !== undefined) childEnv[AUTHORITY_ENV] = listening.authority;
 const nodes: ChildProcess[] = [];
 const killedOnPurpose = new Set<number>();
 function startNode(args: string[]): void {

@@ -137,7 +137,8 @@ if (derived !== null) {
 if (settle !== flags.settle) log.info({ settle_ms: settle }, 'settle_for_timing');
 const notice = settleNotice(settle, flags.settle, (scenario?.timeline.length ?? 0) > 0, flags.workload !== undefined);
 if (notice !== null) say(`${notice}\n`);
-process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed });
+const authority = guard.identity ? { authority: guard.identity.authorityCertificate } : {};
+process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_dir: run.path, seed, ...authority });
 // runs/latest names the run from its start, so `npm run ctl` finds the one that is running.
 if (flags.out === undefined) linkLatest(run);
 

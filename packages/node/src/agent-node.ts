@@ -102,7 +102,7 @@ export class AgentNode {
   /** Runs the node until it stops; resolves with the process exit code. */
   async run(): Promise<number> {
     // With the run secret every link is TLS: the node's key pair is made before it listens.
-    if (this.options.secret) this.guard.identity = await NodeIdentity.create();
+    if (this.options.secret) this.guard.identity = await NodeIdentity.create(this.options.authority);
     this.peers = listenForPeers(this.options, this.mesh, this.guard, componentLog(this.root, 'links'));
     const url = await this.peers.url;
     this.state = 'registering';

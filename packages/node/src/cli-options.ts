@@ -56,4 +56,6 @@ export interface AgentNodeOptions {
   nodeId?: string;
   /** The run secret (`--security on`, from AGENTNET_SECRET or AGENTNET_SECRET_FILE): the node proves it and asks for it. */
   secret?: RunSecret;
+  /** The run authority's certificate (`--security on`, from AGENTNET_AUTHORITY): the only coordinator trusted from the first connection. */
+  authority?: string;
 }

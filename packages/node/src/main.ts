@@ -4,7 +4,7 @@
  * or AGENTNET_SECRET_FILE, never from argv.
  */
 import { hostname } from 'node:os';
-import { RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { AUTHORITY_ENV, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { AgentNode } from './agent-node.js';
 import { NODE_ENV, NODE_FLAGS, NODE_HELP, NodeCli, WILDCARDS } from './cli-options.js';
 
@@ -31,7 +31,9 @@ try {
   process.stderr.write(`error: ${(err as Error).message}\n`);
   process.exit(2);
 }
+const authority = process.env[AUTHORITY_ENV];
 // Nothing this process starts inherits the secret.
+delete process.env[AUTHORITY_ENV];
 delete process.env[SECRET_ENV];
 delete process.env[SECRET_FILE_ENV];
 const node = new AgentNode({
@@ -44,6 +46,7 @@ const node = new AgentNode({
   pretty: flags.pretty,
   ...(flags['node-id'] === undefined ? {} : { nodeId: flags['node-id'] }),
   ...(secret === undefined ? {} : { secret }),
+  ...(authority === undefined || authority === '' ? {} : { authority }),
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

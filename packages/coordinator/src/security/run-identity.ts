@@ -27,6 +27,11 @@ export class RunIdentity {
     return new RunIdentity(authority, keys, await authority.issue({ name: COORDINATOR_ID }, keys.publicKey));
   }
 
+  /** The authority's certificate (public): what the launcher hands its nodes to trust. */
+  get authorityCertificate(): string {
+    return this.authority.certificate;
+  }
+
   /** The control server's TLS: its certificate, TLS 1.3; a node's self-signed certificate is asked for and checked at register. */
   get serverTls(): { key: string; cert: string; minVersion: typeof TLS_MIN_VERSION } {
     return { key: this.keys.privateKey, cert: this.cert, minVersion: TLS_MIN_VERSION };

@@ -8,7 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { SecureContext, SecureContextOptions } from 'node:tls';
 import type { ClientOptions } from 'ws';
-import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, dialContext, type KeyPair, type TlsBundle } from '@agentnet/protocol';
+import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, dialContext, fingerprint, type KeyPair, type TlsBundle } from '@agentnet/protocol';
 
 /** Why a node does not take the certificates its register_ok gives it. */
 export class IdentityError extends Error {
@@ -25,22 +25,30 @@ export class NodeIdentity {
   private constructor(
     private readonly keys: KeyPair,
     private readonly selfSigned: string,
+    /** The run's authority, when the launcher handed it over: then no other coordinator is trusted. */
+    private readonly pinned: string | undefined,
   ) {}
 
-  static async create(): Promise<NodeIdentity> {
+  static async create(authority?: string): Promise<NodeIdentity> {
     // Loaded here, so that a node without security never loads the certificate library.
     const { selfSignedCertificate } = await import('@agentnet/protocol/authority');
     const keys = createKeyPair();
-    return new NodeIdentity(keys, await selfSignedCertificate('unregistered node', keys));
+    return new NodeIdentity(keys, await selfSignedCertificate('unregistered node', keys), authority);
   }
 
   get publicKey(): string {
     return this.keys.publicKey;
   }
 
-  /** How the node dials the coordinator: it shows its own key; the coordinator's is checked at register_ok. */
+  /**
+   * How the node dials the coordinator: it shows its own key. With the authority handed over, the
+   * coordinator must show the authority's coordinator certificate in the handshake; without (a node
+   * started by hand), what it showed is checked at register_ok, against what the proven answer names.
+   */
   get coordinatorTls(): ClientOptions {
-    return { key: this.keys.privateKey, cert: this.selfSigned, minVersion: TLS_MIN_VERSION, rejectUnauthorized: false };
+    const own = { key: this.keys.privateKey, cert: this.selfSigned };
+    if (this.pinned === undefined) return { ...own, minVersion: TLS_MIN_VERSION, rejectUnauthorized: false };
+    return tlsToPeer(dialContext({ ...own, ca: this.pinned }), COORDINATOR_ID) as ClientOptions;
   }
 
   /**
@@ -50,6 +58,7 @@ export class NodeIdentity {
    */
   adopt(tls: TlsBundle | undefined, nodeId: string, coordinatorSeen: X509Certificate | undefined): void {
     if (!tls) throw new IdentityError('register_ok carries no certificate');
+    if (this.pinned !== undefined && fingerprint(this.pinned) !== fingerprint(tls.authority)) throw new IdentityError("register_ok names another authority than the run's");
     const cert = new X509Certificate(tls.certificate);
     if (!issuedBy(cert, tls.authority)) throw new IdentityError("the node's certificate is not from the run's authority");
     if (certificateName(cert) !== nodeId) throw new IdentityError(`the node's certificate names ${certificateName(cert) ?? 'nobody'}, not ${nodeId}`);

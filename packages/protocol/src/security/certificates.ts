@@ -7,6 +7,11 @@
 import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
 
+/**
+ * The run authority's certificate (PEM), which the launcher hands the nodes it starts: a node that
+ * has it trusts no other coordinator from its first connection. It is public; it is no secret.
+ */
+export const AUTHORITY_ENV = 'AGENTNET_AUTHORITY';
 /** TLS 1.3 only: a peer that offers less is refused (`old_tls`). */
 export const TLS_MIN_VERSION = 'TLSv1.3';
 /** A process's own key pair, PEM (PKCS#8 private, SPKI public). */
