@@ -11,13 +11,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HistoryEntry, type MessageLine } from '@agentnet/protocol';
 import { accountingHolds, scenarioFile, testDir, useClusters, type ClusterRun } from './helpers/cluster.js';
-import { CLUSTER, readLogLines, spawnTs } from './helpers/processes.js';
+import { CLUSTER, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
+import { OPEN_ENDED, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 const FAST = ['--nodes', '3', '--delay', 'uniform:5:15', '--settle', '500ms', '--seed', '7'];
 
-async function workloadRun(behavior: string, extra: string[]) {
+async function workloadRun(behavior: string, extra: string[], until?: (run: ClusterRun) => Promise<void>) {
   const run = startCluster([...FAST, '--behavior', behavior, '--workload', 'kv', '--rate', '40', ...extra]);
+  // An open-ended run ends when the test has seen what it needs, not when a clock says.
+  if (until) {
+    await until(run);
+    await stopRun(run.dir);
+  }
   const { code } = await run.exit;
   const report = run.report();
   const messages = run.messages();
@@ -91,7 +97,13 @@ describe('kv workload', () => {
 
   it('turns operations on a crashed node into fail or info, and links to its new process after the restart', async () => {
     const scenario = scenarioFile('timeline:\n  - { at: 600ms, crash: n2 }\n  - { at: 1200ms, restart: n2 }\n');
-    const { run, code, report, messages, history } = await workloadRun('./test/fixtures/kv-primary.ts', ['--duration', '2500ms', '--scenario', scenario]);
+    // Until a client has linked to n2's new process and n2 has answered a few requests after that.
+    const answeredAfterRestart = async (run: ClusterRun) => {
+      const linked = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'client_connect' && l.node_id === 'n2' && readLogLines(run.coordinatorLog).some((r) => r.msg === 'rejoin' && r.node_id === 'n2' && (r.time as number) < (l.time as number)), 120_000);
+      const before = await deliveredSoFar(run.dir, 'src=n2');
+      await pollUntil(async () => (await deliveredSoFar(run.dir, 'src=n2')) >= before + 5, 60_000, `n2's new process to answer after ${JSON.stringify(linked.time)}`);
+    };
+    const { run, code, report, messages, history } = await workloadRun('./test/fixtures/kv-primary.ts', ['--duration', OPEN_ENDED, '--scenario', scenario], answeredAfterRestart);
     expect(code, run.stderr()).toBe(0);
     expect(report.verdict?.valid, JSON.stringify(report.verdict)).toBe(true);
     expect(accountingHolds(report, messages)).toBe(true);
