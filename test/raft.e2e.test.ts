@@ -72,17 +72,20 @@ async function raft(behavior: string | string[], extra: string[]) {
 }
 
 /** Starting, three phases each waited for, and the settle: minutes on a loaded machine. */
-const STALE_MAJORITY_TIMEOUT_MS = 240_000;
+const STALE_MAJORITY_TIMEOUT_MS = 360_000;
 const PHASE_MS = 60_000;
 
 /**
  * STALE_MAJORITY driven by what the nodes do rather than by a clock, for the broken variant, whose
  * mistake shows only if the stale side's election happens while it is cut off: a loaded machine
- * could get through the fixed timeline before it. Once a first leader L is elected, two other
- * nodes are cut off until they have campaigned (their vote requests to each other) while L
- * replicated to a third, X; then those two and X form a majority cut from L, and the run goes on
- * until X has truncated an entry it had committed (its `raft_committed_entry_truncated` line) and
- * taken entries from the stale side after that. The run then ends through the control API.
+ * could get through the fixed timeline before it. Once a leader L is elected, two other nodes are
+ * cut off until they have campaigned (their vote requests to each other) while L replicated to a
+ * third, X; then those two and X form a majority cut from L, and the run goes on until X has
+ * truncated an entry it had committed (its `raft_committed_entry_truncated` line) and taken entries
+ * from the stale side after that. The run then ends through the control API.
+ *
+ * X may win that election itself (its log is the longest; it is a race of election timeouts): then
+ * nothing is truncated, and the cycle starts again with X as L, up to ATTEMPTS times.
  */
 async function staleMajority(extra: string[]) {
   const run = startCluster(['--nodes', '5', '--behavior', ...BROKEN, '--delay', 'uniform:5:15', '--seed', SEED, '--duration', OPEN_ENDED, '--settle', '2s', ...extra]);
@@ -91,20 +94,43 @@ async function staleMajority(extra: string[]) {
   const alive = () => {
     if (run.child.exitCode !== null) throw new Error(`the run ended (exit ${run.child.exitCode}) too early: ${run.stderr()}`);
   };
-  const leader = await waitUntil(() => (alive(), ids.find((id) => linesOf(id).some((l) => l.msg === 'raft_leader'))), PHASE_MS, 'a first leader');
-  const [m1, m2, x, y] = ids.filter((id) => id !== leader) as [string, string, string, string];
+  // The node whose raft_leader line is the latest: the leader now.
+  const latestLeader = () => {
+    const led = ids.flatMap((id) => linesOf(id).filter((l) => l.msg === 'raft_leader').map((l) => ({ id, time: l.time as number })));
+    return led.sort((a, b) => b.time - a.time)[0];
+  };
   const delivered = (src: string, dest: string) => deliveredSoFar(run.dir, `src=${src}&dest=${dest}`);
-  const [votes0, entries0] = [await delivered(m1, m2), await delivered(leader, x)];
-  await applyFault(run.dir, { partition: { name: 'minority', groups: [[m1, m2], [x, y, leader]] } });
-  // The cut-off pair campaigns its terms up (its vote requests reach only each other) while L commits writes they lack.
-  await pollUntil(async () => (alive(), (await delivered(m1, m2)) >= votes0 + 4 && (await delivered(leader, x)) >= entries0 + 20), PHASE_MS, 'the minority to campaign and L to replicate');
-  await applyFault(run.dir, { heal: 'minority' });
-  await applyFault(run.dir, { partition: { name: 'stale-majority', groups: [[m1, m2, x], [leader, y]] } });
-  await waitUntil(() => (alive(), linesOf(x).some((l) => l.msg === 'raft_committed_entry_truncated')), PHASE_MS, `${x} to lose a committed entry to the stale side`);
-  const fromStale = async () => (await delivered(m1, x)) + (await delivered(m2, x));
-  const after = await fromStale();
-  await pollUntil(async () => (alive(), (await fromStale()) >= after + 20), PHASE_MS, `${x} to take entries from the stale side`);
-  await applyFault(run.dir, { heal: 'stale-majority' });
+  const ATTEMPTS = 3;
+  for (let attempt = 1; ; attempt++) {
+    const leader = (await waitUntil(() => (alive(), latestLeader()), PHASE_MS, 'a leader')).id;
+    const [m1, m2, x, y] = ids.filter((id) => id !== leader) as [string, string, string, string];
+    const [votes0, entries0] = [await delivered(m1, m2), await delivered(leader, x)];
+    await applyFault(run.dir, { partition: { name: 'minority', groups: [[m1, m2], [x, y, leader]] } });
+    // The cut-off pair campaigns its terms up (its vote requests reach only each other) while L commits writes they lack.
+    await pollUntil(async () => (alive(), (await delivered(m1, m2)) >= votes0 + 4 && (await delivered(leader, x)) >= entries0 + 20), PHASE_MS, 'the minority to campaign and L to replicate');
+    await applyFault(run.dir, { heal: 'minority' });
+    const cutAt = Date.now();
+    await applyFault(run.dir, { partition: { name: 'stale-majority', groups: [[m1, m2, x], [leader, y]] } });
+    const outcome = await waitUntil(
+      () => {
+        alive();
+        const lines = linesOf(x);
+        if (lines.some((l) => l.msg === 'raft_committed_entry_truncated')) return 'truncated';
+        return lines.some((l) => l.msg === 'raft_leader' && (l.time as number) >= cutAt) ? 'x led' : undefined;
+      },
+      PHASE_MS,
+      `${x} to lose a committed entry to the stale side`,
+    );
+    if (outcome === 'truncated') {
+      const fromStale = async () => (await delivered(m1, x)) + (await delivered(m2, x));
+      const after = await fromStale();
+      await pollUntil(async () => (alive(), (await fromStale()) >= after + 20), PHASE_MS, `${x} to take entries from the stale side`);
+      await applyFault(run.dir, { heal: 'stale-majority' });
+      break;
+    }
+    await applyFault(run.dir, { heal: 'stale-majority' });
+    if (attempt === ATTEMPTS) throw new Error(`${x} won the stale side's election itself ${ATTEMPTS} times: the mistake never showed`);
+  }
   await stopRun(run.dir);
   const { code } = await run.exit;
   const report = run.report();
