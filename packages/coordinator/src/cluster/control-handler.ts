@@ -74,7 +74,7 @@ export class ControlHandler {
         this.c.log.info({ node_id: id, url: body.url, node_pid: body.pid, hostname: body.hostname, registered: this.c.nodes.size, of: this.c.expectedNodes }, 'register');
         this.c.changed();
       };
-      return answerRegister({ ...this.c, server: () => server }, conn, body, { id, incarnation: 0 }, registered, (reason) => {
+      return answerRegister(this.c, conn, body, { id, incarnation: 0 }, registered, (reason) => {
         this.c.setupFailed(reason);
         this.c.changed();
       });

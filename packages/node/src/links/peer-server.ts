@@ -22,7 +22,6 @@ export interface PeerServerOptions {
 }
 
 export interface PeerServer {
-  server: WebSocketServer;
   url: Promise<string>;
   /** Gives the TLS server its certificate (from the node's identity); a no-op for ws://. */
   secure(): void;
@@ -58,7 +57,6 @@ export function listenForPeers(options: PeerServerOptions, mesh: PeerMesh, guard
     tls?.listen(options.port, options.host);
   });
   return {
-    server,
     url,
     secure: () => {
       const context = identity?.serverContext;
