@@ -5,9 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
-import { join } from 'node:path';
-import { accountingHolds, CLOCK_MS, useClusters } from './helpers/cluster.js';
-import { readLogLines } from './helpers/processes.js';
+import { accountingHolds, useClusters } from './helpers/cluster.js';
 
 const startCluster = useClusters();
 const ARGS = [
@@ -38,11 +36,8 @@ describe('network model', () => {
     expect(n0n1.length).toBeGreaterThan(10);
     expect(n0n1.every((m) => m.status === 'dropped' && m.drop_reason === 'loss')).toBe(true);
     const n1n0 = on(messages, 'n1', 'n0');
-    // But at the very end: when n0 got its stop first and said goodbye, what n1's shaper still held
-    // for it is dropped as link_down (docs/protocol.md, 5.4), due after n0's stop.
-    const n0StoppedAt = readLogLines(join(a.dir, 'n0.log')).filter((l) => l.msg === 'stop').at(-1)?.time as number;
-    const atTheEnd = (m: MessageLine) => m.drop_reason === 'link_down' && m.sent_at + m.delay_ms > n0StoppedAt - CLOCK_MS;
-    expect(n1n0.filter((m) => m.status === 'dropped' && !atTheEnd(m))).toEqual([]);
+    // What n1 still held for n0 when n0 stopped first, at the end of the run, stays in flight (docs/protocol.md, 5.4).
+    expect(n1n0.filter((m) => m.status === 'dropped')).toEqual([]);
     expect(n1n0.every((m) => m.duplicates === 0)).toBe(true);
 
     // Elsewhere about 30% lost, and half of the rest delivered twice.

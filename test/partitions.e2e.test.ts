@@ -3,7 +3,6 @@
  * exactly the cross-group traffic, a one-way partition cuts one direction only, and a `hold`
  * partition delivers everything it kept once it heals.
  */
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MessageLine } from '@agentnet/protocol';
 import { accountingHolds, CLOCK_MS, completedRun, faultMoment, scenarioFile, useClusters } from './helpers/cluster.js';
@@ -47,11 +46,9 @@ describe('partitions', () => {
 `);
     const run = startCluster(['--nodes', '4', '--duration', '2s', '--interval', '20:40', '--seed', '32', '--scenario', file]);
     const { report, messages } = await completedRun(run);
-    // Nothing is dropped, but at the very end: a node that got its stop first says goodbye, and what
-    // a peer's shaper still held for it is dropped as link_down (docs/protocol.md, 5.4), due after that stop.
-    const stoppedAt = (id: string) => readLogLines(join(run.dir, `${id}.log`)).filter((l) => l.msg === 'stop').at(-1)?.time as number;
-    const atTheEnd = (m: MessageLine) => m.drop_reason === 'link_down' && m.sent_at + m.delay_ms > stoppedAt(m.dest) - CLOCK_MS;
-    expect(messages.filter((m) => m.status === 'dropped' && !atTheEnd(m))).toEqual([]);
+    // Nothing is dropped: what a peer still held for a node that stopped first, at the end of the run,
+    // stays in flight (docs/protocol.md, 5.4).
+    expect(messages.filter((m) => m.status === 'dropped')).toEqual([]);
     expect(report.totals.dropped).toBe(messages.filter((m) => m.status === 'dropped').length);
     const healedAt = faultMoment(report, 'heal');
     const heldBack = messages.filter((m: MessageLine) => group(m.src) !== group(m.dest) && m.sent_at < healedAt - CLOCK_MS);

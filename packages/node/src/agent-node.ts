@@ -261,7 +261,8 @@ export class AgentNode {
     // Taken once the behaviour has stopped: nothing of its code runs after, so the count is final.
     const behaviorErrors = this.behavior?.errors?.() ?? { count: 0, first: null };
     this.log.info({ reason, ...this.records.journal.counters, behavior_errors: behaviorErrors.count }, 'stop');
-    const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0));
+    // Only the coordinator's `stop` ends the run; a node stopped alone (a signal) leaves it running.
+    const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0), stopMsgId !== undefined);
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
     // Nothing may be received after the final flush, or a delivered message would be reported as
     // in flight: links whose peer never said bye are cut before it.

@@ -10,6 +10,11 @@ export class PeerLink {
   byeReceived = false;
   /** This node answered the peer's `link_bye`: nothing more goes out on this link. */
   byeSent = false;
+  /**
+   * The peer's bye said the run ends: messages for it that can no longer go out are in flight at
+   * stop, not dropped (the run ended before they could arrive; no fault lost them).
+   */
+  peerRunEnded = false;
   private waiters: Array<() => void> = [];
 
   constructor(

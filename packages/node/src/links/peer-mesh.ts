@@ -172,6 +172,7 @@ export class PeerMesh {
     switch (msg.body.type) {
       case 'link_bye':
         link.byeReceived = true;
+        link.peerRunEnded = msg.body.run_ended === true;
         link.settle();
         // A peer leaving while this node runs waits for our bye to know it has everything we sent;
         // the link is FIFO, so answering now tells it that, and nothing more goes out on the link.
@@ -275,9 +276,9 @@ export class PeerMesh {
    * Sends `link_bye` on every open link and waits (up to `timeoutMs`) for each peer's own bye, so
    * every message a live peer put on the wire before stopping has arrived.
    */
-  async drain(timeoutMs: number): Promise<string[]> {
+  async drain(timeoutMs: number, runEnded: boolean): Promise<string[]> {
     this.stopping = true;
-    return drainLinks([...this.links.values(), ...this.clients.all], this.self ?? '', timeoutMs);
+    return drainLinks([...this.links.values(), ...this.clients.all], this.self ?? '', timeoutMs, runEnded);
   }
 
   /** Drops the links to `peers` at once: no further frame from them is read. */

@@ -70,6 +70,8 @@ export class DataPath {
   private readonly idPrefix: string;
   readonly data: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
   readonly routingCounts: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
+  /** Data messages kept back for peers that stopped because the run ended: in flight at stop. */
+  private keptAtEnd = 0;
 
   constructor(private readonly o: DataPathOptions) {
     this.destinations = new Set(o.routing ? o.nodeIds.filter((id) => id !== o.self) : o.peers);
@@ -176,6 +178,10 @@ export class DataPath {
    */
   private launch(peer: string, d: Decision, facts: MessageFacts, envelope: Typed<unknown>, isCopy: boolean, by: string | undefined): void {
     const reason = this.refusal(peer, d);
+    if (reason === 'link_down' && this.o.isRunning() && this.o.mesh.link(peer)?.peerRunEnded) {
+      if (!isCopy) this.keptAtEnd++;
+      return;
+    }
     // A duplicate copy that goes no further is no drop: its original accounts for the message.
     if (reason !== undefined) return isCopy ? undefined : this.drop(facts, reason, by);
     const journal = by === undefined ? {} : { journal: { ...facts, by } };
@@ -250,10 +256,13 @@ export class DataPath {
     this.launch(next, d, { ...facts, delay_ms: delayMs + d.delayMs }, envelope, msg.dup === true, self);
   }
 
-  /** Stops the shaper; returns how many data messages (not copies) it or a partition still held. */
+  /**
+   * Stops the shaper; returns how many data messages (not copies) are in flight: held by it or a
+   * partition, or kept back for a peer that had stopped because the run ended.
+   */
   close(): number {
     const left = [...this.gate.clear(), ...this.shaper.close()];
-    return left.filter((m) => !m.copy && !m.routing).length;
+    return left.filter((m) => !m.copy && !m.routing).length + this.keptAtEnd;
   }
 
   private drop(facts: MessageFacts, reason: DropReason, by?: string): void {
@@ -287,6 +296,11 @@ export class DataPath {
     const gated = this.gate.refusal(peer);
     const link = this.o.mesh.link(peer);
     const reason = gated ?? (link?.usable ? undefined : 'link_down');
+    if (reason === 'link_down' && link?.peerRunEnded) {
+      for (const m of due) if (m.routing) this.dropShaped(m, reason);
+      this.keptAtEnd += due.filter((m) => !m.copy && !m.routing).length;
+      return;
+    }
     if (reason !== undefined || !link) {
       for (const m of due) this.dropShaped(m, reason ?? 'link_down');
       return;

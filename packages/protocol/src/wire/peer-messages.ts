@@ -14,7 +14,11 @@ export type LinkHello = z.infer<typeof LinkHello>;
 export const LinkHelloOk = z.object({ type: z.literal('link_hello_ok'), in_reply_to: MsgId, proof: Proof.optional() });
 export type LinkHelloOk = z.infer<typeof LinkHelloOk>;
 
-export const LinkBye = z.object({ type: z.literal('link_bye') });
+/**
+ * The sender's last frame on a link. `run_ended`: it stops because the run ends (the coordinator's
+ * `stop`), not alone; what the receiver still has for it then stays in flight at stop.
+ */
+export const LinkBye = z.object({ type: z.literal('link_bye'), run_ended: z.literal(true).optional() });
 export type LinkBye = z.infer<typeof LinkBye>;
 
 /** The notebook's agent message: `Hello from n2 at <time>`. */
