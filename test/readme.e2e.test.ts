@@ -184,6 +184,22 @@ const SESSIONS: { name: string; steps: Step[]; timeoutMs: number }[] = [
         jq: true,
         check: (o) => expect(JSON.parse(outputLines(o).join('\n'))).toEqual({ mode: 'on', refused: { total: 0, by_guard: {} } }),
       },
+      {
+        readme: 'npm run cluster -- --nodes 6 --topology ring --routing distance-vector --duplicate 0.2 --security on --duration 3s --seed 7',
+        exit: 0,
+        check: (o) => expect(o.stdout).toMatch(/^security: on, refused \d+ \(message: replayed \d+\)$/m),
+      },
+      {
+        readme: 'jq .security.refused runs/latest/report.json',
+        exit: 0,
+        jq: true,
+        check: (o) => {
+          const refused = JSON.parse(outputLines(o).join('\n')) as { total: number; by_guard: { message?: { replayed?: number } } };
+          // Only the network's own duplicates, discarded at their destination as replays.
+          expect(refused.total).toBeGreaterThan(0);
+          expect(refused.by_guard).toEqual({ message: { replayed: refused.total } });
+        },
+      },
       { readme: 'npm run cluster -- --nodes 5 --behavior ./test/fixtures/raft-broken.ts --checker raft --delay uniform:5:15 --seed 16 --duration 4s --settle 2s --workload kv --rate 60 --scenario scenarios/stale-majority.yaml', exit: 1 },
     ],
   },

@@ -4,7 +4,9 @@
  * link hello and a control API call without the run secret's proof, with a wrong one, and a valid
  * one replayed are each refused, logged and counted in report.json, while the nodes serve their
  * real peers and the workload's clients throughout (exact accounting). The secret is in no
- * process's argv, no file of the run and no log line.
+ * process's argv, no file of the run and no log line. A member (it holds the secret and a real
+ * certificate) seals data messages by hand: a replay, a flipped byte and an unsealed message are
+ * refused at their destination and dropped as `rejected`, exactly counted.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -15,10 +17,11 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EXIT_ERROR, ErrorCode } from '@agentnet/protocol';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
-import { COORDINATOR_MAIN, CTL, NODE_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine } from './helpers/processes.js';
+import { COORDINATOR_MAIN, CTL, NODE_MAIN, isAlive, readLogLines, spawnTs, waitForLogLine, waitUntil } from './helpers/processes.js';
 import { OPEN_ENDED, apiFetch, applyFault, controlFileOf, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
-import { connectRaw } from './helpers/raw-client.js';
-import { attackerKey, fromOtherAuthority, selfSigned, tryOpen } from './helpers/tls-attacker.js';
+import { connectRaw, listenRaw, type RawClient } from './helpers/raw-client.js';
+import { attackerKey, attackerKx, fromOtherAuthority, selfSigned, tryOpen } from './helpers/tls-attacker.js';
+import { handSeal } from './helpers/seal-attacker.js';
 
 const startCluster = useClusters();
 
@@ -61,8 +64,8 @@ describe('security on', () => {
     // without a proof, with a forged one, with a valid one for another key, and a valid one twice ---
     const me = attackerKey();
     const mine = { key: me.key, cert: await selfSigned('attacker', me) };
-    const register = { url: 'wss://127.0.0.1:1', pid: 1, hostname: 'attacker' };
-    const parts = (publicKey: string) => [register.url, register.pid, register.hostname, null, publicKey];
+    const register = { url: 'wss://127.0.0.1:1', pid: 1, hostname: 'attacker', kx: attackerKx() };
+    const parts = (publicKey: string) => [register.url, register.pid, register.hostname, null, publicKey, register.kx];
     const ask = async (body: Record<string, unknown>) => (await connectRaw(coordinatorUrl, mine)).ask(JSON.stringify({ src: 'x', dest: 'coordinator', body }));
     let reply = await ask({ type: 'register', msg_id: 1, ...register, public_key: me.publicKey });
     expect(reply.body).toMatchObject({ type: 'error', code: ErrorCode.unauthorized, in_reply_to: 1 });
@@ -142,7 +145,7 @@ describe('security on', () => {
     }
   }, 180_000);
 
-  it("holds a member to its own certificate: no link as another id or an earlier process, and a member's hello still proves the secret, once", async () => {
+  it("holds a member to its own certificate and seal: no link as another id or an earlier process, a hello proves the secret once, no replayed, altered or unsealed message", async () => {
     const run = startCluster(['--nodes', '3', '--duration', OPEN_ENDED, '--interval', '30:80', '--seed', '22', '--security', 'on']);
     const listening = await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'listening');
     await waitForLogLine(run.coordinatorLog, (l) => l.msg === 'start');
@@ -154,10 +157,13 @@ describe('security on', () => {
     onTestFinished(() => void decoy.kill('SIGKILL'));
     const me = attackerKey();
     const mine = { key: me.key, cert: await selfSigned('attacker', me) };
+    const sealer = handSeal();
+    // Its own wss:// server, as a node has: n0 dials n2 (the smaller index dials).
+    const server = await listenRaw(mine);
     const registerAs = async (id: string) => {
-      const facts = { url: 'wss://127.0.0.1:1', pid: decoy.pid as number, hostname: 'attacker', node_id: id, public_key: me.publicKey };
+      const facts = { url: server.url, pid: decoy.pid as number, hostname: 'attacker', node_id: id, public_key: me.publicKey, kx: sealer.kx };
       const c = await connectRaw(listening.url as string, mine);
-      const proofOf = proof(secret, 'agentnet/1 register', [facts.url, facts.pid, facts.hostname, id, me.publicKey]);
+      const proofOf = proof(secret, 'agentnet/1 register', [facts.url, facts.pid, facts.hostname, id, me.publicKey, facts.kx]);
       return { c, reply: await c.ask(JSON.stringify({ src: 'x', dest: 'coordinator', body: { type: 'register', msg_id: 1, ...facts, proof: proofOf } })) };
     };
     // A node id that is running cannot be taken, secret or not.
@@ -168,6 +174,12 @@ describe('security on', () => {
     const { c: control, reply } = await registerAs('n2');
     expect(reply.body).toMatchObject({ type: 'register_ok', node_id: 'n2', tls: { certificate: expect.stringContaining('BEGIN CERTIFICATE') } });
     const asN2 = { key: me.key, cert: (reply.body.tls as { certificate: string }).certificate };
+    server.secure(asN2);
+    // As n2's new process it gets n2's init, with every node's end-to-end key.
+    let init = await control.next();
+    while (init.body.type !== 'init') init = await control.next();
+    const n0Kx = (init.body.keys as Array<{ id: string; kx: string }>).find((k) => k.id === 'n0')?.kx as string;
+    const incarnation = init.body.incarnation as number;
 
     // n0 takes n2's certificate, and then asks n2's hello to prove the secret: none, a forged proof,
     // a valid one (past the guard), the valid one again; and n2's certificate with n1's name.
@@ -182,20 +194,60 @@ describe('security on', () => {
     expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/does not match/) });
     const validHello = { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) };
     h = await hello('n2', 13, validHello);
-    expect(h.reply.body).not.toMatchObject({ code: ErrorCode.unauthorized });
+    expect(h.reply.body).toMatchObject({ code: ErrorCode.unexpected_message, text: 'n0 dials n2, not the other way round' });
     h.c.socket.terminate();
+
+    // n0 dials the member at its registered URL (once it showed n2's certificate) and proves the
+    // secret; the member proves it back, and the link is up. On it, data messages sealed by hand
+    // (n0 has the member's key: node_key comes before peer_restarted on its control link).
+    // n1 dials it too (n0 and n1 both have the smaller index): each gets its answer, and the test keeps n0's link.
+    const answerHello = async () => {
+      const c = await server.accept();
+      const dialHello = await c.next();
+      expect(dialHello.body).toMatchObject({ type: 'link_hello', proof: { nonce: expect.any(String) } });
+      const nonce = (dialHello.body.proof as { nonce: string }).nonce;
+      const mac = createHmac('sha256', secret).update(JSON.stringify(['agentnet/1 link_hello_ok', nonce, dialHello.src, 'n2'])).digest('hex');
+      c.socket.send(JSON.stringify({ src: 'n2', dest: dialHello.src, body: { type: 'link_hello_ok', in_reply_to: 0, proof: { nonce, mac } } }));
+      return { c, from: dialHello.src };
+    };
+    const dialers = [await answerHello(), await answerHello()];
+    expect(dialers.map((d) => d.from).sort()).toEqual(['n0', 'n1']);
+    const link = dialers.find((d) => d.from === 'n0')?.c as RawClient;
+    await waitForLogLine(join(run.dir, 'n0.log'), (l) => l.msg === 'connect' && l.peer === 'n2' && l.url === server.url);
+    const frame = (seq: number, body: Record<string, unknown>) => ({ src: 'n2', dest: 'n0', id: `n2.${incarnation}-${2_000_000_000 + seq}`, sent_at: Date.now(), delay_ms: 0, body });
+    const sealed = (seq: number) => {
+      const f = frame(seq, {});
+      return { ...f, body: sealer.seal({ ...f, from: incarnation, to: 0, destKx: n0Kx, seq, body: { type: 'chatter', msg_id: seq, text: 'from a member' } }) };
+    };
+    const own = JSON.stringify(sealed(1));
+    // Its own message under its own identity opens (a member lying as itself is out of scope)...
+    link.socket.send(own);
+    // ...the same frame again is a replay; one with a byte of its box flipped does not open; one
+    // without a seal is refused; and one in n1's name on n2's link is no message of this link.
+    link.socket.send(own);
+    const flipped = sealed(2);
+    const box = Buffer.from(flipped.body.box, 'base64');
+    box[0] = (box[0] as number) ^ 0x80;
+    link.socket.send(JSON.stringify({ ...flipped, body: { ...flipped.body, box: box.toString('base64') } }));
+    link.socket.send(JSON.stringify(frame(3, { type: 'chatter', msg_id: 3, text: 'unsealed' })));
+    link.socket.send(JSON.stringify({ ...frame(4, { type: 'chatter', msg_id: 4, text: 'as n1' }), src: 'n1' }));
+    let answer = await link.next();
+    while (answer.body.type !== 'error') answer = await link.next();
+    expect(answer.body).toMatchObject({ code: ErrorCode.unknown_peer, in_reply_to: 4 });
     h = await hello('n2', 14, validHello);
     expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/replay/) });
     h = await hello('n1', 15, { proof: proof(secret, 'agentnet/1 link_hello', ['n1', 'n0']) });
     expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/names someone else/) });
     expect(await h.c.closed).toBe(1008);
     control.socket.terminate();
+    // The coordinator sees the member's n2 gone (its second loss) before n2 is started again.
+    await waitUntil(() => readLogLines(run.coordinatorLog).filter((l) => l.msg === 'lost' && l.node_id === 'n2').length === 2, 30_000, "the member's n2 to be lost");
 
     // n2 is started again for real (incarnation 2): the attacker's certificate, for incarnation 1,
     // is an earlier process's now, and n0 refuses it once it has heard of the new one.
     await applyFault(run.dir, { restart: 'n2' });
     const n0Log = join(run.dir, 'n0.log');
-    await waitForLogLine(n0Log, (l) => l.msg === 'peer_restarted' && l.peer === 'n2' && l.url !== 'wss://127.0.0.1:1');
+    await waitForLogLine(n0Log, (l) => l.msg === 'peer_restarted' && l.peer === 'n2' && l.url !== server.url);
     h = await hello('n2', 16, { proof: proof(secret, 'agentnet/1 link_hello', ['n2', 'n0']) });
     expect(h.reply.body).toMatchObject({ code: ErrorCode.unauthorized, text: expect.stringMatching(/earlier process/) });
 
@@ -206,6 +258,11 @@ describe('security on', () => {
     expect((await run.exit).code, run.stderr()).toBe(0);
     const report = run.report();
     expect(report.security.refused.by_guard.link).toEqual({ no_proof: 1, bad_proof: 1, replayed: 1, wrong_identity: 1, stale_incarnation: 1 });
+    expect(report.security.refused.by_guard.message).toEqual({ replayed: 1, bad_seal: 1, unsealed: 1 });
+    const byId = (seq: number) => run.messages().find((m) => m.id === `n2.${incarnation}-${2_000_000_000 + seq}`);
+    expect(byId(1)).toMatchObject({ status: 'delivered', duplicates: 1 });
+    expect(byId(2)).toMatchObject({ status: 'dropped', drop_reason: 'rejected', dropped_by: 'n0' });
+    expect(byId(3)).toMatchObject({ status: 'dropped', drop_reason: 'rejected', dropped_by: 'n0' });
     expect(accountingHolds(report, run.messages())).toBe(true);
     expect(report.per_node.map((n) => [n.id, n.status])).toEqual([['n0', 'ok'], ['n1', 'ok'], ['n2', 'ok']]);
   }, 180_000);

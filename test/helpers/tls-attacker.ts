@@ -23,6 +23,12 @@ export function attackerKey(): AttackerKey {
   return { key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() };
 }
 
+/** An X25519 public key as a register states it (base64 of its 32 bytes). */
+export function attackerKx(): string {
+  const jwk = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
+  return Buffer.from(jwk.x as string, 'base64url').toString('base64');
+}
+
 const imported = async (k: AttackerKey) => ({
   privateKey: await webcrypto.subtle.importKey('pkcs8', pemBody(k.key), ALG, false, ['sign']),
   publicKey: await webcrypto.subtle.importKey('spki', pemBody(k.publicKey), ALG, true, ['verify']),

@@ -5,21 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import {
-  ErrorCode,
-  LINK_DRAIN_PER_PEER_MS,
-  LINK_DRAIN_TIMEOUT_MS,
-  UNREGISTERED_ID,
-  BadInputError,
-  componentLog,
-  createLogger,
-  type CoordinatorToNode,
-  type Init,
-  type LogSink,
-  type MsgIds,
-  type Logger,
-  type Typed,
-} from '@agentnet/protocol';
+import { ErrorCode, LINK_DRAIN_PER_PEER_MS, LINK_DRAIN_TIMEOUT_MS, UNREGISTERED_ID, BadInputError, componentLog, createLogger, type CoordinatorToNode, type Init, type LogSink, type MsgIds, type Logger, type Typed } from '@agentnet/protocol';
 import { CoordinatorLink } from './links/coordinator-link.js';
 import { NodeRecords } from './records/node-records.js';
 import type { AgentNodeOptions } from './cli-options.js';
@@ -39,6 +25,7 @@ import { buildDataPlane } from './data-plane.js';
 import { LinkGuard } from './security/link-guard.js';
 import { RegisterAuth } from './security/register-proof.js';
 import { NodeIdentity } from './security/node-identity.js';
+import { createSealedPath } from './security/sealed-receipt.js';
 
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
@@ -173,6 +160,9 @@ export class AgentNode {
         this.data.applyFaults(body);
         this.log.info(describeFaults(body, this.id), 'faults');
         return;
+      case 'node_key':
+        this.guard.identity?.endToEnd.know([body.key]);
+        return;
       case 'peer_restarted':
         if (!this.init) return this.unexpected(msg);
         this.log.info({ peer: body.peer.id, url: body.peer.url }, 'peer_restarted');
@@ -194,6 +184,8 @@ export class AgentNode {
   private onInit(init: Init): void {
     this.init = init;
     this.state = 'connecting';
+    const identity = this.guard.identity;
+    identity?.endToEnd.know(init.keys ?? []);
     this.log.info({ peers: init.peers.map((p) => p.id), seed: init.network.seed, network: init.network, traffic: init.traffic, incarnation: init.incarnation, down: init.down }, 'init');
     const plane = buildDataPlane(init, {
       mesh: this.mesh,
@@ -203,6 +195,7 @@ export class AgentNode {
       isRunning: () => this.state === 'running',
       reportRoutes: (routes) => this.control?.send(routes),
       storage: () => (this.storage ??= openNodeStorage(this.storagePath ?? `${init.node_id}.storage.jsonl`, init.incarnation === 0)),
+      sealed: identity && createSealedPath({ keys: identity.endToEnd, self: { id: init.node_id, incarnation: init.incarnation }, mesh: this.mesh, guard: this.guard, log: componentLog(this.root, 'inbound') }),
     });
     this.routing = plane.routing;
     this.data = plane.data;
@@ -276,6 +269,7 @@ export class AgentNode {
         behavior_errors: behaviorErrors,
         reason: reason.slice(0, 1000),
         refused: this.guard.refused(),
+        refused_messages: this.guard.refusedMessages(),
       });
     }
     this.mesh.close();

@@ -11,6 +11,7 @@ import { DataPath } from './network/data-path.js';
 import type { HotLog } from './records/hot-log.js';
 import type { Journal } from './records/journal.js';
 import { NodeRouting } from './routing/node-routing.js';
+import type { SealedPath } from './security/sealed-receipt.js';
 
 export interface DataPlaneDeps {
   mesh: PeerMesh;
@@ -23,6 +24,8 @@ export interface DataPlaneDeps {
   reportRoutes: (routes: Routes) => void;
   /** The behaviour's stable storage, opened when it first uses it. */
   storage: () => NodeStorage;
+  /** With `--security on`: data messages are sealed end to end. */
+  sealed?: SealedPath | undefined;
 }
 
 export interface DataPlane {
@@ -50,6 +53,7 @@ export function buildDataPlane(init: Init, deps: DataPlaneDeps): DataPlane {
     journal: deps.journal,
     hot: deps.hot,
     isRunning: deps.isRunning,
+    sealed: deps.sealed,
   });
   data = path;
   const handle: NodeHandle = {

@@ -1,7 +1,7 @@
 /**
  * The one way in for what a node's links deliver, read top to bottom: a workload client's request
  * (journaled, and refused unless the node runs), routing traffic to the router, a data message the
- * data path forwards when it is for another node, then the behaviour's handlers; what none of them
+ * data path forwards when it is for another node (or opens, with `--security on`), then the behaviour's handlers; what none of them
  * takes is refused with an error on its link. The links have already decoded and checked the frame.
  */
 import { ErrorCode, ROUTING_BODIES, type Logger, type RoutingBody } from '@agentnet/protocol';
@@ -29,19 +29,23 @@ export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMe
   const refuse = (link: PeerLink, msg: PeerMessage, code: number, text: string): void =>
     refuseFrame(parts.log, link.socket, link.usable, msg.dest, { code, text, seen: seenOf(msg) });
 
-  return (link, msg) => {
-    const body = msg.body;
+  return (link, arrived) => {
+    let msg = arrived;
     const data = parts.data();
     if (link.client) {
       // The client journaled its send, so every request that arrives is journaled, refused or not.
       if (data && !data.receiveFromClient(msg)) return refuse(link, msg, ErrorCode.malformed_request, 'a client message carries the journal fields id and sent_at');
       if (parts.state() !== 'running') return refuse(link, msg, ErrorCode.temporarily_unavailable, `${msg.dest} is not running (it is ${parts.state()})`);
-    } else if (isRouting(body)) {
+    } else if (isRouting(msg.body)) {
       const routing = parts.routing();
-      if (routing) return routing.receive(link.peer, body);
-    } else if (data?.receive(msg) === false) {
-      return; // forwarded towards its destination
+      if (routing) return routing.receive(link.peer, msg.body);
+    } else if (data) {
+      const mine = data.receive(msg);
+      // Forwarded towards its destination, or (with --security on) refused or a second copy.
+      if (mine === undefined) return;
+      msg = mine;
     }
+    const body = msg.body;
     // A peer message is a behaviour's message; bodies are plain JSON objects off the wire.
     if (parts.behavior()?.handle(msg as Incoming)) return;
     // An error nobody waits for any more (its rpc timed out) is logged, never answered.

@@ -120,7 +120,7 @@ export class ControlHandler {
           return server.reject(conn, ErrorCode.unexpected_message, `${entry.id} has already stopped`, seen);
         }
         this.c.nodes.markStopped(entry, body.counters, body.behavior_errors);
-        this.c.guard.linkRefusals(body.refused);
+        this.c.guard.linkRefusals(body.refused, body.refused_messages);
         this.c.log.info({ node_id: entry.id, counters: body.counters, behavior_errors: body.behavior_errors }, 'stopped');
         if (this.c.phase() === 'registering' || this.c.phase() === 'connecting') {
           this.c.setupFailed(`${entry.id} (pid ${entry.pid}) stopped before the run started${body.reason ? `: ${body.reason}` : ''}`);

@@ -53,6 +53,7 @@ export class Membership {
       incarnation: entry.incarnation,
       down,
       routing: this.c.init.routing,
+      ...(this.c.guard.on ? { keys: this.c.nodes.keys() } : {}),
     });
     this.c.log.info({ node_id: entry.id, peers: peerIds.length, incarnation: entry.incarnation, down }, 'init');
   }
@@ -101,6 +102,11 @@ export class Membership {
       // While its certificate was made, this process may have gone and another taken its place.
       if (entry.conn !== conn) return void this.c.log.info({ node_id: entry.id, node_pid: body.pid }, 'rejoin_superseded');
       this.c.log.info({ node_id: entry.id, url: body.url, node_pid: body.pid, previous_pid: previousPid, incarnation: entry.incarnation }, 'rejoin');
+      // Every node learns the new process's key before its neighbours link to it (one FIFO control link each).
+      if (entry.kx !== undefined) {
+        const key = { id: entry.id, incarnation: entry.incarnation, kx: entry.kx };
+        for (const other of this.c.nodes.all) if (other !== entry && isRunning(other)) server.send(other.conn, { type: 'node_key', msg_id: this.c.nextMsgId(), key });
+      }
       for (const peerId of this.c.peerIds.get(entry.id) ?? []) {
         const peer = this.c.nodes.get(peerId);
         if (peer && isRunning(peer)) server.send(peer.conn, { type: 'peer_restarted', msg_id: this.c.nextMsgId(), peer: { id: entry.id, url: body.url, incarnation: entry.incarnation } });

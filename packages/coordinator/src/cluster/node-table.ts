@@ -3,7 +3,7 @@
  * and, for a restarted node, its earlier processes. Node ids are given in registration order; a
  * process that rejoins takes over a lost node's entry and id.
  */
-import type { BehaviorErrors, NodeCounters, Register } from '@agentnet/protocol';
+import type { BehaviorErrors, NodeCounters, NodeKey, Register } from '@agentnet/protocol';
 import type { ControlConnection } from './control-server.js';
 import type { NodeFacts } from '../report/analysis.js';
 import type { FaultState, TimelineNode } from '../faults/timeline-host.js';
@@ -53,11 +53,18 @@ export interface NodeEntry {
   rejoinedAt: number;
   /** Start a new process as soon as this one is lost (a restart of a running node). */
   respawnOnLoss?: boolean;
+  /** With `--security on`: the current process's X25519 public key, handed to every other node. */
+  kx?: string | undefined;
 }
 
 export class NodeTable {
   readonly all: NodeEntry[] = [];
   private readonly byId = new Map<string, NodeEntry>();
+
+  /** Every node's current end-to-end key, for init (`--security on`; empty without). */
+  keys(): NodeKey[] {
+    return this.all.flatMap((e) => (e.kx === undefined ? [] : [{ id: e.id, incarnation: e.incarnation, kx: e.kx }]));
+  }
 
   get size(): number {
     return this.all.length;
@@ -70,7 +77,7 @@ export class NodeTable {
   /** A new node, with the next id. */
   add(conn: ControlConnection, body: Register): NodeEntry {
     const id = `n${this.all.length}`;
-    const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, behaviorErrors: null, incarnation: 0, restarts: [], rejoinedAt: 0 };
+    const entry: NodeEntry = { id, conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, behaviorErrors: null, incarnation: 0, restarts: [], rejoinedAt: 0, kx: body.kx };
     this.all.push(entry);
     this.byId.set(id, entry);
     return entry;
@@ -87,7 +94,7 @@ export class NodeTable {
   replaceProcess(entry: NodeEntry, conn: ControlConnection, body: Register, atMs: number): number {
     const previous = { pid: entry.pid, lost: entry.lost?.reason ?? 'stopped' };
     conn.nodeId = entry.id;
-    Object.assign(entry, { conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: entry.incarnation + 1, rejoinedAt: Date.now() });
+    Object.assign(entry, { conn, url: body.url, pid: body.pid, hostname: body.hostname, state: 'registered', lost: null, counters: null, incarnation: entry.incarnation + 1, rejoinedAt: Date.now(), kx: body.kx });
     entry.restarts.push({ at_ms: atMs, pid: body.pid, previous_pid: previous.pid, previous_lost: previous.lost });
     delete entry.lostReason;
     delete entry.respawnOnLoss;

@@ -32,8 +32,12 @@ describe('run guard', () => {
     g.answerRegister(good, { id: 'n3', incarnation: 0, runId: 'run-1' }, (e) => (proof = e.proof), () => {});
     expect(proof?.nonce).toBe(good.proof?.nonce);
     expect(proof && secret.verify('register_ok', registerOkParts('n3', 'run-1'), proof)).toBe(true);
-    g.linkRefusals({ no_proof: 2 });
-    expect(g.report()).toEqual({ mode: 'on', refused: { total: 6, by_guard: { register: { no_proof: 1, bad_proof: 2, replayed: 1 }, link: { no_proof: 2 } } } });
+    g.linkRefusals({ no_proof: 2 }, { bad_seal: 1 });
+    g.linkRefusals({}, { bad_seal: 2, replayed: 1 });
+    expect(g.report()).toEqual({
+      mode: 'on',
+      refused: { total: 10, by_guard: { register: { no_proof: 1, bad_proof: 2, replayed: 1 }, link: { no_proof: 2 }, message: { bad_seal: 3, replayed: 1 } } },
+    });
   });
 
   it('asks every API call for the bearer token', () => {
@@ -53,7 +57,7 @@ describe('run guard', () => {
     const g = new RunGuard(secret);
     g.identity = await RunIdentity.create('run-1');
     const keys = createKeyPair();
-    const body: Register = { ...facts, public_key: keys.publicKey };
+    const body: Register = { ...facts, public_key: keys.publicKey, kx: Buffer.alloc(32, 7).toString('base64') };
     const proven = { ...body, proof: secret.prove('register', registerParts(body)) };
     expect(g.register(proven, createKeyPair().publicKey)).toBe('wrong_identity');
     expect(g.register(proven, undefined)).toBe('wrong_identity');
@@ -72,6 +76,9 @@ describe('run guard', () => {
     const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const odd = { ...facts, public_key: ed };
     expect(g.register({ ...odd, proof: secret.prove('register', registerParts(odd)) }, ed)).toBe('bad_key');
-    expect(g.report().refused.by_guard.register).toEqual({ wrong_identity: 2, bad_key: 1 });
+    // And one without the key-agreement key no other node could send it messages with.
+    const { kx: _kx, ...noKx } = again;
+    expect(g.register({ ...noKx, proof: secret.prove('register', registerParts(noKx)) }, keys.publicKey)).toBe('bad_key');
+    expect(g.report().refused.by_guard.register).toEqual({ wrong_identity: 2, bad_key: 2 });
   });
 });

@@ -37,6 +37,8 @@ export class RunGuard {
   private readonly counts = { register: new RefusalCounter(), api: new RefusalCounter() };
   /** Each node process's link refusals, from its `stopped`. */
   private readonly links: RefusalCounts[] = [];
+  /** Each node process's data messages refused at their end-to-end seal, as its `stopped` reports them. */
+  private readonly messages: RefusalCounts[] = [];
   /** The run's certificate authority and the coordinator's certificates (`--security on`). */
   identity: RunIdentity | undefined;
   /** Registers accepted whose certificate is still being made: the run waits for them before init. */
@@ -60,7 +62,7 @@ export class RunGuard {
     const keyShown = !this.identity || (shownKey !== undefined && body.public_key === shownKey);
     const reason = this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true, keyShown);
     // A member's key the authority cannot certify would fail the run's setup: refused here instead.
-    return this.refusal('register', reason ?? (this.identity && !isP256(body.public_key) ? 'bad_key' : undefined));
+    return this.refusal('register', reason ?? (this.identity && (!isP256(body.public_key) || body.kx === undefined) ? 'bad_key' : undefined));
   }
 
   /**
@@ -106,13 +108,14 @@ export class RunGuard {
   }
 
   /** A node process's link refusals, as its `stopped` reports them (a lost process's are lost with it). */
-  linkRefusals(counts: RefusalCounts): void {
+  linkRefusals(counts: RefusalCounts, messages: RefusalCounts): void {
     this.links.push(counts);
+    this.messages.push(messages);
   }
 
   /** report.json's `security` section. */
   report(): SecurityReport {
-    return securityReport(this.on ? 'on' : 'off', { register: [this.counts.register.toJSON()], api: [this.counts.api.toJSON()], link: this.links });
+    return securityReport(this.on ? 'on' : 'off', { register: [this.counts.register.toJSON()], api: [this.counts.api.toJSON()], link: this.links, message: this.messages });
   }
 
   private check(proof: Proof | undefined, valid: (p: Proof) => boolean, keyShown = true): RefusalReason | undefined {
@@ -123,7 +126,7 @@ export class RunGuard {
     return this.nonces.fresh(proof.nonce) ? undefined : 'replayed';
   }
 
-  private refusal(guard: Exclude<Guard, 'link'>, reason: RefusalReason | undefined): RefusalReason | undefined {
+  private refusal(guard: Exclude<Guard, 'link' | 'message'>, reason: RefusalReason | undefined): RefusalReason | undefined {
     if (reason !== undefined) this.counts[guard].add(reason);
     return reason;
   }

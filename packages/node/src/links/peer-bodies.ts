@@ -3,10 +3,10 @@
  * routing (a workload client's link has its own table, CLIENT_BODIES); and what a refusal can say
  * about the message it refuses.
  */
-import { Bcast, Body, Chatter, CLIENT_BODIES, ErrorBody, LinkBye, LinkHello, LinkHelloOk, ROUTING_BODIES, decodeFrame, type BodyOf, type DecodeFailure, type MsgIds, type Typed } from '@agentnet/protocol';
+import { Bcast, Body, Chatter, CLIENT_BODIES, ErrorBody, LinkBye, LinkHello, LinkHelloOk, ROUTING_BODIES, Sealed, checkBody, decodeFrame, type BodyOf, type DecodeFailure, type MsgIds, type Typed } from '@agentnet/protocol';
 
 /** Body types a node accepts from peers. */
-export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, bcast: Bcast, error: ErrorBody, ...ROUTING_BODIES };
+export const PEER_BODIES = { link_hello: LinkHello, link_hello_ok: LinkHelloOk, link_bye: LinkBye, chatter: Chatter, bcast: Bcast, error: ErrorBody, sealed: Sealed, ...ROUTING_BODIES };
 
 export type PeerMessage = Typed<BodyOf<typeof PEER_BODIES> & MsgIds>;
 
@@ -21,6 +21,11 @@ export const LINK_LOCAL = new Set(['link_hello', 'link_hello_ok', 'link_bye', 'e
 export function decodePeerFrame(data: unknown, how: { client: boolean; validate: boolean; anyBody: boolean }): Array<{ ok: true; msg: PeerMessage } | DecodeFailure> {
   if (how.client) return decodeFrame(data, CLIENT_BODIES, true, Body) as Array<{ ok: true; msg: PeerMessage } | DecodeFailure>;
   return decodeFrame(data, PEER_BODIES, how.validate, how.anyBody ? Body : undefined);
+}
+
+/** Checks the body of a data message that came out of its end-to-end seal, as its frame's decode would have. */
+export function checkPeerBody(value: unknown, how: { validate: boolean; anyBody: boolean }): { ok: true; body: PeerMessage['body'] } | DecodeFailure {
+  return checkBody(value, PEER_BODIES, how.validate, how.anyBody ? Body : undefined);
 }
 
 export function seenOf(msg: PeerMessage): { src: string; msg_id?: number; type: string } {

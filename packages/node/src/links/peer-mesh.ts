@@ -6,17 +6,7 @@
  * input is answered with an error and logged, never thrown.
  */
 import type { WebSocket, RawData } from 'ws';
-import {
-  DIAL_ATTEMPTS,
-  DIAL_RETRY_MS,
-  ErrorCode,
-  UNREGISTERED_ID,
-  encode,
-  isClientId,
-  type Peer,
-  type Proof,
-  type RefusalReason,
-} from '@agentnet/protocol';
+import { DIAL_ATTEMPTS, DIAL_RETRY_MS, ErrorCode, UNREGISTERED_ID, encode, isClientId, type Peer, type Proof, type RefusalReason } from '@agentnet/protocol';
 import { dialPeer } from './dial.js';
 import { PeerLink } from './peer-link.js';
 import { refuseFrame, type Seen } from './refuse-frame.js';
@@ -63,6 +53,11 @@ export class PeerMesh {
   /** A workload client's link to this node, if it has one. */
   clientLink(client: string): PeerLink | undefined {
     return this.clients.get(client);
+  }
+
+  /** How this node checks peer messages (from its init): an opened seal's body is checked the same way. */
+  get checking(): { validate: boolean; anyBody: boolean } {
+    return this.how;
   }
 
   get linkedPeers(): string[] {

@@ -4,17 +4,7 @@
  * routed message to another node. Routing messages take the same links, shaper and faults, outside
  * the journal and counted apart. What to send is the behaviour's and the router's to decide.
  */
-import {
-  encode,
-  isClientId,
-  linkModelFor,
-  wallClockMs,
-  type DropReason,
-  type NetworkPolicy,
-  type PlaneCounts,
-  type RoutingBody,
-  type Typed,
-} from '@agentnet/protocol';
+import { encode, isClientId, linkModelFor, wallClockMs, type DropReason, type NetworkPolicy, type PlaneCounts, type RoutingBody, type Typed } from '@agentnet/protocol';
 import type { HotLog } from '../records/hot-log.js';
 import type { Journal } from '../records/journal.js';
 import type { Decision } from './link-decider.js';
@@ -24,6 +14,9 @@ import { sendInBatches } from './frame-batches.js';
 import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
 import { UnknownPeerError } from '../errors.js';
 import type { Sent } from '../api/behavior.js';
+import { sealedReceipt, type SealedPath } from '../security/sealed-receipt.js';
+import { ClientPath } from './client-path.js';
+import { MSG_IDS_PER_INCARNATION, tagOf, type BroadcastTag, type MessageFacts } from './message-facts.js';
 
 export interface DataPathOptions {
   self: string;
@@ -41,26 +34,11 @@ export interface DataPathOptions {
   isRunning: () => boolean;
   /** With routing, any node is a destination: the router names the next hop, within `ttl` hops. */
   routing?: { nextHop: (dest: string) => string | undefined; ttl: number } | undefined;
+  /** With `--security on`: data messages are sealed end to end (security/message-seal.ts). */
+  sealed?: SealedPath | undefined;
 }
 
-interface MessageFacts {
-  id: string;
-  src: string;
-  dest: string;
-  sent_at: number;
-  delay_ms: number;
-  bcast?: string;
-  round?: number;
-}
-
-/** Marks a hop message of a broadcast, so the journal can tell broadcasts apart. */
-export interface BroadcastTag {
-  bcast: string;
-  round: number;
-}
-
-/** Message ids of incarnation k start at k × this, so no two processes of a node share one. */
-export const MSG_IDS_PER_INCARNATION = 1_000_000_000;
+export { MSG_IDS_PER_INCARNATION, type BroadcastTag } from './message-facts.js';
 
 export class DataPath {
   private readonly shaper: LinkShaper;
@@ -70,6 +48,7 @@ export class DataPath {
   private readonly idPrefix: string;
   readonly data: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
   readonly routingCounts: PlaneCounts = { sent: 0, bytes: 0, received: 0, dropped: 0 };
+  private readonly clients: ClientPath;
   /** Data messages kept back for peers that stopped because the run ended: in flight at stop. */
   private keptAtEnd = 0;
 
@@ -80,6 +59,7 @@ export class DataPath {
     // requests from 1, that reply would answer the new process's request with the same msg_id.
     this.nextMsgId = o.incarnation * MSG_IDS_PER_INCARNATION + 1;
     this.gate = new LinkGate(o.self);
+    this.clients = new ClientPath(o, (facts, reason) => this.drop(facts, reason));
     this.shaper = new LinkShaper({
       self: o.self,
       seed: o.network.seed,
@@ -98,7 +78,7 @@ export class DataPath {
     const sentAt = wallClockMs();
     const sent: Sent = { id, msgId };
     if (client) {
-      this.sendToClient({ id, src: this.o.self, dest, sent_at: sentAt, delay_ms: 0 }, { ...body, msg_id: msgId });
+      this.clients.send({ id, src: this.o.self, dest, sent_at: sentAt, delay_ms: 0 }, { ...body, msg_id: msgId });
       return sent;
     }
     const routing = this.o.routing;
@@ -111,38 +91,20 @@ export class DataPath {
       return sent;
     }
     const hop = routing ? { ttl: routing.ttl, hops: 1 } : {};
-    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: { ...body, msg_id: msgId } };
+    const sealed = this.o.sealed ? this.o.sealed.seal.seal(facts, { ...body, msg_id: msgId }) : { ...body, msg_id: msgId };
+    // Every other node's key comes with init; a node with none for dest was never told of it.
+    if (sealed === undefined) {
+      this.drop(facts, 'rejected');
+      return sent;
+    }
+    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: sealed };
     this.launch(next, d, facts, envelope, false, undefined);
     return sent;
   }
 
-  /**
-   * A message to a workload client: journaled like any other, then straight onto the client's link.
-   * Client links are outside the simulated network: no shaper, no faults, no delay.
-   */
-  private sendToClient(facts: MessageFacts, body: Record<string, unknown>): void {
-    this.o.journal.add({ t: 'send', ...facts });
-    const link = this.o.mesh.clientLink(facts.dest);
-    if (!link?.usable || !this.o.isRunning()) {
-      this.drop(facts, 'link_down');
-      return;
-    }
-    const { id, src, dest, sent_at } = facts;
-    // A write that fails never left this process: the message is dropped, not in flight.
-    link.socket.send(encode({ src, dest, id, sent_at, body }), (err) => err && this.drop(facts, 'link_down'));
-    this.o.hot.info({ dest, id, delay_ms: 0, client: true }, 'send');
-  }
-
-  /**
-   * A request from a workload client: journaled as received (its client journaled the send);
-   * false when it lacks the journal fields a client message must carry (`id`, `sent_at`).
-   */
+  /** A request from a workload client, journaled; false when it lacks the journal fields. */
   receiveFromClient(msg: PeerMessage): boolean {
-    if (msg.id === undefined || msg.sent_at === undefined) return false;
-    const receivedAt = wallClockMs();
-    this.o.journal.add({ t: 'recv', id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: 0, received_at: receivedAt });
-    this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at, client: true }, 'recv');
-    return true;
+    return this.clients.receive(msg);
   }
 
   /** Sends a routing message to a neighbour: shaped and faulted like data, counted apart. */
@@ -220,22 +182,40 @@ export class DataPath {
   }
 
   /**
-   * A data message arrived (one with the journal fields): journaled when it is for this node;
-   * passed on when it is a routed message for another. Returns whether it was for this node.
+   * A message from a peer: journaled when it is a data message (one with the journal fields) for
+   * this node, passed on when it is a routed message for another. Returns the message this node's
+   * behaviour gets, if any: with `--security on`, opened, and only once.
    */
-  receive(msg: PeerMessage): boolean {
-    if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) return true;
-    if (msg.dest !== this.o.self) {
-      this.forward(msg, { id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms });
-      return false;
+  receive(msg: PeerMessage): PeerMessage | undefined {
+    const sealed = this.o.sealed;
+    if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) {
+      if (!sealed) return msg;
+      sealed.refuse(msg, 'unsealed', `a ${msg.body.type} message without the journal fields and its end-to-end seal`);
+      return undefined;
     }
+    const facts = { id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms };
+    if (msg.dest !== this.o.self) {
+      this.forward(msg, facts);
+      return undefined;
+    }
+    if (!sealed) {
+      this.journalReceipt(msg as PeerMessage & MessageFacts, msg.dup ? 'dup' : 'recv');
+      return msg;
+    }
+    const receipt = sealedReceipt(msg as PeerMessage & MessageFacts, sealed);
+    if (receipt.t === 'drop') {
+      this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self);
+      return undefined;
+    }
+    this.journalReceipt(msg as PeerMessage & MessageFacts, receipt.t);
+    return receipt.msg;
+  }
+
+  private journalReceipt(msg: PeerMessage & MessageFacts, t: 'recv' | 'dup'): void {
     const receivedAt = wallClockMs();
-    const t = msg.dup ? 'dup' : 'recv';
     this.data.received++;
-    const tag = msg.bcast === undefined ? {} : { bcast: msg.bcast, ...(msg.round === undefined ? {} : { round: msg.round }) };
-    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }), ...tag });
+    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }), ...tagOf(msg) });
     this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
-    return true;
   }
 
   /** Counts a routing message that arrived. */

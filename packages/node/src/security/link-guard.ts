@@ -31,6 +31,8 @@ export const proofOf = (body: { type: string }): unknown => (body.type === 'link
 export class LinkGuard {
   private readonly nonces = new NonceLedger();
   private readonly counts = new RefusalCounter();
+  /** Data messages refused at their end-to-end seal (the `message` guard). */
+  private readonly messageCounts = new RefusalCounter();
   /** The id and incarnation each accepted TLS socket's certificate names. */
   private readonly names = new WeakMap<WebSocket, { name: string; incarnation: number }>();
   /** The latest incarnation of each peer this node knows of (init, peer_restarted, or a newer certificate). */
@@ -133,5 +135,15 @@ export class LinkGuard {
   /** The refusals so far, by reason. */
   refused(): RefusalCounts {
     return this.counts.toJSON();
+  }
+
+  /** Counts a data message refused at its end-to-end seal. */
+  countMessage(reason: RefusalReason): void {
+    this.messageCounts.add(reason);
+  }
+
+  /** The data messages refused so far, by reason. */
+  refusedMessages(): RefusalCounts {
+    return this.messageCounts.toJSON();
   }
 }

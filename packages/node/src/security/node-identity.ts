@@ -8,6 +8,7 @@
 import { X509Certificate } from 'node:crypto';
 import type { SecureContext, SecureContextOptions } from 'node:tls';
 import type { ClientOptions } from 'ws';
+import { NodeKeys } from './node-keys.js';
 import { COORDINATOR_ID, TLS_MIN_VERSION, certificateName, createKeyPair, issuedBy, publicKeyOf, tlsToPeer, dialContext, fingerprint, type KeyPair, type TlsBundle } from '@agentnet/protocol';
 
 /** Why a node does not take the certificates its register_ok gives it. */
@@ -21,6 +22,8 @@ export class IdentityError extends Error {
 export class NodeIdentity {
   private tls: TlsBundle | undefined;
   private dials: SecureContext | undefined;
+  /** The process's end-to-end keys: its X25519 pair and every other process's public key. */
+  readonly endToEnd = new NodeKeys();
 
   private constructor(
     private readonly keys: KeyPair,

@@ -22,9 +22,9 @@ export class RegisterAuth {
     private readonly guard: LinkGuard,
   ) {}
 
-  /** The register to send: with its proof (and the node's public key) when the node has the secret. */
-  register(r: Omit<Register, 'proof' | 'public_key'>): Register {
-    const key = this.guard.identity ? { public_key: this.guard.identity.publicKey } : {};
+  /** The register to send: with its proof (and the node's public keys) when the node has the secret. */
+  register(r: Omit<Register, 'proof' | 'public_key' | 'kx'>): Register {
+    const key = this.guard.identity ? { public_key: this.guard.identity.publicKey, kx: this.guard.identity.endToEnd.publicKey } : {};
     const proof = this.secret?.prove('register', registerParts({ ...r, ...key }));
     this.nonce = proof?.nonce;
     return proof ? { ...r, ...key, proof } : r;

@@ -36,6 +36,11 @@ export const DropReason = z.enum([
   'ttl',
   /** The link's queue at the sender (shaper, held messages, socket buffer) was over its `queue` limit. */
   'overflow',
+  /**
+   * With `--security on`, its destination refused it: it did not open under its sender's key
+   * (altered on the way), or came without its end-to-end seal.
+   */
+  'rejected',
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 

@@ -11,6 +11,7 @@ export const GUARDS = {
   register: 'a register at the coordinator',
   link: 'a link hello at a node (from a peer or a workload client)',
   api: 'a call to the control API',
+  message: "a data message at its destination (its end-to-end seal, docs/security.md)",
 } as const;
 export const Guard = enumOfKeys(GUARDS);
 export type Guard = z.infer<typeof Guard>;
@@ -19,15 +20,16 @@ export type Guard = z.infer<typeof Guard>;
 export const REFUSALS = {
   no_proof: 'no proof of the run secret (is it running with --security on and the run secret?)',
   bad_proof: 'the proof does not match the run secret',
-  replayed: 'the proof was used before (a replay)',
+  replayed: "used before (a replay): a proof's nonce, or a data message's sequence number (the network model's own duplicates count here too)",
   not_tls: 'not TLS: this port speaks wss:// only (a plain ws:// connection, or bytes that are no TLS)',
   old_tls: 'TLS older than 1.3',
   no_certificate: 'no client certificate',
   untrusted_certificate: "the certificate is not from the run's authority",
   wrong_identity: 'the certificate names someone else than who the message says it is from',
-  bad_key: 'the public key is not an ECDSA P-256 key',
+  bad_key: 'the public key is not an ECDSA P-256 key, or the X25519 key for end-to-end messages is missing',
   stale_incarnation: "the certificate is an earlier process's of that node (an older incarnation)",
-
+  unsealed: 'a data message without its end-to-end seal (the run has --security on)',
+  bad_seal: "the message does not open under its sender's key: forged, or altered on the way",
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;

@@ -137,12 +137,13 @@ export class NonceLedger {
 }
 
 /** What a register's proof covers: everything the node states about itself (the wire's field names). */
-export const registerParts = (r: { url: string; pid: number; hostname: string; node_id?: string | undefined; public_key?: string | undefined }): unknown[] => [
+export const registerParts = (r: { url: string; pid: number; hostname: string; node_id?: string | undefined; public_key?: string | undefined; kx?: string | undefined }): unknown[] => [
   r.url,
   r.pid,
   r.hostname,
   r.node_id ?? null,
   r.public_key ?? null,
+  r.kx ?? null,
 ];
 /** What the coordinator's answer covers: the id it gave, the run, and the certificates it hands over. */
 export const registerOkParts = (nodeId: string, runId: string, tls?: { certificate: string; authority: string; coordinator: string }): unknown[] => [

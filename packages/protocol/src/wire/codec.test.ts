@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decode, describeIssues, encode, errorReply, type DecodeFailure } from './codec.js';
+import { checkBody, decode, describeIssues, encode, errorReply, type DecodeFailure } from './codec.js';
 import { ErrorCode } from './error-codes.js';
 import { ErrorBody } from './envelope.js';
 import { Chatter, LinkBye, LinkHelloOk } from './peer-messages.js';
@@ -216,5 +216,17 @@ describe('describeIssues', () => {
     const res = z.object({ xs: z.array(z.number()) }).safeParse({ xs: [1, 'two'] });
     expect(res.success).toBe(false);
     if (!res.success) expect(describeIssues(res.error)).toMatch(/^xs\.1: /);
+  });
+});
+
+describe('checkBody (an opened end-to-end seal)', () => {
+  it('checks a body alone as decode checks an envelope body', () => {
+    expect(checkBody({ type: 'chatter', msg_id: 2, text: 'hi', extra: 1 }, BODIES)).toEqual({ ok: true, body: { type: 'chatter', msg_id: 2, text: 'hi' } });
+    expect(checkBody({ type: 'chatter', msg_id: 2 }, BODIES)).toMatchObject({ ok: false, code: ErrorCode.malformed_request, text: expect.stringMatching(/^bad chatter body: text/) });
+    expect(checkBody({ type: 'error', code: 12, text: 'x', in_reply_to: -1 }, BODIES)).toMatchObject({ ok: false, code: ErrorCode.malformed_request });
+    expect(checkBody({ type: 'nope' }, BODIES)).toMatchObject({ ok: false, code: ErrorCode.not_supported, type: 'nope' });
+    expect(checkBody('chatter', BODIES)).toMatchObject({ ok: false, code: ErrorCode.malformed_request });
+    // Without validation only the type is looked up, as --peer-validation off does.
+    expect(checkBody({ type: 'chatter' }, BODIES, false)).toEqual({ ok: true, body: { type: 'chatter' } });
   });
 });

@@ -95,20 +95,34 @@ function checkEnvelope<T extends BodyTable>(value: unknown, bodies: T, fallback?
   if (!env.success) {
     return { ok: false, code: ErrorCode.malformed_request, text: `bad envelope: ${describeIssues(env.error)}`, ...peek(value) };
   }
-  const type = env.data.body.type;
+  const body = checkBody(env.data.body, bodies, true, fallback);
+  if (!body.ok) return { ...body, ...peek(value) };
+  return { ok: true, msg: { ...env.data, body: body.body } };
+}
+
+/**
+ * Checks a body against its type's schema in `bodies` (or `fallback`), or only its type when not
+ * `validate`: what a frame's decode checks of each envelope's body, and what an opened end-to-end
+ * seal's body is checked with.
+ */
+export function checkBody<T extends BodyTable>(value: unknown, bodies: T, validate = true, fallback?: z.ZodType): { ok: true; body: BodyOf<T> & MsgIds } | DecodeFailure {
+  const raw = value as { type?: unknown; msg_id?: unknown; in_reply_to?: unknown } | null;
+  if (typeof raw !== 'object' || raw === null || typeof raw.type !== 'string') return { ok: false, code: ErrorCode.malformed_request, text: 'bad body: needs a string type' };
+  const type = raw.type;
   // hasOwn, not a plain lookup: a type named "constructor" or "__proto__" must not find Object's own.
   const schema = Object.hasOwn(bodies, type) ? bodies[type] : fallback;
-  if (!schema) return unsupported(type, value);
-  const body = schema.safeParse(env.data.body);
-  if (!body.success) {
-    return { ok: false, code: ErrorCode.malformed_request, text: `bad ${type} body: ${describeIssues(body.error)}`, ...peek(value) };
+  if (!schema) return { ok: false, code: ErrorCode.not_supported, text: `message type "${type}" is not supported here`, type };
+  if (!validate) return { ok: true, body: raw as BodyOf<T> & MsgIds };
+  for (const id of [raw.msg_id, raw.in_reply_to]) {
+    if (id !== undefined && !(Number.isInteger(id) && (id as number) >= 0)) return { ok: false, code: ErrorCode.malformed_request, text: `bad ${type} body: msg_id and in_reply_to are integers >= 0`, type };
   }
+  const body = schema.safeParse(raw);
+  if (!body.success) return { ok: false, code: ErrorCode.malformed_request, text: `bad ${type} body: ${describeIssues(body.error)}`, type };
   // Body schemas drop keys they do not name; msg_id and in_reply_to belong to every body.
   const checked = body.data as BodyOf<T> & MsgIds;
-  const { msg_id, in_reply_to } = env.data.body;
-  if (msg_id !== undefined) checked.msg_id = msg_id;
-  if (in_reply_to !== undefined) checked.in_reply_to = in_reply_to;
-  return { ok: true, msg: { ...env.data, body: checked } };
+  if (raw.msg_id !== undefined) checked.msg_id = raw.msg_id as number;
+  if (raw.in_reply_to !== undefined) checked.in_reply_to = raw.in_reply_to as number;
+  return { ok: true, body: checked };
 }
 
 /**

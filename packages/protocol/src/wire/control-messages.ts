@@ -13,6 +13,14 @@ import { RoutingSettings, Routes } from './routing-messages.js';
 import { Proof } from '../security/run-secret.js';
 import { RefusalCounts } from '../security/refusals.js';
 
+/** An X25519 public key: base64 of its 32 raw bytes. */
+export const X25519Key = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'an X25519 public key: base64 of 32 bytes');
+export type X25519Key = z.infer<typeof X25519Key>;
+
+/** A node's key-agreement key, for the process (incarnation) that made it. */
+export const NodeKey = z.object({ id: NodeId, incarnation: z.number().int().nonnegative(), kx: X25519Key });
+export type NodeKey = z.infer<typeof NodeKey>;
+
 export const Register = z.object({
   type: z.literal('register'),
   msg_id: MsgId,
@@ -31,6 +39,8 @@ export const Register = z.object({
    * connection must carry and the certificate the coordinator gives back will.
    */
   public_key: z.string().max(1000).optional(),
+  /** With `--security on`: the node's X25519 public key (base64 of its 32 bytes), for end-to-end keys with every other node. */
+  kx: X25519Key.optional(),
 });
 export type Register = z.infer<typeof Register>;
 
@@ -102,8 +112,14 @@ export const Init = z.object({
   down: z.array(NodeId).default([]),
   /** Multi-hop routing (`--routing`); null: messages go to neighbours only. */
   routing: RoutingSettings.nullable().default(null),
+  /** With `--security on`: every running node's key-agreement key (this node's own too). */
+  keys: z.array(NodeKey).optional(),
 });
 export type Init = z.infer<typeof Init>;
+
+/** With `--security on`: a node's new process has this key; sent to every node before the node links again. */
+export const NodeKeyChanged = z.object({ type: z.literal('node_key'), msg_id: MsgId, key: NodeKey });
+export type NodeKeyChanged = z.infer<typeof NodeKeyChanged>;
 
 /** Sent by a node once it has a working link to every peer in its `init`. */
 export const Ready = z.object({
@@ -182,6 +198,8 @@ export const Stopped = z.object({
   reason: z.string().max(1000).optional(),
   /** Link hellos this node refused for want of the run secret's proof, by reason (`--security on`). */
   refused: RefusalCounts.default({}),
+  /** Data messages for this node it refused at their end-to-end seal, by reason (`--security on`). */
+  refused_messages: RefusalCounts.default({}),
 });
 export type Stopped = z.infer<typeof Stopped>;
 
@@ -204,6 +222,7 @@ export const COORDINATOR_TO_NODE = {
   start: Start,
   faults: Faults,
   peer_restarted: PeerRestarted,
+  node_key: NodeKeyChanged,
   stop: Stop,
   error: ErrorBody,
 };

@@ -21,6 +21,22 @@ export type LinkHelloOk = z.infer<typeof LinkHelloOk>;
 export const LinkBye = z.object({ type: z.literal('link_bye'), run_ended: z.literal(true).optional() });
 export type LinkBye = z.infer<typeof LinkBye>;
 
+/**
+ * With `--security on`, every data message's body on the wire: the real body, encrypted and
+ * authenticated end to end (AES-256-GCM) under the key of the pair (src process, dest process).
+ * `seq` counts the sender's messages to that destination process; `from` and `to` name the
+ * processes (incarnations) whose keys sealed it. Forwarding nodes see only this and the envelope.
+ */
+export const Sealed = z.object({
+  type: z.literal('sealed'),
+  seq: z.number().int().positive(),
+  from: z.number().int().nonnegative(),
+  to: z.number().int().nonnegative(),
+  /** Not checked for base64 here: a box that is not the sender's does not open, whatever its bytes. */
+  box: z.string().max(2_000_000),
+});
+export type Sealed = z.infer<typeof Sealed>;
+
 /** The notebook's agent message: `Hello from n2 at <time>`. */
 export const Chatter = z.object({
   type: z.literal('chatter'),
