@@ -22,7 +22,7 @@ export interface InboundParts {
   state(): string;
 }
 
-const isRouting = (body: { type: string }): body is RoutingBody => body.type in ROUTING_BODIES;
+const isRouting = (body: { type: string }): body is RoutingBody => Object.hasOwn(ROUTING_BODIES, body.type);
 
 export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMessage) => void {
   /** Logs a refused message and answers it on its link, unless it cannot be answered or the link said goodbye. */
@@ -32,13 +32,15 @@ export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMe
   return (link, arrived) => {
     let msg = arrived;
     const data = parts.data();
+    const routing = parts.routing();
     if (link.client) {
       // The client journaled its send, so every request that arrives is journaled, refused or not.
       if (data && !data.receiveFromClient(msg)) return refuse(link, msg, ErrorCode.malformed_request, 'a client message carries the journal fields id and sent_at');
       if (parts.state() !== 'running') return refuse(link, msg, ErrorCode.temporarily_unavailable, `${msg.dest} is not running (it is ${parts.state()})`);
-    } else if (isRouting(msg.body)) {
-      const routing = parts.routing();
-      if (routing) return routing.receive(link.peer, msg.body);
+    } else if (routing && isRouting(msg.body) && msg.id === undefined) {
+      // Routing traffic only where the run routes; anything else, whatever its type, is a data
+      // message (a behaviour's own `hello`, say), journaled and (with --security on) opened.
+      return routing.receive(link.peer, msg.body);
     } else if (data) {
       const mine = data.receive(msg);
       // Forwarded towards its destination, or (with --security on) refused or a second copy.

@@ -25,6 +25,7 @@ import {
   type SecurityReport,
   type TlsBundle,
   isP256,
+  usableX25519Key,
 } from '@agentnet/protocol';
 import type { RunIdentity } from './run-identity.js';
 import type { ControlTls } from '../cluster/control-server.js';
@@ -62,7 +63,7 @@ export class RunGuard {
     const keyShown = !this.identity || (shownKey !== undefined && body.public_key === shownKey);
     const reason = this.check(body.proof, (p) => this.secret?.verify('register', registerParts(body), p) === true, keyShown);
     // A member's key the authority cannot certify would fail the run's setup: refused here instead.
-    return this.refusal('register', reason ?? (this.identity && (!isP256(body.public_key) || body.kx === undefined) ? 'bad_key' : undefined));
+    return this.refusal('register', reason ?? (this.identity && (!isP256(body.public_key) || body.kx === undefined || !usableX25519Key(body.kx)) ? 'bad_key' : undefined));
   }
 
   /**

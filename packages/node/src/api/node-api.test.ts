@@ -76,6 +76,19 @@ describe('node API', () => {
     expect(sent.find((m) => m.body.type === 'error')?.body).toMatchObject({ in_reply_to: 2, code: ErrorCode.key_does_not_exist, text: 'no such key' });
   });
 
+  it('takes the reply of an rpc only from the node it asked', async () => {
+    let client!: Parameters<BehaviorFactory>[0];
+    const { nodes } = pair(
+      (node) => void (client = node),
+      (node) => node.on('add', (msg) => ({ type: 'add_ok', sum: (msg.body.a as number) + (msg.body.b as number) })),
+    );
+    const reply = client.rpc('n1', { type: 'add', a: 2, b: 3 });
+    // Another node that guesses the msg_id (here, a made-up n9) answers nothing: no handler takes it.
+    expect(nodes.get('n0')?.handle({ src: 'n9', dest: 'n0', body: { type: 'add_ok', sum: 666, in_reply_to: 1 } })).toBe(true);
+    await vi.advanceTimersByTimeAsync(5);
+    await expect(reply).resolves.toMatchObject({ type: 'add_ok', sum: 5 });
+  });
+
   it('takes a reply that comes after its rpc timed out quietly, without answering it', async () => {
     let client!: Parameters<BehaviorFactory>[0];
     let answerLate!: () => void;

@@ -98,7 +98,8 @@ export function createApiBehavior(
   params: Readonly<Record<string, string>> = {},
 ): Behavior {
   const handlers = new Map<string, Handler>();
-  const pending = new Map<number, { resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
+  /** Rpcs waiting for their reply, by msg_id, with the node asked: only its reply answers one. */
+  const pending = new Map<number, { dest: string; resolve: (body: Incoming['body'] & Record<string, unknown>) => void; reject: (err: Error) => void; timer: NodeJS.Timeout }>();
   const timers = new Set<NodeJS.Timeout>();
   let running = false;
   const errors = new BehaviorErrorTally();
@@ -159,7 +160,7 @@ export function createApiBehavior(
           pending.delete(msgId);
           reject(new RpcError(ErrorCode.timeout, `no reply from ${dest} to ${body.type} within ${timeoutMs} ms`));
         }, timeoutMs);
-        pending.set(msgId, { resolve, reject, timer });
+        pending.set(msgId, { dest, resolve, reject, timer });
       });
     },
     broadcast: (body) => handle.destinations.map((dest) => send(dest, body)),
@@ -241,7 +242,9 @@ export function createApiBehavior(
     },
     handle(msg) {
       const replyTo = msg.body.in_reply_to;
-      const waiting = replyTo === undefined ? undefined : pending.get(replyTo);
+      const asked = replyTo === undefined ? undefined : pending.get(replyTo);
+      // A reply from another node than the one asked answers nothing (another node guessing a msg_id).
+      const waiting = asked?.dest === msg.src ? asked : undefined;
       if (waiting && replyTo !== undefined) {
         pending.delete(replyTo);
         clearTimeout(waiting.timer);

@@ -203,8 +203,9 @@ export class DataPath {
       return msg;
     }
     const receipt = sealedReceipt(msg as PeerMessage & MessageFacts, sealed);
+    // A copy that goes no further is no second drop: its original accounts for the message.
     if (receipt.t === 'drop') {
-      this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self);
+      if (!msg.dup) this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self);
       return undefined;
     }
     this.journalReceipt(msg as PeerMessage & MessageFacts, receipt.t);

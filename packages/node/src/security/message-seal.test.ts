@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sealed } from '@agentnet/protocol';
+import { usableX25519Key, type Sealed } from '@agentnet/protocol';
 import { MessageSeal, type SealedFacts } from './message-seal.js';
 import { NodeKeys } from './node-keys.js';
 
@@ -51,6 +51,28 @@ describe('MessageSeal', () => {
     expect(n1.open(facts('n0-1'), stranger)).toMatchObject({ ok: false, refusal: 'bad_seal' });
     // And the real message still opens: refusals spend no sequence number.
     expect(n1.open(facts('n0-1'), sealed)).toMatchObject({ ok: true, freshness: 'new' });
+  });
+
+  it('refuses a malformed seal, a box shorter than its tag, and never throws', () => {
+    const { n0, n1 } = pair();
+    const sealed = n0.seal(facts('n0-1'), body) as Sealed;
+    // What --peer-validation off lets through unchecked.
+    for (const bad of [{ ...sealed, box: 1 }, { ...sealed, seq: 0 }, { ...sealed, seq: 1.5 }, { ...sealed, to: -1 }, { ...sealed, from: 'x' }]) {
+      expect(n1.open(facts('n0-1'), bad as unknown as Sealed)).toMatchObject({ ok: false, refusal: 'bad_seal' });
+    }
+    const short = Buffer.from(sealed.box, 'base64').subarray(0, 12).toString('base64');
+    expect(n1.open(facts('n0-1'), { ...sealed, box: short })).toMatchObject({ ok: false, refusal: 'bad_seal' });
+    expect(n1.open(facts('n0-1'), { ...sealed, box: 'not base64 at all!' })).toMatchObject({ ok: false, refusal: 'bad_seal' });
+  });
+
+  it('has no key with a peer whose public key gives no shared secret, and seals nothing for it', () => {
+    const k = new NodeKeys();
+    const zero = Buffer.alloc(32).toString('base64');
+    k.know([{ id: 'n0', incarnation: 0, kx: k.publicKey }, { id: 'n1', incarnation: 0, kx: zero }]);
+    expect(usableX25519Key(zero)).toBe(false);
+    expect(usableX25519Key(k.publicKey)).toBe(true);
+    const n0 = new MessageSeal(k, { id: 'n0', incarnation: 0 });
+    expect(n0.seal(facts('n0-1'), body)).toBeUndefined();
   });
 
   it('refuses a message without a seal', () => {

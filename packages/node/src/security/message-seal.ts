@@ -59,14 +59,17 @@ export class MessageSeal {
   open(facts: SealedFacts, body: { type: string } | Sealed): Opened {
     if (body.type !== 'sealed') return { ok: false, refusal: 'unsealed', text: `a ${body.type} message without its end-to-end seal` };
     const sealed = body as Sealed;
+    // With --peer-validation off nothing checked the seal's fields: a malformed one does not open.
+    if (!isWellFormed(sealed)) return { ok: false, refusal: 'bad_seal', text: 'a malformed seal' };
     if (sealed.to < this.self.incarnation) return { ok: false, stale: true };
     const from = { id: facts.src, incarnation: sealed.from };
     const key = sealed.to === this.self.incarnation ? this.keys.key(from, this.self, this.self) : undefined;
     if (!key) return { ok: false, refusal: 'bad_seal', text: `no key of ${facts.src}'s process ${sealed.from} for this process` };
     const box = Buffer.from(sealed.box, 'base64');
+    if (box.length < TAG_BYTES) return { ok: false, refusal: 'bad_seal', text: 'a box shorter than its tag' };
     let plain: string;
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(sealed.seq));
+      const decipher = createDecipheriv('aes-256-gcm', key, nonceOf(sealed.seq), { authTagLength: TAG_BYTES });
       decipher.setAAD(associated(facts, sealed.seq, sealed.from, sealed.to));
       decipher.setAuthTag(box.subarray(box.length - TAG_BYTES));
       plain = Buffer.concat([decipher.update(box.subarray(0, box.length - TAG_BYTES)), decipher.final()]).toString('utf8');
@@ -87,6 +90,11 @@ export class MessageSeal {
     if (!window) this.windows.set(sender, (window = new ReplayWindow()));
     return { ok: true, body: inner as Record<string, unknown>, freshness: window.check(sealed.seq) };
   }
+}
+
+function isWellFormed(s: Sealed): boolean {
+  const count = (n: unknown, min: number) => Number.isSafeInteger(n) && (n as number) >= min && (n as number) < 2 ** 48;
+  return count(s.seq, 1) && count(s.from, 0) && count(s.to, 0) && typeof s.box === 'string';
 }
 
 /** A GCM nonce from the sequence number: unique per key, since each key seals one direction of one pair of processes. */

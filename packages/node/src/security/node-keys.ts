@@ -5,8 +5,8 @@
  * AES-256 key for each direction, derived with HKDF-SHA256 from their X25519 shared secret. A
  * restarted process has a new key pair, so its pairs' keys and sequence numbers start afresh.
  */
-import { createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
-import type { NodeKey } from '@agentnet/protocol';
+import { diffieHellman, generateKeyPairSync, hkdfSync, type KeyObject } from 'node:crypto';
+import { x25519PublicKey, type NodeKey } from '@agentnet/protocol';
 
 const HKDF_INFO = 'agentnet e2e v1';
 
@@ -35,7 +35,8 @@ export class NodeKeys {
 
   know(keys: readonly NodeKey[]): void {
     for (const k of keys) {
-      this.known.set(`${k.id}.${k.incarnation}`, createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(k.kx, 'base64').toString('base64url') }, format: 'jwk' }));
+      const publicKey = x25519PublicKey(k.kx);
+      if (publicKey) this.known.set(`${k.id}.${k.incarnation}`, publicKey);
       if (k.incarnation >= (this.latest.get(k.id) ?? -1)) this.latest.set(k.id, k.incarnation);
     }
   }
@@ -53,7 +54,13 @@ export class NodeKeys {
     if (cached) return cached;
     const publicKey = this.known.get(`${other.id}.${other.incarnation}`);
     if (!publicKey) return undefined;
-    const shared = diffieHellman({ privateKey: this.privateKey, publicKey });
+    let shared: Buffer;
+    try {
+      shared = diffieHellman({ privateKey: this.privateKey, publicKey });
+    } catch {
+      // A key of small order (all zeros, say) gives no shared secret: no key, so nothing opens.
+      return undefined;
+    }
     const key = Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), `${HKDF_INFO} ${name}`, 32));
     this.derived.set(name, key);
     return key;

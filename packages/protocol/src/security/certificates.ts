@@ -4,7 +4,7 @@
  * the TLS options of a dial that must reach one given peer. Making certificates is authority.ts's,
  * loaded only when a run is secure.
  */
-import { X509Certificate, createHash, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
 
 /**
@@ -104,4 +104,25 @@ export function tlsToPeer(context: SecureContext, expected: string, incarnation 
       return undefined;
     },
   };
+}
+
+/** An X25519 public key from base64 of its 32 bytes; undefined for one that is not. */
+export function x25519PublicKey(kx: string): KeyObject | undefined {
+  try {
+    return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(kx, 'base64').toString('base64url') }, format: 'jwk' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a stated X25519 public key gives a shared secret at all (a key of small order does not). */
+export function usableX25519Key(kx: string): boolean {
+  const publicKey = x25519PublicKey(kx);
+  if (!publicKey) return false;
+  try {
+    diffieHellman({ privateKey: generateKeyPairSync('x25519').privateKey, publicKey });
+    return true;
+  } catch {
+    return false;
+  }
 }
