@@ -209,6 +209,44 @@ const SESSIONS: { name: string; steps: Step[]; timeoutMs: number }[] = [
       { readme: 'npm run cluster -- --nodes 5 --behavior ./test/fixtures/raft-broken.ts --checker raft --delay uniform:5:15 --seed 16 --duration 4s --settle 2s --workload kv --rate 60 --scenario scenarios/stale-majority.yaml', exit: 1, attempts: 3 },
     ],
   },
+  {
+    name: 'a Byzantine node, with security off and on',
+    timeoutMs: 300_000,
+    steps: [
+      // n1 can lead the minority itself, where its forgeries cannot help it: the README says to run it again.
+      {
+        readme: 'npm run cluster -- --nodes 5 --behavior raft --delay uniform:5:15 --duration 5s --settle 2s --seed 16 --scenario examples/byzantine-minority.yaml --security off',
+        exit: 1,
+        attempts: 3,
+        check: (o) => {
+          expect(o.stdout).toMatch(/^ {2}FAIL state machine safety: /m);
+          expect(o.stdout).toMatch(/^attacks: \d+ made \(forge \d+\), 0 rejected, [1-9]\d* delivered undetected, /m);
+        },
+      },
+      {
+        readme: 'jq .security.attacks runs/latest/report.json',
+        exit: 0,
+        jq: true,
+        check: (o) => {
+          const attacks = JSON.parse(outputLines(o).join('\n')) as { made: { forge: number }; delivered_undetected: { forge?: number }; rejected: object };
+          expect(attacks.made.forge).toBeGreaterThan(0);
+          expect(attacks.delivered_undetected.forge).toBeGreaterThan(0);
+          expect(attacks.rejected).toEqual({});
+        },
+      },
+      {
+        readme: 'npm run cluster -- --nodes 5 --behavior raft --delay uniform:5:15 --duration 5s --settle 2s --seed 16 --scenario examples/byzantine-minority.yaml --security on',
+        exit: 0,
+        check: (o) => expect(o.stdout).toMatch(/^attacks: \d+ made \(forge \d+\), [1-9]\d* rejected, 0 delivered undetected, /m),
+      },
+      {
+        readme: 'jq .security.attacks.delivered_undetected runs/latest/report.json',
+        exit: 0,
+        jq: true,
+        check: (o) => expect(JSON.parse(outputLines(o).join('\n'))).toEqual({}),
+      },
+    ],
+  },
 ];
 
 /** The every-scenario loop (~6 minutes) and the full benchmark (~8): only with AGENTNET_README_LONG=1. */

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { accountingHolds, completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
+import { readLogLines, waitUntil } from './helpers/processes.js';
+import { OPEN_ENDED, deliveredSoFar, pollUntil, stopRun } from './helpers/run-control.js';
 
 const startCluster = useClusters();
 
@@ -33,7 +35,13 @@ describe('end-to-end seals', () => {
   - at: 800ms
     restart: n1
 `);
-    const run = startCluster(['--nodes', '4', '--security', 'on', '--duration', '3s', '--interval', '10:20', '--seed', '8', '--scenario', file]);
+    // Open-ended: the new process takes as long to start as the machine needs (a fixed 3 s run once
+    // ended before it sent anything on a loaded machine); the run ends once it has traffic both ways.
+    const run = startCluster(['--nodes', '4', '--security', 'on', '--duration', OPEN_ENDED, '--interval', '10:20', '--seed', '8', '--scenario', file]);
+    await waitUntil(() => readLogLines(run.coordinatorLog).some((l) => l.msg === 'ready' && l.node_id === 'n1' && l.incarnation === 1), 120_000, 'n1 back after its restart');
+    const [toN1, fromN1] = [await deliveredSoFar(run.dir, 'dest=n1'), await deliveredSoFar(run.dir, 'src=n1')];
+    await pollUntil(async () => (await deliveredSoFar(run.dir, 'dest=n1')) >= toN1 + 30 && (await deliveredSoFar(run.dir, 'src=n1')) >= fromN1 + 30, 60_000, 'traffic to and from the new n1');
+    await stopRun(run.dir);
     const { report, messages } = await completedRun(run);
     expect(accountingHolds(report, messages)).toBe(true);
     expect(report.per_node.find((n) => n.id === 'n1')?.restarts).toHaveLength(1);

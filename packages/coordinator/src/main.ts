@@ -54,6 +54,16 @@ if (flags.nemesis) {
   const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
   scenario = { ...(scenario ?? {}), timeline: [...(scenario?.timeline ?? []), ...steps] };
 }
+if (flags.byzantine.length > 0) {
+  const strangers = flags.byzantine.filter((b) => !nodeIds(flags.nodes).includes(b.node));
+  if (strangers.length > 0) {
+    process.stderr.write(`error: --byzantine names a node this run does not have (it has n0..n${flags.nodes - 1}): ${strangers.map((b) => b.node).join(', ')}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  // From the start of traffic, as the scenario's own steps: in faults[], healable, ended by the settle's reset.
+  const steps = flags.byzantine.map((b) => ({ at: 0, byzantine: b }));
+  scenario = { ...(scenario ?? {}), timeline: [...steps, ...(scenario?.timeline ?? [])] };
+}
 // The log holds its lines until the run directory exists, which is only once the run is accepted.
 const { log: root, sink } = createLogger({ role: 'coordinator', level: flags['log-level'], pretty: flags.pretty, base: { node: 'coordinator' } });
 const log = componentLog(root, 'main');

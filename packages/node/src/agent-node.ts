@@ -80,6 +80,7 @@ export class AgentNode {
         behavior: () => this.behavior,
         state: () => this.state,
       }),
+      onWrongLink: (msg) => this.data?.refusedOnLink(msg, 'wrong_link'),
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
     });

@@ -36,5 +36,6 @@ export * from './runtime/closed-sets.js';
 // security/: the run secret, its proofs, and what the guards refuse.
 export * from './security/run-secret.js';
 export * from './security/refusals.js';
+export * from './security/attacks.js';
 export * from './security/certificates.js';
 export * from './security/tls-server.js';

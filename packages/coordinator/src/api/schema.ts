@@ -4,7 +4,7 @@
  * (`Action` in scenario.ts); errors use the wire's error body (`ErrorBody`).
  */
 import { z } from 'zod';
-import { FaultRecord, LinkFault, LinkModel, NodeId, Partition, PartitionMode, PausedNode, PauseMode } from '@agentnet/protocol';
+import { ByzantineNode, FaultRecord, LinkFault, LinkModel, NodeId, Partition, PartitionMode, PausedNode, PauseMode } from '@agentnet/protocol';
 
 /** Largest request body the API reads; a larger one is refused with 413. */
 export const API_BODY_LIMIT_BYTES = 64 * 1024;
@@ -30,7 +30,8 @@ export const FaultsInForce = z.object({
   partitions: z.array(Partition),
   links: z.array(LinkFault),
   paused: z.array(PausedNode),
-  /** Partitions and link faults that can be healed by name. */
+  byzantine: z.array(ByzantineNode),
+  /** Partitions, link faults and Byzantine nodes that can be healed by name. */
   names: z.array(z.string()),
 });
 export type FaultsInForce = z.infer<typeof FaultsInForce>;

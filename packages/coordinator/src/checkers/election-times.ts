@@ -16,8 +16,11 @@ export interface Leadership {
   term: number;
 }
 
-/** Faults that bring a node back cost no leader (a restarted node returns as a follower or leads again). */
-const returns = (kind: FaultKind | undefined) => kind !== undefined && 'returns' in FAULT_KINDS[kind];
+/**
+ * Faults that bring a node back cost no leader (a restarted node returns as a follower or leads
+ * again), nor do those that leave its process running (a Byzantine node).
+ */
+const returns = (kind: FaultKind | undefined) => kind !== undefined && ('returns' in FAULT_KINDS[kind] || 'keepsRunning' in FAULT_KINDS[kind]);
 /** Faults that take one node away cost the leader exactly when they strike it. */
 const strikesNode = (kind: FaultKind | undefined) => kind !== undefined && FAULT_KINDS[kind].strikes === 'node' && FAULT_KINDS[kind].role === 'starts';
 

@@ -152,5 +152,7 @@ describe('raft checker', () => {
     expect(electionTimes(1000, crash, [...leaders.slice(0, 1), { node: 'n3', at: 3700, term: 4 }])).toEqual([200, 700]);
     // A crash of a follower costs no leader, even if some leader comes later.
     expect(electionTimes(1000, [{ at: 3000, kind: 'crash' as const, node: 'n2' }], leaders)).toEqual([200]);
+    // Nor does a Byzantine leader: its process runs on.
+    expect(electionTimes(1000, [{ at: 3000, kind: 'byzantine' as const, node: 'n0' }], [...leaders.slice(0, 1), { node: 'n3', at: 3700, term: 4 }])).toEqual([200]);
   });
 });

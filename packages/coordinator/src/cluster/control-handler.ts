@@ -138,7 +138,8 @@ export class ControlHandler {
     for (const record of records) {
       // A node reports only what it sent (send, drop) or received (recv) itself.
       // A router on the way reports the drops it made (`by`).
-      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : record.t === 'drop' && record.by !== undefined ? record.by === entry.id : record.src === entry.id;
+      // A Byzantine node reports its attacks (`by`), whatever name it forged.
+      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : (record.t === 'drop' || record.t === 'attack') && record.by !== undefined ? record.by === entry.id : record.src === entry.id;
       if (own) this.c.ledger.add(record);
       else refused++;
     }

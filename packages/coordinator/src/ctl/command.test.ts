@@ -78,6 +78,7 @@ describe('ctl: commands to requests', () => {
     for (const fault of ['crash', 'restart', 'resume', 'stop']) expect(actionOf(fault, 'n2')).toEqual({ [fault]: 'n2' });
     expect(actionOf('pause', 'n1')).toEqual({ pause: 'n1' });
     expect(actionOf('pause', 'n1', '--mode', 'drop')).toEqual({ pause: { node: 'n1', mode: 'drop' } });
+    expect(actionOf('byzantine', 'n1', 'forge,replay')).toEqual({ byzantine: { node: 'n1', attacks: ['forge', 'replay'] } });
   });
 
   it('where the API is: --url, --run, or runs/latest; --json', () => {
@@ -110,6 +111,7 @@ describe('ctl: usage errors', () => {
     [['reset', 'now'], /reset takes no arguments/],
     [['end', 'n2'], /end takes no arguments/],
     [['stop'], /stop takes one node/],
+    [['byzantine', 'n1'], /byzantine takes a node and its attacks/],
     [['partition'], /partition needs groups/],
     [['partition', 'n0,n1'], /two or more groups/],
     [['partition', 'n0', '/', '/', 'n1'], /group 2 names no node/],

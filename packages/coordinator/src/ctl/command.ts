@@ -53,6 +53,7 @@ Commands:
   heal [NAME]                             heal one partition or link fault, or all of them
   crash N | restart N | resume N | stop N node faults: SIGKILL, start again, SIGCONT, SIGTERM
   pause N [--mode hold|drop]              SIGSTOP; hold: messages to it wait, drop: senders drop them
+  byzantine N ATTACK[,ATTACK...]          N attacks (forge, replay, tamper) until heal 'byzantine N'
   reset                                   end every fault (heal, resume, restart crashed nodes)
   end                                     end the run now, as its --duration would: settle, stop, report
   help                                    this text
@@ -95,6 +96,7 @@ const COMMAND_OPTIONS: Record<string, string[]> = {
   resume: [],
   stop: [],
   pause: ['mode'],
+  byzantine: [],
   reset: [],
   end: [],
   help: [],
@@ -149,6 +151,12 @@ function requestOf(command: string, args: string[], v: Values): CtlRequest {
     case 'pause': {
       const node = oneNode(command, args);
       return post({ pause: v.mode === undefined ? node : { node, mode: v.mode } });
+    }
+    case 'byzantine': {
+      const [node, attacks, ...rest] = args;
+      if (node === undefined || attacks === undefined || rest.length > 0) throw new UsageError('byzantine takes a node and its attacks, e.g. byzantine n2 forge,replay');
+      // The API checks the attacks against its schema, as a scenario step's.
+      return post({ byzantine: { node, attacks: attacks.split(',').filter((a) => a !== '') } });
     }
     default:
       return post({ [command]: oneNode(command, args) });

@@ -43,7 +43,7 @@ describe('FaultTimeline', () => {
     expect(t.apply(act({ heal: 'l1' }))).toMatchObject({ kind: 'heal', ends: ['l1'] });
     expect(sent.at(-1)?.links).toEqual([]);
     expect(t.reset()).toMatchObject({ kind: 'reset', ends: ['p1'] });
-    expect(sent.at(-1)).toEqual({ partitions: [], links: [], paused: [] });
+    expect(sent.at(-1)).toEqual({ partitions: [], links: [], paused: [], byzantine: [] });
     expect(t.faults.map((f) => f.kind)).toEqual(['partition', 'link', 'heal', 'reset']);
   });
 

@@ -6,7 +6,7 @@
  * `name` on a record that starts a fault period and `ends` on one that ends periods.
  */
 import { hostname } from 'node:os';
-import { FAULT_KINDS, FaultKind, SIGNAL_FAULTS, type LinkFault, type Partition, type PauseMode } from '@agentnet/protocol';
+import { FAULT_KINDS, FaultKind, SIGNAL_FAULTS, type Attack, type LinkFault, type Partition, type PauseMode } from '@agentnet/protocol';
 import { LEADER_TARGET, linkOverridesOf, nodesNamed, partitionOf, type Action, type ScenarioFile, type Step } from './scenario.js';
 import { FaultError } from '../errors.js';
 import type { FaultHost, FaultRecord, FaultState } from './timeline-host.js';
@@ -25,6 +25,8 @@ export class FaultTimeline {
   private readonly partitions = new Map<string, Partition>();
   private readonly links = new Map<string, LinkFault[]>();
   private readonly paused = new Map<string, { pid: number; mode: PauseMode }>();
+  /** Byzantine nodes, by the name of their period (`byzantine n2`), healed like a partition. */
+  private readonly byzantine = new Map<string, { node: string; attacks: Attack[] }>();
   /** Node fault periods under way (`crash n2`, `stop n2`), ended by a restart. */
   private readonly down = new Map<string, 'crash' | 'stop'>();
   /** Steps scheduled and not yet due. */
@@ -69,12 +71,13 @@ export class FaultTimeline {
       partitions: [...this.partitions.values()],
       links: [...this.links.values()].flat(),
       paused: [...this.paused].map(([node, p]) => ({ node, mode: p.mode })),
+      byzantine: [...this.byzantine.values()],
     };
   }
 
-  /** Names of the partitions and link faults in force, for `heal`. */
+  /** Names of the partitions, link faults and Byzantine nodes in force, for `heal`. */
   get healable(): string[] {
-    return [...this.partitions.keys(), ...this.links.keys()];
+    return [...this.partitions.keys(), ...this.links.keys(), ...this.byzantine.keys()];
   }
 
   private scheduled(step: Step): void {
@@ -165,10 +168,16 @@ export class FaultTimeline {
     }
     if (action.heal !== undefined) {
       const names = action.heal === true ? this.healable : [action.heal];
-      const missing = names.filter((n) => !this.partitions.has(n) && !this.links.has(n));
+      const missing = names.filter((n) => !this.partitions.has(n) && !this.links.has(n) && !this.byzantine.has(n));
       if (missing.length > 0) throw new FaultError(`nothing named ${missing.join(', ')} to heal (in force: ${this.healable.join(', ') || 'none'})`);
-      for (const n of names) this.partitions.delete(n) || this.links.delete(n);
+      for (const n of names) this.partitions.delete(n) || this.links.delete(n) || this.byzantine.delete(n);
       return this.changed('heal', names.length > 0 ? names.join(', ') : 'nothing to heal', { ends: names });
+    }
+    if (action.byzantine) {
+      const { node, attacks } = action.byzantine;
+      // Its data path attacks, so it needs no signal and may run on any host; a new step replaces its attacks.
+      this.byzantine.set(`byzantine ${node}`, { node, attacks: [...new Set(attacks)] });
+      return this.changed('byzantine', `${node} attacks: ${attacks.join(', ')}`, { node, name: `byzantine ${node}` });
     }
     if (action.restart !== undefined) {
       const id = action.restart;
@@ -198,6 +207,7 @@ export class FaultTimeline {
     const restarted = this.downNodes();
     this.partitions.clear();
     this.links.clear();
+    this.byzantine.clear();
     this.paused.clear();
     this.down.clear();
     this.crashedLeaders = [];

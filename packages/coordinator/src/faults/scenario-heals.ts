@@ -10,6 +10,8 @@ export interface HealStep {
   heal?: unknown;
   partition?: { name?: string | undefined } | undefined;
   link?: { name?: string | undefined } | undefined;
+  /** A Byzantine node's period is named `byzantine NODE`. */
+  byzantine?: { node: string } | undefined;
 }
 
 /** The faults `heal: NAME` can end, and the prefix of their default names (p1, p2, ... / l1, l2, ...). */
@@ -44,6 +46,7 @@ export function unknownHeals(timeline: readonly HealStep[]): UnknownHeal[] {
       if (fault.name !== undefined) named.add(fault.name);
       if (fault.name === undefined || isDefaultName(kind, fault.name)) count[kind] += step.every === undefined ? 1 : Infinity;
     }
+    if (step.byzantine) named.add(`byzantine ${step.byzantine.node}`);
     if (typeof step.heal !== 'string') continue;
     const name = step.heal;
     const byDefault = (Object.keys(HEALABLE) as Healable[]).some((kind) => {

@@ -88,6 +88,8 @@ describe('scenario files', () => {
     ['links: [{ from: [n0], to: [n1] }]\n', /a link needs at least one of delay, loss/],
     ['timeline:\n  - at: 1s\n    link: { from: [n0], to: [n7], loss: 0.5 }\n', /:3 \(timeline\.0\.link\): unknown node n7/],
     ['timeline:\n  - at: 1s\n    pause: { node: n1, mode: later }\n', /:3 \(timeline\.0\.pause/],
+    ['timeline:\n  - at: 1s\n    byzantine: n1=sneak\n', /:3 \(timeline\.0\.byzantine\): unknown attack sneak/],
+    ['timeline:\n  - at: 1s\n    byzantine: { node: n9, attacks: [forge] }\n', /unknown node n9/],
   ])('rejects a bad file with its line and path: %j', (text, message) => {
     expect(errorOf(text)).toMatch(message);
   });
@@ -118,11 +120,14 @@ describe('scenario files', () => {
           '  - { at: 5s, every: 2s, partition: { preset: halves } }',
           '  - { at: 6s, heal: p7 }',
           '  - { at: 7s, heal: true }',
+          '  - { at: 8s, byzantine: n2=forge }',
+          '  - { at: 9s, heal: byzantine n2 }',
         ].join('\n'),
       ),
       IDS,
     );
-    expect(s.timeline).toHaveLength(9);
+    expect(s.timeline).toHaveLength(11);
+    expect(s.timeline[9]?.byzantine).toEqual({ node: 'n2', attacks: ['forge'] });
   });
 
   it('names a missing file', () => {

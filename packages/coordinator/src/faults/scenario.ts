@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import {
+  Attack,
   BandwidthText,
+  ByzantineText,
   DelaySpecText,
   LinkOverrideText,
   LossText,
@@ -97,6 +99,9 @@ export function linkOverridesOf(step: LinkStep): LinkOverride[] {
  */
 export const LEADER_TARGET = 'leader';
 
+/** `n2=forge,replay` as `--byzantine` takes it, or `{node: n2, attacks: [forge, replay]}`. */
+export const ByzantineStep = z.union([ByzantineText, z.strictObject({ node: NodeId, attacks: z.array(Attack).min(1) })]);
+
 export const PauseStep = z.union([NodeId, z.strictObject({ node: NodeId, mode: PauseMode.default('hold') })]);
 
 /** What a step (or a control API request) does: exactly one of these. */
@@ -109,6 +114,7 @@ const ACTIONS = {
   pause: PauseStep.optional().describe('freeze the node (SIGSTOP) until resume; mode hold (default): messages to it wait in the sockets; drop: senders drop them (reason paused)'),
   resume: NodeId.optional().describe('continue a paused node (SIGCONT)'),
   stop: NodeId.optional().describe('stop the node gracefully (SIGTERM): it drains and sends its final flush'),
+  byzantine: ByzantineStep.optional().describe(`turn the node into an attacker until "heal: byzantine NODE" (docs/security.md): NODE=ATTACK[,ATTACK…] or {node, attacks}; attacks ${Attack.options.join(', ')}`),
   // Every kind of fault but reset (the end of every fault, not a step) is a step's action.
 } satisfies Record<Exclude<FaultKind, 'reset'>, z.ZodType>;
 /** What a step can do; node faults signal the node's process, so they need it on this host. */
@@ -169,7 +175,7 @@ export function nodesNamed(a: Action | Step): string[] {
     ...(a.link ? [...a.link.from, ...a.link.to] : []),
     ...(a.pause === undefined ? [] : [typeof a.pause === 'string' ? a.pause : a.pause.node]),
     ...[a.crash, a.restart].filter((id): id is string => id !== undefined && id !== LEADER_TARGET),
-    ...[a.resume, a.stop].filter((id): id is string => id !== undefined),
+    ...[a.resume, a.stop, a.byzantine?.node].filter((id): id is string => id !== undefined),
   ];
 }
 

@@ -2,13 +2,14 @@
  * What the fault timeline works with: the fault state it sends every node, the nodes as it sees
  * them, and what it asks of the coordinator that hosts it (time, restarts, who leads).
  */
-import type { LinkFault, Logger, Partition, PausedNode, Report } from '@agentnet/protocol';
+import type { ByzantineNode, LinkFault, Logger, Partition, PausedNode, Report } from '@agentnet/protocol';
 
 /** The faults every node must know of: what its links do. */
 export interface FaultState {
   partitions: Partition[];
   links: LinkFault[];
   paused: PausedNode[];
+  byzantine: ByzantineNode[];
 }
 
 /** What the timeline needs to know of a node and to do with it. */

@@ -54,6 +54,7 @@ describe('RunFlags defaults', () => {
       settle: 3000,
       param: {},
       security: 'off',
+      byzantine: [],
       'api-port': 0,
     });
   });
@@ -70,7 +71,7 @@ describe('RunFlags defaults', () => {
       '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
       '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'raft',
-      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070', '--security', 'on',
+      '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070', '--security', 'on', '--byzantine', 'n1=forge,tamper', '--byzantine', 'n2=replay',
     ]);
     expect(flags).toEqual({
       nodes: 8,
@@ -107,6 +108,7 @@ describe('RunFlags defaults', () => {
       ],
       'nemesis-interval': 5000,
       security: 'on',
+      byzantine: [{ node: 'n1', attacks: ['forge', 'tamper'] }, { node: 'n2', attacks: ['replay'] }],
       'api-port': 7070,
     });
   });
@@ -135,6 +137,8 @@ describe('RunFlags rejects bad values, naming the flag', () => {
     [['--register-timeout', 'soon'], 'register-timeout'],
     [['--ready-timeout', '0s'], 'ready-timeout'],
     [['--log-level', 'loud'], 'log-level'],
+    [['--byzantine', 'n1'], 'byzantine.0'],
+    [['--byzantine', 'n1=sneak'], 'byzantine.0'],
   ])('%j', (argv, flag) => {
     const message = errorOf(argv);
     expect(message.startsWith(`${flag}: `), message).toBe(true);
@@ -144,6 +148,7 @@ describe('RunFlags rejects bad values, naming the flag', () => {
     expect(errorOf(['--nodes', '1'])).toBe('nodes: nodes must be between 2 and 10000');
     expect(errorOf(['--delay', 'uniform:150:50'])).toBe('delay: delay "uniform:150:50": MIN must not exceed MAX');
     expect(errorOf(['--seed', 'abc'])).toBe('seed: seed must be a non-negative integer');
+    expect(errorOf(['--byzantine', 'n1=forge,sneak'])).toBe('byzantine.0: unknown attack sneak in "n1=forge,sneak" (attacks: forge, replay, tamper)');
   });
 
   it('rejects flags that are not run flags', () => {

@@ -28,6 +28,8 @@ import {
   SeedText,
   TrafficKind,
   BandwidthText,
+  Attack,
+  ByzantineText,
   SecurityMode,
   DEFAULT_LINK_QUEUE,
   DEFAULT_ROUTING_INTERVAL_MS,
@@ -136,6 +138,7 @@ export const RUN_FLAG_TABLE = {
   rate: { schema: RateText.optional(), arg: 'R', help: `with --workload: operations per second over all clients (default ${DEFAULT_WORKLOAD_RATE})` },
   concurrency: { schema: intText('concurrency', 1, 1000).optional(), arg: 'C', help: 'with --workload: clients, each with one operation at a time (default: the number of nodes)' },
   keys: { schema: intText('keys', 1, 1000).optional(), arg: 'K', help: `with --workload: how many keys the clients use (default ${DEFAULT_WORKLOAD_KEYS})` },
+  byzantine: { schema: z.array(ByzantineText).default([]), arg: 'NODE=ATTACK[,…]', multiple: true, help: `make a node attack from the start (${Attack.options.join(', ')}; docs/security.md); repeatable` },
   security: { schema: SecurityMode.default('off'), arg: 'on|off', help: 'on: every way into the run (a node registering, a peer or client link, a control API call) must prove it holds the run secret, which npm run cluster makes fresh for every run (default off; see docs/security.md)' },
   'api-port': { schema: PortText.default(0), arg: 'N', help: 'port of the control API (HTTP on 127.0.0.1 only; npm run ctl), 0 = any free port (default 0)' },
 } satisfies FlagTable;
@@ -226,5 +229,6 @@ export function rerunCommand(flags: RunFlags, seed: number, fromScenario: Readon
     ...(flags.settle === DEFAULT_SETTLE_MS && !given.has('settle') ? [] : [`--settle ${formatDuration(flags.settle)}`]),
     ...(flags['peer-validation'] ? [] : ['--peer-validation off']),
     ...(flags.security === 'on' ? ['--security on'] : []),
+    ...flags.byzantine.map((b) => `--byzantine ${b.node}=${b.attacks.join(',')}`),
   ].join(' ');
 }

@@ -139,7 +139,15 @@ export function formatReport(report: Report): string {
 
 /** `security: on, refused 3 (register: no_proof 1; link: bad_proof 2)`; nothing for a run with security off that refused nothing. */
 function securityLines(s: Report['security']): string[] {
-  if (s.mode === 'off' && s.refused.total === 0) return [];
+  if (s.mode === 'off' && s.refused.total === 0 && !s.attacks) return [];
   const byGuard = Object.entries(s.refused.by_guard).map(([guard, reasons]) => `${guard}: ${Object.entries(reasons).map(([r, n]) => `${r} ${n}`).join(', ')}`);
-  return [`security: ${s.mode}, ${s.refused.total === 0 ? 'nothing refused' : `refused ${s.refused.total} (${byGuard.join('; ')})`}`];
+  const lines = [`security: ${s.mode}, ${s.refused.total === 0 ? 'nothing refused' : `refused ${s.refused.total} (${byGuard.join('; ')})`}`];
+  const a = s.attacks;
+  if (a) {
+    const kinds = Object.entries(a.made).map(([kind, n]) => `${kind} ${n}`).join(', ');
+    lines.push(
+      `attacks: ${a.total.made} made${kinds ? ` (${kinds})` : ''}, ${a.total.rejected} rejected, ${a.total.delivered_undetected} delivered undetected, ${a.total.undelivered} lost on the way or in flight`,
+    );
+  }
+  return lines;
 }

@@ -3,8 +3,9 @@
  * A message exists once any record of it has arrived: a receipt alone still proves it was sent,
  * even when the sender crashed before shipping its own record.
  */
-import type { DropReason, JournalRecord, MessageLine } from '@agentnet/protocol';
+import type { AttackRecord, AttackReport, DropReason, JournalRecord, MessageLine, RefusalReason } from '@agentnet/protocol';
 import type { LinkCounts } from '../api/schema.js';
+import { attackReport, type Attacked } from './attack-tally.js';
 
 interface Entry {
   id: string;
@@ -24,6 +25,14 @@ interface Entry {
   hops: number | null;
   /** The router on the way that dropped it, when not its sender. */
   dropped_by: string | null;
+  /** Why its destination refused it (drop reason `rejected`). */
+  refusal: RefusalReason | null;
+  /** Receipts of it (recv records): more than one only when a Byzantine node replayed it. */
+  receipts: number;
+  /** Copies that came unmarked and were refused as replays (dup records with `replay`). */
+  replayCopies: number;
+  /** Drop records with reason `rejected` (its destination's refusals of it, a replayed altered copy's too). */
+  rejections: number;
   /** A broadcast's hop message: the broadcast and its round. */
   bcast?: string;
   round?: number;
@@ -46,20 +55,59 @@ export class Ledger {
    * live counts without walking every message.
    */
   private readonly perLink = new Map<string, LinkCounts>();
-  /** Records that contradict one another (e.g. two receipts of one message), for the report. */
-  readonly anomalies: string[] = [];
+  /** What Byzantine nodes' journals say they did to each message id. */
+  private readonly attacked = new Map<string, Attacked>();
 
   add(record: JournalRecord): void {
+    if (record.t === 'attack') return this.attack(record);
     const known = this.entries.get(record.id);
     const entry = known ?? this.create(record);
     const before = known === undefined ? undefined : statusOf(known);
     this.join(entry, record);
     const after = statusOf(entry);
-    if (before === after) return;
+    // A forged message is no message of its claimed sender's: it is counted with the attacks, not on the link.
+    if (before === after || this.attacked.get(record.id)?.forged) return;
     const counts = this.countsOf(entry.src, entry.dest);
     if (before === undefined) counts.sent++;
     else counts[before]--;
     counts[after]++;
+  }
+
+  /**
+   * An attack record (from the attacker, whose journal is the truth): a forged message leaves the
+   * link counts it was put in by a receipt that came first.
+   */
+  private attack(record: AttackRecord): void {
+    let a = this.attacked.get(record.id);
+    if (!a) this.attacked.set(record.id, (a = { forged: false, replays: 0, tampered: 0 }));
+    if (record.kind === 'replay') a.replays++;
+    else if (record.kind === 'tamper') a.tampered++;
+    else if (!a.forged) {
+      a.forged = true;
+      const entry = this.entries.get(record.id);
+      if (!entry) return;
+      const counts = this.countsOf(entry.src, entry.dest);
+      counts.sent--;
+      counts[statusOf(entry)]--;
+    }
+  }
+
+  /** Records that contradict one another (two receipts of one message no one replayed), for the report. */
+  get anomalies(): string[] {
+    const out: string[] = [];
+    for (const e of this.entries.values()) {
+      if (e.receipts > 1 + (this.attacked.get(e.id)?.replays ?? 0)) out.push(`message ${e.id} was received ${e.receipts === 2 ? 'twice' : `${e.receipts} times`}`);
+    }
+    return out;
+  }
+
+  /** report.json's `security.attacks`, when the run had a Byzantine node (`byzantine`) or an attack was journaled. */
+  attackReport(byzantine: boolean): AttackReport | undefined {
+    if (!byzantine && this.attacked.size === 0) return undefined;
+    return attackReport(this.attacked, (id) => {
+      const e = this.entries.get(id);
+      return e && { ...e, status: statusOf(e) };
+    });
   }
 
   /** What the ledger holds so far of the link src -> dest. */
@@ -77,7 +125,7 @@ export class Ledger {
     return counts;
   }
 
-  private create(record: JournalRecord): Entry {
+  private create(record: Exclude<JournalRecord, AttackRecord>): Entry {
     const entry: Entry = {
       id: record.id,
       src: record.src,
@@ -92,13 +140,17 @@ export class Ledger {
       delayRank: DELAY_RANK[record.t],
       hops: null,
       dropped_by: null,
+      refusal: null,
+      receipts: 0,
+      replayCopies: 0,
+      rejections: 0,
       ...(record.bcast === undefined ? {} : { bcast: record.bcast, ...(record.round === undefined ? {} : { round: record.round }) }),
     };
     this.entries.set(record.id, entry);
     return entry;
   }
 
-  private join(entry: Entry, record: JournalRecord): void {
+  private join(entry: Entry, record: Exclude<JournalRecord, AttackRecord>): void {
     // The receipt's delay is the whole path's (a routed message adds each hop's); a router's drop
     // has the path so far; the send only the first link's. A duplicate copy's delay is its own.
     const rank = DELAY_RANK[record.t];
@@ -111,15 +163,23 @@ export class Ledger {
         entry.sendRecorded = true;
         return;
       case 'recv':
-        if (entry.received_at !== null) this.anomalies.push(`message ${record.id} was received twice`);
+        entry.receipts++;
+        // A replay's receipt is the attack's, not the message's.
+        if (entry.received_at !== null) return;
         entry.received_at = record.received_at;
         entry.hops = record.hops ?? 1;
         return;
       case 'drop':
         entry.drop_reason = record.reason;
         entry.dropped_by = record.by ?? null;
+        entry.refusal = record.refusal ?? null;
+        if (record.reason === 'rejected') entry.rejections++;
         return;
       case 'dup':
+        if (record.replay) {
+          entry.replayCopies++;
+          return;
+        }
         entry.duplicates++;
         entry.copy_received_at ??= record.received_at;
         entry.hops ??= record.hops ?? 1;
@@ -130,7 +190,17 @@ export class Ledger {
   /** Per receiver, messages delivered only by a duplicate copy: nodes count those as copies, not receipts. */
   copyOnlyDeliveries(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const e of this.entries.values()) if (e.received_at === null && e.copy_received_at !== null) out.set(e.dest, (out.get(e.dest) ?? 0) + 1);
+    for (const e of this.entries.values()) if (e.received_at === null && e.copy_received_at !== null && !this.attacked.get(e.id)?.forged) out.set(e.dest, (out.get(e.dest) ?? 0) + 1);
+    return out;
+  }
+
+  /** Per receiver, receipts no line counts: of forged messages, and a message's second and later ones (replays). */
+  extraReceipts(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const e of this.entries.values()) {
+      const extra = this.attacked.get(e.id)?.forged ? e.receipts : Math.max(0, e.receipts - 1);
+      if (extra > 0) out.set(e.dest, (out.get(e.dest) ?? 0) + extra);
+    }
     return out;
   }
 
@@ -147,6 +217,7 @@ export class Ledger {
   lines(lostNodes: ReadonlySet<string>, rejoinedAt: ReadonlyMap<string, number> = new Map()): MessageLine[] {
     const out: MessageLine[] = [];
     for (const e of this.entries.values()) {
+      if (this.attacked.get(e.id)?.forged) continue;
       const receivedAt = e.received_at ?? e.copy_received_at;
       const delivered = receivedAt !== null;
       const diedWithDest = lostNodes.has(e.dest) || e.sent_at < (rejoinedAt.get(e.dest) ?? -Infinity);
@@ -161,9 +232,11 @@ export class Ledger {
         latency_ms: receivedAt === null ? null : receivedAt - e.sent_at,
         status: delivered ? 'delivered' : reason !== null ? 'dropped' : 'in_flight',
         drop_reason: reason,
-        duplicates: e.duplicates,
+        // An unmarked copy that no Byzantine node sent again is counted as the network's.
+        duplicates: e.duplicates + ((this.attacked.get(e.id)?.replays ?? 0) === 0 ? e.replayCopies : 0),
         hops: delivered ? e.hops : null,
         dropped_by: reason === null ? null : e.dropped_by,
+        ...(reason === 'rejected' && e.refusal !== null ? { refusal: e.refusal } : {}),
         ...(e.bcast === undefined ? {} : { bcast: e.bcast, ...(e.round === undefined ? {} : { round: e.round }) }),
       });
     }

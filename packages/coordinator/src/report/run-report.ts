@@ -2,7 +2,7 @@
  * Puts a finished run's report together: the joined journal, the nodes, the faults, the topology
  * (and its drawing in the run directory), routing and broadcast results.
  */
-import type { BehaviorEvent, MessageLine, Report, StopCause } from '@agentnet/protocol';
+import type { AttackReport, BehaviorEvent, MessageLine, Report, SecurityReport, StopCause } from '@agentnet/protocol';
 import { verdictOf, type FaultMoment } from '../checkers/index.js';
 import { analyze } from './analysis.js';
 import { broadcastReport } from './broadcast-report.js';
@@ -48,7 +48,8 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
   const { flags, run, topology } = options;
   const lines = ledger.lines(table.lostIds(), table.rejoinTimes());
   const copyOnly = ledger.copyOnlyDeliveries();
-  const nodes = table.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0 }));
+  const extra = ledger.extraReceipts();
+  const nodes = table.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0, extraReceived: extra.get(f.id) ?? 0 }));
   const graph = topology.graph;
   // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.
   const drawing = graph.edges.length <= MAX_LISTED_EDGES ? graphSvg(graph, topology.spec) : null;
@@ -62,7 +63,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     interrupted: input.interrupted,
     stoppedBy: input.stoppedBy,
     config,
-    security: options.guard.report(),
+    security: securityOf(options.guard.report(), ledger.attackReport(input.faults.some((f) => f.kind === 'byzantine' && !f.detail.startsWith('skipped')))),
     rerun: options.rerun,
     coordinator: { pid: process.pid, url: input.coordinatorUrl },
     nodes,
@@ -87,6 +88,10 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
     }, workload?.checks),
   });
   return { report, lines, graphSvg: drawing };
+}
+
+function securityOf(guarded: SecurityReport, attacks: AttackReport | undefined): SecurityReport {
+  return attacks === undefined ? guarded : { ...guarded, attacks };
 }
 
 /** The p99 end-to-end latency of the delivered messages, for checkers that wait on a message's way. */

@@ -13,6 +13,8 @@ export interface PeerMeshOptions {
   guard: LinkGuard;
   /** A data message from a linked peer or client (`link.client`), already checked for src and dest. */
   onMessage: (link: PeerLink, msg: PeerMessage) => void;
+  /** A data message for this node in another node's name than its link's peer (a forgery on a direct link): refused, and journaled by this. */
+  onWrongLink?: (msg: PeerMessage & { id: string; sent_at: number; delay_ms: number }) => void;
   /** A link closed while the node was not stopping. */
   onLinkDown: (peer: string) => void;
   /** A link opened (the first time, or again after a peer restarted). */

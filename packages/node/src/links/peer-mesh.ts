@@ -162,7 +162,13 @@ export class PeerMesh {
     const link = this.bySocket.get(socket);
     const transit = inTransit(msg, link, this.how.routed);
     const refused = endsRefusal(msg, this.self, link, transit);
-    if (refused) return this.reject(socket, refused.code, refused.text, seen);
+    if (refused) {
+      if (link && !link.client && msg.dest === this.self && msg.src !== link.peer && msg.id !== undefined && msg.sent_at !== undefined && msg.delay_ms !== undefined) {
+        this.options.guard.countMessage('wrong_link');
+        this.options.onWrongLink?.({ ...msg, id: msg.id, sent_at: msg.sent_at, delay_ms: msg.delay_ms });
+      }
+      return this.reject(socket, refused.code, refused.text, seen);
+    }
     if (!link) return this.onUnlinkedFrame(socket, msg);
     switch (msg.body.type) {
       case 'link_bye':

@@ -4,19 +4,20 @@
  * routed message to another node. Routing messages take the same links, shaper and faults, outside
  * the journal and counted apart. What to send is the behaviour's and the router's to decide.
  */
-import { encode, isClientId, linkModelFor, wallClockMs, type DropReason, type NetworkPolicy, type PlaneCounts, type RoutingBody, type Typed } from '@agentnet/protocol';
+import { encode, isClientId, linkModelFor, wallClockMs, type DropReason, type RefusalReason, type NetworkPolicy, type PlaneCounts, type RoutingBody, type Typed } from '@agentnet/protocol';
 import type { HotLog } from '../records/hot-log.js';
 import type { Journal } from '../records/journal.js';
 import type { Decision } from './link-decider.js';
 import { LinkGate, type FaultStateMessage } from './link-gate.js';
 import { LinkShaper, type ShapedMessage } from './link-shaper.js';
-import { sendInBatches } from './frame-batches.js';
+import { transmitDue } from './due-messages.js';
 import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
 import { UnknownPeerError } from '../errors.js';
 import type { Sent } from '../api/behavior.js';
 import { sealedReceipt, type SealedPath } from '../security/sealed-receipt.js';
 import { ClientPath } from './client-path.js';
 import { MSG_IDS_PER_INCARNATION, tagOf, type BroadcastTag, type MessageFacts } from './message-facts.js';
+import { createAttacker, type Attacker, type Envelope } from '../byzantine/attacker.js';
 
 export interface DataPathOptions {
   self: string;
@@ -51,6 +52,8 @@ export class DataPath {
   private readonly clients: ClientPath;
   /** Data messages kept back for peers that stopped because the run ended: in flight at stop. */
   private keptAtEnd = 0;
+  /** Made when the fault state first names this node Byzantine. */
+  private attacker: Attacker | undefined;
 
   constructor(private readonly o: DataPathOptions) {
     this.destinations = new Set(o.routing ? o.nodeIds.filter((id) => id !== o.self) : o.peers);
@@ -97,8 +100,10 @@ export class DataPath {
       this.drop(facts, 'rejected');
       return sent;
     }
-    const envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: sealed };
-    this.launch(next, d, facts, envelope, false, undefined);
+    const envelope: Envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: sealed };
+    const out = this.attacker ? this.attacker.outgoing(envelope) : envelope;
+    this.launch(next, d, facts, out, false, undefined);
+    this.attacker?.after(out, { ...body, msg_id: msgId });
     return sent;
   }
 
@@ -167,6 +172,10 @@ export class DataPath {
 
   /** Applies the complete fault state; released held messages take their drawn delay from now. */
   applyFaults(state: FaultStateMessage): void {
+    const attacks = state.byzantine.find((b) => b.node === this.o.self)?.attacks ?? [];
+    // As copies: what the network or a refusal does to an attack's frames is the attack journal's to account for.
+    if (attacks.length > 0) this.attacker ??= createAttacker(this.o, this.destinations, (peer) => this.shaper.draw(peer), (peer, d, facts, env) => this.launch(peer, d, facts, env, true, this.o.self));
+    this.attacker?.set(attacks);
     const released = this.gate.apply(state);
     this.shaper.remodel();
     const now = wallClockMs();
@@ -205,7 +214,7 @@ export class DataPath {
     const receipt = sealedReceipt(msg as PeerMessage & MessageFacts, sealed);
     // A copy that goes no further is no second drop: its original accounts for the message.
     if (receipt.t === 'drop') {
-      if (!msg.dup) this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self);
+      if (!msg.dup) this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self, receipt.refusal);
       return undefined;
     }
     this.journalReceipt(msg as PeerMessage & MessageFacts, receipt.t);
@@ -215,8 +224,15 @@ export class DataPath {
   private journalReceipt(msg: PeerMessage & MessageFacts, t: 'recv' | 'dup'): void {
     const receivedAt = wallClockMs();
     this.data.received++;
-    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }), ...tagOf(msg) });
+    // A second copy that the network did not mark as its own: a replay, refused by the seal.
+    const replay = t === 'dup' && !msg.dup ? { replay: true as const } : {};
+    this.o.journal.add({ t, id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, received_at: receivedAt, ...(msg.hops === undefined ? {} : { hops: msg.hops }), ...tagOf(msg), ...replay });
     this.o.hot.info({ src: msg.src, id: msg.id, latency_ms: receivedAt - msg.sent_at }, t);
+  }
+
+  /** A data message for this node that its link refused: it came in another node's name (`wrong_link`). */
+  refusedOnLink(msg: PeerMessage & MessageFacts, refusal: RefusalReason): void {
+    this.drop({ id: msg.id, src: msg.src, dest: msg.dest, sent_at: msg.sent_at, delay_ms: msg.delay_ms, ...tagOf(msg) }, 'rejected', this.o.self, refusal);
   }
 
   /** Counts a routing message that arrived. */
@@ -233,8 +249,10 @@ export class DataPath {
     if (next === undefined) return drop('no_route');
     const d = this.shaper.draw(next);
     const delayMs = msg.delay_ms as number;
-    const envelope = { ...msg, ttl: (msg.ttl as number) - 1, hops: (msg.hops ?? 1) + 1, delay_ms: delayMs + d.delayMs };
-    this.launch(next, d, { ...facts, delay_ms: delayMs + d.delayMs }, envelope, msg.dup === true, self);
+    const envelope = { ...msg, ...facts, ttl: (msg.ttl as number) - 1, hops: (msg.hops ?? 1) + 1, delay_ms: delayMs + d.delayMs };
+    const out = this.attacker && !msg.dup ? this.attacker.outgoing(envelope) : envelope;
+    this.launch(next, d, { ...facts, delay_ms: delayMs + d.delayMs }, out, msg.dup === true, self);
+    if (!msg.dup) this.attacker?.after(out);
   }
 
   /**
@@ -246,10 +264,10 @@ export class DataPath {
     return left.filter((m) => !m.copy && !m.routing).length + this.keptAtEnd;
   }
 
-  private drop(facts: MessageFacts, reason: DropReason, by?: string): void {
+  private drop(facts: MessageFacts, reason: DropReason, by?: string, refusal?: RefusalReason): void {
     // The data plane counts what travels the simulated links; a client's link is not one of them.
     if (!isClientId(facts.dest)) this.data.dropped++;
-    this.o.journal.add({ t: 'drop', ...facts, reason, ...(by === undefined ? {} : { by }) });
+    this.o.journal.add({ t: 'drop', ...facts, reason, ...(by === undefined ? {} : { by }), ...(refusal === undefined ? {} : { refusal }) });
     this.o.hot.info({ dest: facts.dest, id: facts.id, reason, ...(by === undefined ? {} : { src: facts.src }) }, 'drop');
   }
 
@@ -267,28 +285,8 @@ export class DataPath {
     this.drop({ id: m.id, src: this.o.self, dest: m.dest, sent_at: m.sentAt, delay_ms: m.delayMs }, reason);
   }
 
-  /** Puts due messages on the wire; several due at once share frames of up to BATCH_FRAME_BYTES. */
+  /** Puts due messages on the wire (several to a frame), unless a fault or a closed link stops them. */
   private transmit(peer: string, due: ShapedMessage[]): void {
-    // A partition that started while these were in the shaper applies to them too.
-    if (this.gate.cutMode(peer) === 'hold') {
-      for (const m of due) this.gate.hold(m, false);
-      return;
-    }
-    const gated = this.gate.refusal(peer);
-    const link = this.o.mesh.link(peer);
-    const reason = gated ?? (link?.usable ? undefined : 'link_down');
-    if (reason === 'link_down' && link?.peerRunEnded) {
-      for (const m of due) if (m.routing) this.dropShaped(m, reason);
-      this.keptAtEnd += due.filter((m) => !m.copy && !m.routing).length;
-      return;
-    }
-    if (reason !== undefined || !link) {
-      for (const m of due) this.dropShaped(m, reason ?? 'link_down');
-      return;
-    }
-    sendInBatches(
-      due.map((m) => m.frame),
-      (frame) => link.socket.send(frame),
-    );
+    transmitDue(peer, due, { gate: this.gate, link: this.o.mesh.link(peer), dropShaped: (m, r) => this.dropShaped(m, r), keptAtEnd: (n) => (this.keptAtEnd += n) });
   }
 }

@@ -3,13 +3,15 @@
  * links a partition cuts and how, which link faults change the model, which destinations are
  * paused in drop mode, and the messages a `hold` partition keeps until it heals.
  */
-import type { DropReason, LinkFault, Partition, PartitionMode, PausedNode } from '@agentnet/protocol';
+import type { ByzantineNode, DropReason, LinkFault, Partition, PartitionMode, PausedNode } from '@agentnet/protocol';
 import type { ShapedMessage } from './link-shaper.js';
 
 export interface FaultStateMessage {
   partitions: readonly Partition[];
   links: readonly LinkFault[];
   paused: readonly PausedNode[];
+  /** Read by the data path: the nodes that attack, and how. */
+  byzantine: readonly ByzantineNode[];
 }
 
 export class LinkGate {

@@ -24,18 +24,18 @@ export interface SealedPath {
 }
 
 /** The journal record an arrival makes, and the message for the behaviour if there is one. */
-export type Receipt = { t: 'recv' | 'dup'; msg?: PeerMessage } | { t: 'drop'; reason: DropReason };
+export type Receipt = { t: 'recv' | 'dup'; msg?: PeerMessage } | { t: 'drop'; reason: DropReason; refusal?: RefusalReason };
 
 export function sealedReceipt(msg: PeerMessage & { id: string; sent_at: number }, path: SealedPath): Receipt {
   const opened = path.seal.open(msg, msg.body);
   if (!opened.ok) {
     if (opened.stale) return { t: 'drop', reason: 'crash' };
     path.refuse(msg, opened.refusal, opened.text);
-    return { t: 'drop', reason: 'rejected' };
+    return { t: 'drop', reason: 'rejected', refusal: opened.refusal };
   }
   if (opened.freshness === 'old') {
     path.refuse(msg, 'replayed', `sequence number ${(msg.body as { seq: number }).seq} is too far behind ${msg.src}'s newest to tell from a replay`);
-    return { t: 'drop', reason: 'rejected' };
+    return { t: 'drop', reason: 'rejected', refusal: 'replayed' };
   }
   if (opened.freshness === 'seen') {
     path.refuse(msg, 'replayed', `a second copy of ${msg.id}`);

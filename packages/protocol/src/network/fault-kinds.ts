@@ -18,6 +18,8 @@ export interface FaultKindInfo {
   endsProcess?: boolean;
   /** Brings a struck node back (a new or resumed process): it costs no leader. */
   returns?: boolean;
+  /** The struck node's process runs on as it was (only what it sends changes): it costs no leader. */
+  keepsRunning?: boolean;
 }
 
 export const FAULT_KINDS = {
@@ -26,6 +28,8 @@ export const FAULT_KINDS = {
   pause: { strikes: 'node', role: 'starts', signal: 'SIGSTOP' },
   crash: { strikes: 'node', role: 'starts', signal: 'SIGKILL', endsProcess: true },
   stop: { strikes: 'node', role: 'starts', signal: 'SIGTERM', endsProcess: true },
+  /** The node attacks (docs/security.md) until a heal of `byzantine NODE`, or a reset. */
+  byzantine: { strikes: 'node', role: 'starts', keepsRunning: true },
   heal: { strikes: 'links', role: 'ends' },
   resume: { strikes: 'node', role: 'ends', signal: 'SIGCONT', returns: true },
   restart: { strikes: 'node', role: 'ends', endsProcess: true, returns: true },

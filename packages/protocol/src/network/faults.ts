@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { NodeId } from '../wire/envelope.js';
 import { LinkModel } from './link-model.js';
+import { ByzantineNode } from '../security/attacks.js';
 
 export const PartitionMode = z.enum(['drop', 'hold']);
 export type PartitionMode = z.infer<typeof PartitionMode>;
@@ -44,6 +45,8 @@ export const Faults = z.object({
   partitions: z.array(Partition),
   links: z.array(LinkFault).default([]),
   paused: z.array(PausedNode).default([]),
+  /** The nodes that attack now (a `byzantine` fault), each with its attacks. */
+  byzantine: z.array(ByzantineNode).default([]),
 });
 export type Faults = z.infer<typeof Faults>;
 

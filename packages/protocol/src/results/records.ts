@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { NodeId } from '../wire/envelope.js';
+import { Attack } from '../security/attacks.js';
+import { RefusalReason } from '../security/refusals.js';
 
 const MessageFields = {
   id: z.string(),
@@ -37,8 +39,9 @@ export const DropReason = z.enum([
   /** The link's queue at the sender (shaper, held messages, socket buffer) was over its `queue` limit. */
   'overflow',
   /**
-   * With `--security on`, its destination refused it: it did not open under its sender's key
-   * (altered on the way), or came without its end-to-end seal.
+   * Its destination refused it (the record's `refusal` says why): with `--security on`, it did
+   * not open under its sender's key (forged, or altered on the way) or came without its seal; in
+   * any run, it came in another node's name on a direct link.
    */
   'rejected',
 ]);
@@ -49,15 +52,25 @@ export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields });
 const Hops = z.number().int().positive().optional();
 export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number(), hops: Hops });
 /** `by`: the node that dropped it when that is not the sender (a router on the way). */
-export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason, by: NodeId.optional() });
-/** The receipt of a duplicate copy made by the network model; counted apart from deliveries. */
-export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, received_at: z.number(), hops: Hops });
+/** `refusal`: why its destination refused it (reason `rejected`). */
+export const DropRecord = z.object({ t: z.literal('drop'), ...MessageFields, reason: DropReason, by: NodeId.optional(), refusal: RefusalReason.optional() });
+/**
+ * The receipt of a second copy, counted apart from deliveries: the network model's duplicate, or
+ * (`replay`) a copy that came unmarked, refused as a replay by its end-to-end seal.
+ */
+export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, received_at: z.number(), hops: Hops, replay: z.literal(true).optional() });
+/**
+ * An attack a Byzantine node (`by`) made: a forged message (`src` the node it claims to be, an id
+ * of its own making), an earlier message sent again, or a message it altered (their own ids).
+ */
+export const AttackRecord = z.object({ t: z.literal('attack'), ...MessageFields, kind: Attack, by: NodeId });
 
-export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord]);
+export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord, AttackRecord]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
 export type SendRecord = z.infer<typeof SendRecord>;
 export type RecvRecord = z.infer<typeof RecvRecord>;
 export type DropRecord = z.infer<typeof DropRecord>;
+export type AttackRecord = z.infer<typeof AttackRecord>;
 
 export const MessageStatus = z.enum(['delivered', 'dropped', 'in_flight']);
 export type MessageStatus = z.infer<typeof MessageStatus>;
@@ -75,5 +88,7 @@ export const MessageLine = z.object({
   hops: z.number().int().positive().nullable(),
   /** Where it was dropped, when not at its sender (a router on the way); else null. */
   dropped_by: NodeId.nullable(),
+  /** Dropped as `rejected`: why its destination refused it. */
+  refusal: RefusalReason.optional(),
 });
 export type MessageLine = z.infer<typeof MessageLine>;

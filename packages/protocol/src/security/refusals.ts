@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SecurityMode } from './run-secret.js';
 import { enumOfKeys } from '../runtime/closed-sets.js';
+import { Attack } from './attacks.js';
 
 /** Where a refusal happened: a node's register at the coordinator, a link hello at a node, a control API call. */
 export const GUARDS = {
@@ -30,6 +31,7 @@ export const REFUSALS = {
   stale_incarnation: "the certificate is an earlier process's of that node (an older incarnation)",
   unsealed: 'a data message without its end-to-end seal (the run has --security on)',
   bad_seal: "the message does not open under its sender's key: forged, or altered on the way",
+  wrong_link: "in another node's name than the link's peer, in a run that does not route (true of a forgery, whatever --security)",
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;
@@ -60,6 +62,23 @@ export function tlsRefusal(code: string | undefined): RefusalReason | undefined 
 export const RefusalCounts = z.partialRecord(RefusalReason, z.number().int().nonnegative());
 export type RefusalCounts = z.infer<typeof RefusalCounts>;
 
+const Count = z.number().int().nonnegative();
+const ByAttack = z.partialRecord(Attack, Count);
+
+/** report.json's `security.attacks`: present when the run had a Byzantine node. */
+export const AttackReport = z.object({
+  /** Attacking messages the Byzantine nodes put on their links, by attack. */
+  made: ByAttack,
+  /** Refused at their destination, by attack then by the refusal's reason. */
+  rejected: z.partialRecord(Attack, RefusalCounts),
+  /** Reached the destination's behaviour as if genuine: 0 is what security is for. */
+  delivered_undetected: ByAttack,
+  /** Never reached their destination: lost on the way (a fault, the network model) or in flight at stop. */
+  undelivered: ByAttack,
+  total: z.object({ made: Count, rejected: Count, delivered_undetected: Count, undelivered: Count }),
+});
+export type AttackReport = z.infer<typeof AttackReport>;
+
 export const SecurityReport = z.object({
   /** `--security`: whether every way into the run asks for the run secret. */
   mode: SecurityMode,
@@ -68,6 +87,8 @@ export const SecurityReport = z.object({
     /** By guard, then by reason; a node's link refusals are summed over the nodes. */
     by_guard: z.partialRecord(Guard, RefusalCounts),
   }),
+  /** With a Byzantine node in the run: what its attacks came to. */
+  attacks: AttackReport.optional(),
 });
 export type SecurityReport = z.infer<typeof SecurityReport>;
 

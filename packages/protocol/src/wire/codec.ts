@@ -34,8 +34,20 @@ export type DecodeResult<B> = DecodeSuccess<B> | DecodeFailure;
 /** Formats zod issues as `path: message; ...` on one line, for logs and error replies. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
+    .flatMap(unionBranchIssues)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
     .join('; ');
+}
+
+/**
+ * A union's own message is only "Invalid input": the branch that got past the type check (the
+ * right shape, a wrong value) says what is wrong, under the union's path.
+ */
+function unionBranchIssues(issue: z.core.$ZodIssue): Array<{ path: PropertyKey[]; message: string }> {
+  if (issue.code !== 'invalid_union') return [issue];
+  const inner = issue.errors.flat().filter((i) => i.code !== 'invalid_type');
+  if (inner.length === 0) return [issue];
+  return inner.flatMap(unionBranchIssues).map((i) => ({ path: [...issue.path, ...i.path], message: i.message }));
 }
 
 function dataToBuffer(data: unknown): Buffer | undefined {
