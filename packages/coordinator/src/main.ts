@@ -43,7 +43,8 @@ delete process.env[SECRET_FILE_ENV];
 const guard = new RunGuard(flags.security === 'on' ? secret : undefined);
 let scenario: ScenarioFile | undefined;
 try {
-  scenario = flags.scenario === undefined ? undefined : loadScenario(flags.scenario, nodeIds(flags.nodes));
+  // `--byzantine` starts faults the scenario's steps may heal by name.
+  scenario = flags.scenario === undefined ? undefined : loadScenario(flags.scenario, nodeIds(flags.nodes), flags.byzantine.map((b) => `byzantine ${b.node}`));
 } catch (err) {
   process.stderr.write(`error: ${(err as Error).message}\n`);
   process.exit(EXIT_USAGE);

@@ -59,6 +59,7 @@ describe('ctl: calling the API and printing its answers', () => {
     expect(text).toMatch(/^n3 +1003 +ready +0 +drop$/m);
     expect(text).toMatch(/^cut +partition +drop, 6 directed links cut$/m);
     expect(text).toMatch(/^slow +link +n1>n2$/m);
+    expect(text).toMatch(/^byzantine n2 +byzantine +forge, replay$/m);
     expect(text).toMatch(/^0\.10 +partition +cut \(drop\)/m);
   });
 

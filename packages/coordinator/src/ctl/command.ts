@@ -50,7 +50,7 @@ Commands:
       [--mode drop|hold] [--name NAME]    drop (default) loses crossing messages, hold delivers them on heal
   link 'A>B' key=value ... [--both]       change links from A to B (A,B>C,D for several; also: A to B)
       [--name NAME]                       keys as --link: delay, loss, duplicate, reorder, bandwidth, queue
-  heal [NAME]                             heal one partition or link fault, or all of them
+  heal [NAME]                             heal one partition, link fault or Byzantine node, or all of them
   crash N | restart N | resume N | stop N node faults: SIGKILL, start again, SIGCONT, SIGTERM
   pause N [--mode hold|drop]              SIGSTOP; hold: messages to it wait, drop: senders drop them
   byzantine N ATTACK[,ATTACK...]          N attacks (forge, replay, tamper) until heal 'byzantine N'

@@ -67,6 +67,7 @@ function inForce(f: FaultsInForce): string[] {
     ...f.partitions.map((p) => [p.name, 'partition', `${p.mode}, ${p.cuts.length} directed links cut`]),
     ...[...links].map(([name, on]) => [name, 'link', on.join(' ')]),
     ...f.paused.map((p) => [`pause ${p.node}`, 'pause', p.mode]),
+    ...f.byzantine.map((b) => [`byzantine ${b.node}`, 'byzantine', b.attacks.join(', ')]),
   ];
   if (rows.length === 0) return ['no fault in force'];
   return table([['in force', 'kind', 'what'], ...rows]);

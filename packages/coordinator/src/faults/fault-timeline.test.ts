@@ -47,6 +47,17 @@ describe('FaultTimeline', () => {
     expect(t.faults.map((f) => f.kind)).toEqual(['partition', 'link', 'heal', 'reset']);
   });
 
+  it('a Byzantine node is in the fault state until healed by name; a second step for it is refused', () => {
+    const { t, sent } = timeline();
+    // Its data path attacks: no signal, so a node on another host (or not running here) can be one.
+    expect(t.apply(act({ byzantine: 'n2=forge,tamper' }))).toMatchObject({ kind: 'byzantine', node: 'n2', name: 'byzantine n2', detail: 'n2 attacks: forge, tamper' });
+    expect(sent.at(-1)?.byzantine).toEqual([{ node: 'n2', attacks: ['forge', 'tamper'] }]);
+    expect(t.healable).toEqual(['byzantine n2']);
+    expect(() => t.apply(act({ byzantine: { node: 'n2', attacks: ['replay'] } }))).toThrow(/n2 is already Byzantine \(forge, tamper\): heal "byzantine n2" first/);
+    expect(t.apply(act({ heal: 'byzantine n2' }))).toMatchObject({ kind: 'heal', ends: ['byzantine n2'] });
+    expect(sent.at(-1)?.byzantine).toEqual([]);
+  });
+
   it('ends its faults before the settle: later steps are cancelled and recorded, new faults refused', () => {
     vi.useFakeTimers();
     try {

@@ -1,7 +1,7 @@
 /**
  * The faults of a running cluster, from the scenario's timeline, the nemesis and the control API:
- * partitions, link faults and paused nodes become the complete fault state sent to every ready
- * node; crash, pause, resume and stop become signals to the node's process; restart asks the
+ * partitions, link faults, paused and Byzantine nodes become the complete fault state sent to every
+ * ready node; crash, pause, resume and stop become signals to the node's process; restart asks the
  * coordinator to start the node again. Every applied fault lands in the report's `faults[]`, with
  * `name` on a record that starts a fault period and `ends` on one that ends periods.
  */
@@ -105,9 +105,7 @@ export class FaultTimeline {
   }
 
   /** The nodes a crash or stop took down that no restart has started again. */
-  private downNodes(): string[] {
-    return [...this.down.keys()];
-  }
+  private downNodes = (): string[] => [...this.down.keys()];
 
   /** A step a scenario placed after the run's end never runs: it is listed in the report as skipped. */
   private cancelPending(): void {
@@ -175,9 +173,10 @@ export class FaultTimeline {
     }
     if (action.byzantine) {
       const { node, attacks } = action.byzantine;
-      // Its data path attacks, so it needs no signal and may run on any host; a new step replaces its attacks.
-      this.byzantine.set(`byzantine ${node}`, { node, attacks: [...new Set(attacks)] });
-      return this.changed('byzantine', `${node} attacks: ${attacks.join(', ')}`, { node, name: `byzantine ${node}` });
+      const name = `byzantine ${node}`;
+      if (this.byzantine.has(name)) throw new FaultError(`${node} is already Byzantine (${this.byzantine.get(name)?.attacks.join(', ')}): heal "${name}" first`);
+      this.byzantine.set(name, { node, attacks: [...new Set(attacks)] });
+      return this.changed('byzantine', `${node} attacks: ${attacks.join(', ')}`, { node, name });
     }
     if (action.restart !== undefined) {
       const id = action.restart;

@@ -34,9 +34,9 @@ export interface UnknownHeal {
  * have given: such a step counts too, so that no name the run would give is refused. A repeating
  * step can give any number of them.
  */
-export function unknownHeals(timeline: readonly HealStep[]): UnknownHeal[] {
+export function unknownHeals(timeline: readonly HealStep[], fromTheStart: readonly string[] = []): UnknownHeal[] {
   const order = timeline.map((step, index) => ({ step, index })).sort((a, b) => a.step.at - b.step.at || a.index - b.index);
-  const named = new Set<string>();
+  const named = new Set<string>(fromTheStart);
   const count: Record<Healable, number> = { partition: 0, link: 0 };
   const unknown: UnknownHeal[] = [];
   for (const { step, index } of order) {

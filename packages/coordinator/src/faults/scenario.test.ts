@@ -106,6 +106,12 @@ describe('scenario files', () => {
     expect(errorOf(text)).toContain(message);
   });
 
+  it('takes a heal of a Byzantine node that --byzantine made, and refuses it without the flag', () => {
+    const file = fileWith('timeline:\n  - { at: 2s, heal: byzantine n1 }\n');
+    expect(loadScenario(file, IDS, ['byzantine n1']).timeline).toHaveLength(1);
+    expect(() => loadScenario(file, IDS)).toThrow(/heal "byzantine n1" names no fault an earlier step starts/);
+  });
+
   it('takes heals of explicit names, of default names (p1, l1, ...) and of repeating steps', () => {
     const s = loadScenario(
       fileWith(

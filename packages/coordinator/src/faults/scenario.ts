@@ -199,8 +199,11 @@ function messageOf(issue: z.core.$ZodIssue): string {
   return [...new Set(inner.map((i) => i.message))].join('; or ');
 }
 
-/** Reads and checks a scenario file against the run's node ids; every problem names its line. */
-export function loadScenario(path: string, nodeIds: readonly string[]): ScenarioFile {
+/**
+ * Reads and checks a scenario file against the run's node ids; every problem names its line.
+ * `fromTheStart`: faults the command line starts (`--byzantine`), which its heals may name.
+ */
+export function loadScenario(path: string, nodeIds: readonly string[], fromTheStart: readonly string[] = []): ScenarioFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -227,7 +230,7 @@ export function loadScenario(path: string, nodeIds: readonly string[]): Scenario
   };
   (parsed.data.links ?? []).forEach((l, i) => check('src' in l ? [l.src, l.dest] : [...l.from, ...l.to], ['links', i]));
   parsed.data.timeline.forEach((step, i) => check(nodesNamed(step), ['timeline', i, STEP_ACTIONS.find((a) => step[a] !== undefined) ?? 'at']));
-  const heal = unknownHeals(parsed.data.timeline)[0];
+  const heal = unknownHeals(parsed.data.timeline, fromTheStart)[0];
   if (heal) {
     const known = heal.known.length > 0 ? `faults named before it: ${heal.known.join(', ')}` : 'no partition or link step comes before it';
     throw new ScenarioError(`${where(['timeline', heal.index, 'heal'])}: heal "${heal.name}" names no fault an earlier step starts (${known})`);

@@ -41,7 +41,7 @@ export interface NodeFacts {
   restarts?: Array<{ at_ms: number; pid: number; previous_pid: number; previous_lost: string }>;
   /** Messages delivered to it only by a duplicate copy, which its own counters count as copies. */
   copyOnlyReceived?: number;
-  /** Receipts the node counted that no line does: forged messages', and replays' (security.attacks). */
+  /** Receipts its latest process counted that no line does: forged messages', and replays' (security.attacks). */
   extraReceived?: number;
   /** The last process's incarnation, and when it joined (epoch ms): its own counters cover only what came after. */
   incarnation?: number;
@@ -132,7 +132,7 @@ export function analyze(input: AnalysisInput): Report {
     }
     const f = facts.get(n.id) as NodeFacts;
     const [sent, delivered] = n.incarnation === 0 ? [n.sent, n.received] : [count(ownSent(f)), count(ownReceived(f))];
-    const received = delivered + (n.incarnation === 0 ? (f.extraReceived ?? 0) - (f.copyOnlyReceived ?? 0) : 0);
+    const received = delivered + (f.extraReceived ?? 0) - (n.incarnation === 0 ? (f.copyOnlyReceived ?? 0) : 0);
     const which = n.incarnation === 0 ? '' : ` (its process since the last restart)`;
     if (n.reported && n.reported.sent !== sent) {
       warnings.push(`${n.id} reported ${n.reported.sent} sent, the journal holds ${sent}${which}`);

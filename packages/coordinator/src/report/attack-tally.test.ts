@@ -78,6 +78,26 @@ describe('attack tally', () => {
     expect(ledger.lines(NONE).map((l) => [l.id, l.status, l.refusal ?? null])).toEqual([['n1-1', 'delivered', null], ['n1-2', 'dropped', 'bad_seal']]);
   });
 
+  it('knows a forgery by its id when the attacker crashed before shipping its attack record; a restarted receiver counts only its own receipts', () => {
+    const forged = facts('n2:forged-by-n1.0-9', 'n2', 'n0');
+    const m = facts('n3-4', 'n3', 'n0');
+    const ledger = ledgerOf([
+      { t: 'recv', ...forged, received_at: 1012 },
+      { t: 'send', ...m }, { t: 'recv', ...m, received_at: 1011 }, attack('replay', m.id, 'n3', 'n0'), { t: 'recv', ...m, received_at: 2500 },
+    ]);
+    expect(ledger.lines(NONE).map((l) => l.id)).toEqual(['n3-4']);
+    expect(ledger.attackReport(true)).toMatchObject({ made: { forge: 1, replay: 1 }, delivered_undetected: { forge: 1, replay: 1 } });
+    expect(ledger.extraReceipts()).toEqual(new Map([['n0', 2]]));
+    // n0's latest process joined at 2000: the forged receipt was its old process's, the replay's is its own.
+    expect(ledger.extraReceipts(new Map([['n0', 2000]]))).toEqual(new Map([['n0', 1]]));
+  });
+
+  it('a message altered at two hops is one altered message with one outcome', () => {
+    const m = facts('n0-1', 'n0', 'n3');
+    const ledger = ledgerOf([{ t: 'send', ...m }, attack('tamper', m.id, 'n0', 'n3'), attack('tamper', m.id, 'n0', 'n3'), { t: 'drop', ...m, reason: 'rejected', by: 'n3', refusal: 'bad_seal' }]);
+    expect(ledger.attackReport(true)).toMatchObject({ made: { tamper: 1 }, rejected: { tamper: { bad_seal: 1 } }, total: { made: 1, rejected: 1 } });
+  });
+
   it('a run with a Byzantine node that made no attack still reports none made', () => {
     expect(new Ledger().attackReport(true)).toEqual({ made: {}, rejected: {}, delivered_undetected: {}, undelivered: {}, total: { made: 0, rejected: 0, delivered_undetected: 0, undelivered: 0 } });
   });

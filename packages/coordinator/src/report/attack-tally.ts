@@ -21,7 +21,7 @@ export interface Attacked {
   forged: boolean;
   /** Times it was sent again. */
   replays: number;
-  /** Times it was altered (once per hop that altered it). */
+  /** Times it was altered (once per hop that altered it); counted as one altered message. */
   tampered: number;
 }
 
@@ -40,10 +40,10 @@ export function attackReport(attacked: ReadonlyMap<string, Attacked>, entryOf: (
       made.forge++;
       add('forge', entry ? outcomeOf(entry) : 'undelivered');
     }
+    // A message altered at several hops arrives (or is refused) once: one altered message, one outcome.
     if (a.tampered > 0) {
-      made.tamper += a.tampered;
-      // The message arrives once, altered by every hop that altered it: one outcome for the first, the others with it.
-      add('tamper', entry ? outcomeOf(entry) : 'undelivered', a.tampered);
+      made.tamper++;
+      add('tamper', entry ? outcomeOf(entry) : 'undelivered');
     }
     if (a.replays > 0) {
       made.replay += a.replays;

@@ -5,6 +5,7 @@
  */
 import type { AttackRecord, AttackReport, DropReason, JournalRecord, MessageLine, RefusalReason } from '@agentnet/protocol';
 import type { LinkCounts } from '../api/schema.js';
+import { FORGED_ID_MARK } from '@agentnet/protocol';
 import { attackReport, type Attacked } from './attack-tally.js';
 
 interface Entry {
@@ -29,6 +30,8 @@ interface Entry {
   refusal: RefusalReason | null;
   /** Receipts of it (recv records): more than one only when a Byzantine node replayed it. */
   receipts: number;
+  /** When the receipts after the first came (epoch ms). */
+  laterReceipts?: number[];
   /** Copies that came unmarked and were refused as replays (dup records with `replay`). */
   replayCopies: number;
   /** Drop records with reason `rejected` (its destination's refusals of it, a replayed altered copy's too). */
@@ -60,6 +63,8 @@ export class Ledger {
 
   add(record: JournalRecord): void {
     if (record.t === 'attack') return this.attack(record);
+    // An attacker that crashed takes its last batch of attack records with it; its forged ids say what they are.
+    if (record.id.includes(FORGED_ID_MARK) && !this.attacked.get(record.id)?.forged) this.attack({ ...record, t: 'attack', kind: 'forge', by: record.src });
     const known = this.entries.get(record.id);
     const entry = known ?? this.create(record);
     const before = known === undefined ? undefined : statusOf(known);
@@ -82,6 +87,7 @@ export class Ledger {
     if (!a) this.attacked.set(record.id, (a = { forged: false, replays: 0, tampered: 0 }));
     if (record.kind === 'replay') a.replays++;
     else if (record.kind === 'tamper') a.tampered++;
+    // Known already from its id's form (its receipt came first): one forgery, counted once.
     else if (!a.forged) {
       a.forged = true;
       const entry = this.entries.get(record.id);
@@ -165,7 +171,10 @@ export class Ledger {
       case 'recv':
         entry.receipts++;
         // A replay's receipt is the attack's, not the message's.
-        if (entry.received_at !== null) return;
+        if (entry.received_at !== null) {
+          (entry.laterReceipts ??= []).push(record.received_at);
+          return;
+        }
         entry.received_at = record.received_at;
         entry.hops = record.hops ?? 1;
         return;
@@ -194,11 +203,15 @@ export class Ledger {
     return out;
   }
 
-  /** Per receiver, receipts no line counts: of forged messages, and a message's second and later ones (replays). */
-  extraReceipts(): Map<string, number> {
+  /**
+   * Per receiver, receipts no line counts: of forged messages, and a message's second and later ones
+   * (replays); only those after `since` (a restarted receiver's latest process joined then).
+   */
+  extraReceipts(since: ReadonlyMap<string, number> = new Map()): Map<string, number> {
     const out = new Map<string, number>();
     for (const e of this.entries.values()) {
-      const extra = this.attacked.get(e.id)?.forged ? e.receipts : Math.max(0, e.receipts - 1);
+      const times = [...(this.attacked.get(e.id)?.forged && e.received_at !== null ? [e.received_at] : []), ...(e.laterReceipts ?? [])];
+      const extra = times.filter((t) => t >= (since.get(e.dest) ?? -Infinity)).length;
       if (extra > 0) out.set(e.dest, (out.get(e.dest) ?? 0) + extra);
     }
     return out;

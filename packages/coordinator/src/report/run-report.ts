@@ -48,7 +48,7 @@ export function buildReport(input: ReportInput): { report: Report; lines: Messag
   const { flags, run, topology } = options;
   const lines = ledger.lines(table.lostIds(), table.rejoinTimes());
   const copyOnly = ledger.copyOnlyDeliveries();
-  const extra = ledger.extraReceipts();
+  const extra = ledger.extraReceipts(table.rejoinTimes());
   const nodes = table.facts().map((f) => ({ ...f, copyOnlyReceived: copyOnly.get(f.id) ?? 0, extraReceived: extra.get(f.id) ?? 0 }));
   const graph = topology.graph;
   // A large mesh would draw as a solid disc of lines; above the limit only the numbers are kept.

@@ -5,7 +5,7 @@
  * under its own key, and what it alters inside a seal it can only alter blindly. Every attack goes
  * into its journal first, so the coordinator knows the truth and can tell which ones were caught.
  */
-import { isClientId, keyedRng, wallClockMs, type Attack, type Rng, type Sealed } from '@agentnet/protocol';
+import { FORGED_ID_MARK, isClientId, keyedRng, wallClockMs, type Attack, type Rng, type Sealed } from '@agentnet/protocol';
 import type { Journal } from '../records/journal.js';
 import type { Decision } from '../network/link-decider.js';
 import type { MessageFacts } from '../network/message-facts.js';
@@ -52,10 +52,13 @@ export class Attacker {
     return this.attacks.size > 0;
   }
 
-  /** A message this node sends or forwards, as it goes out: altered, with `tamper`. */
-  outgoing(envelope: Envelope): Envelope {
+  /**
+   * A message this node sends or forwards, as it goes out: altered, with `tamper`. A network
+   * duplicate it forwards (`copy`) is altered too, but journaled with its original only.
+   */
+  outgoing(envelope: Envelope, copy = false): Envelope {
     if (!this.attacks.has('tamper') || isClientId(envelope.dest)) return envelope;
-    this.journal('tamper', envelope);
+    if (!copy) this.journal('tamper', envelope);
     return { ...envelope, body: this.altered(envelope.body) };
   }
 
@@ -85,7 +88,7 @@ export class Attacker {
     for (const victim of this.w.nodeIds) {
       if (victim === this.w.self || victim === sent.dest) continue;
       const way = this.w.route(sent.dest);
-      const id = `${victim}:forged-by-${this.w.self}.${this.w.incarnation}-${++this.forged}`;
+      const id = `${victim}${FORGED_ID_MARK}${this.w.self}.${this.w.incarnation}-${++this.forged}`;
       const facts: MessageFacts = { id, src: victim, dest: sent.dest, sent_at: wallClockMs(), delay_ms: way?.d.delayMs ?? 0 };
       this.journal('forge', facts);
       if (!way) continue;
@@ -111,8 +114,12 @@ export class Attacker {
     const keys = Object.keys(body).filter((k) => k !== 'type' && k !== 'msg_id' && k !== 'in_reply_to');
     const num = keys.find((k) => typeof body[k] === 'number');
     if (num !== undefined) return { ...body, [num]: (body[num] as number) + 1 };
-    const text = keys.find((k) => typeof body[k] === 'string');
-    if (text !== undefined) return { ...body, [text]: `${String(body[text])}~` };
+    const text = keys.find((k) => typeof body[k] === 'string' && body[k] !== '');
+    // Its last character changed, not one added: the length stays within the schema's limits.
+    if (text !== undefined) {
+      const t = String(body[text]);
+      return { ...body, [text]: `${t.slice(0, -1)}${t.endsWith('~') ? '^' : '~'}` };
+    }
     return { ...body, tampered: true };
   }
 }

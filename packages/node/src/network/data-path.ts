@@ -250,7 +250,7 @@ export class DataPath {
     const d = this.shaper.draw(next);
     const delayMs = msg.delay_ms as number;
     const envelope = { ...msg, ...facts, ttl: (msg.ttl as number) - 1, hops: (msg.hops ?? 1) + 1, delay_ms: delayMs + d.delayMs };
-    const out = this.attacker && !msg.dup ? this.attacker.outgoing(envelope) : envelope;
+    const out = this.attacker ? this.attacker.outgoing(envelope, msg.dup === true) : envelope;
     this.launch(next, d, { ...facts, delay_ms: delayMs + d.delayMs }, out, msg.dup === true, self);
     if (!msg.dup) this.attacker?.after(out);
   }

@@ -15,6 +15,12 @@ export const ATTACKS = {
 export const Attack = enumOfKeys(ATTACKS);
 export type Attack = z.infer<typeof Attack>;
 
+/**
+ * In the id of every forged message (`n2:forged-by-n1.0-7`): no node's own ids have it, so the
+ * coordinator knows a forgery even when the attacker crashed before shipping its attack record.
+ */
+export const FORGED_ID_MARK = ':forged-by-';
+
 /** One Byzantine node and its attacks. */
 export const ByzantineNode = z.object({ node: NodeId, attacks: z.array(Attack).min(1) });
 export type ByzantineNode = z.infer<typeof ByzantineNode>;
