@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, LINK_DRAIN_PER_PEER_MS, LINK_DRAIN_TIMEOUT_MS, UNREGISTERED_ID, BadInputError, componentLog, createLogger, type CoordinatorToNode, type Init, type LogSink, type MsgIds, type Logger, type Typed } from '@agentnet/protocol';
+import { ErrorCode, FORGED_ID_MARK, LINK_DRAIN_PER_PEER_MS, LINK_DRAIN_TIMEOUT_MS, UNREGISTERED_ID, BadInputError, componentLog, createLogger, type CoordinatorToNode, type Init, type LogSink, type MsgIds, type Logger, type Typed } from '@agentnet/protocol';
 import { CoordinatorLink } from './links/coordinator-link.js';
 import { NodeRecords } from './records/node-records.js';
 import type { AgentNodeOptions } from './cli-options.js';
@@ -80,7 +80,8 @@ export class AgentNode {
         behavior: () => this.behavior,
         state: () => this.state,
       }),
-      onWrongLink: (msg) => this.data?.refusedOnLink(msg, 'wrong_link'),
+      // Journaled only when it is a Byzantine fault's forgery (its id says so): any other's id is unverified and may be a real message's.
+      onWrongLink: (msg) => (msg.id.includes(FORGED_ID_MARK) ? this.data?.refusedOnLink(msg, 'wrong_link') : undefined),
       onLinkDown: (peer) => this.routing?.linkDown(peer),
       onLinkUp: (peer) => this.routing?.linkUp(peer),
     });

@@ -13,7 +13,10 @@ export interface PeerMeshOptions {
   guard: LinkGuard;
   /** A data message from a linked peer or client (`link.client`), already checked for src and dest. */
   onMessage: (link: PeerLink, msg: PeerMessage) => void;
-  /** A data message for this node in another node's name than its link's peer (a forgery on a direct link): refused, and journaled by this. */
+  /**
+   * A data message for this node in another node's name than its link's peer (a forgery on a direct
+   * link): refused and counted; this may journal it. Not for a network duplicate: its original accounts for it.
+   */
   onWrongLink?: (msg: PeerMessage & { id: string; sent_at: number; delay_ms: number }) => void;
   /** A link closed while the node was not stopping. */
   onLinkDown: (peer: string) => void;

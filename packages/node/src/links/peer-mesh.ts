@@ -163,7 +163,6 @@ export class PeerMesh {
     const transit = inTransit(msg, link, this.how.routed);
     const refused = endsRefusal(msg, this.self, link, transit);
     if (refused) {
-      // A network duplicate of it is no second refusal: its original accounts for it.
       if (link && !link.client && !msg.dup && msg.dest === this.self && msg.src !== link.peer && msg.id !== undefined && msg.sent_at !== undefined && msg.delay_ms !== undefined) {
         this.options.guard.countMessage('wrong_link');
         this.options.onWrongLink?.({ ...msg, id: msg.id, sent_at: msg.sent_at, delay_ms: msg.delay_ms });
