@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { AUTHORITY_ENV, EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { AUTHORITY_ENV, EXIT_ERROR, EXIT_USAGE, REJOIN_TICKET_ENV, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { RUN_FLAGS, RUN_HELP, RunFlags } from '@agentnet/coordinator';
 import { ensureBundle } from './entry-bundle.js';
 
@@ -20,7 +20,7 @@ const COORDINATOR_START_TIMEOUT_MS = 30_000;
 const CoordinatorListening = z.object({ type: z.literal('listening'), url: z.string().regex(/^wss?:\/\//), run_dir: z.string(), authority: z.string().optional() });
 type CoordinatorListening = z.infer<typeof CoordinatorListening>;
 /** The coordinator asks for a new process of a restarted node. */
-const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/) });
+const SpawnNode = z.object({ type: z.literal('spawn_node'), node_id: z.string().regex(/^n\d+$/), ticket: z.string().max(128).optional() });
 /** A node process the run kills on purpose (a scenario's or the nemesis's crash, a restart). */
 const Killing = z.object({ type: z.literal('killing'), pid: z.number().int() });
 /** Relative paths in the flags (--out, --runs-dir) mean the directory the user ran npm from. */
@@ -64,12 +64,12 @@ async function entryArgv(main: string): Promise<string[]> {
 const CHILD_NODE_ARGS = (process.env.AGENTNET_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 const [coordinatorEntry, nodeEntry] = (await Promise.all([entryArgv(COORDINATOR_MAIN), entryArgv(NODE_MAIN)])).map((argv) => [...CHILD_NODE_ARGS, ...argv]) as [string[], string[]];
 
-function start(entry: string[], args: string[], ipc: boolean): ChildProcess {
+function start(entry: string[], args: string[], ipc: boolean, env: NodeJS.ProcessEnv = childEnv): ChildProcess {
   // Each child gets its own process group, so a terminal's Ctrl-C reaches only this launcher, which
   // then stops the run in order instead of every process tearing itself down at once.
   const child = spawn(process.execPath, [...entry, ...args], {
     cwd: USER_CWD,
-    env: childEnv,
+    env,
     stdio: ['ignore', ipc ? 'inherit' : 'ignore', 'inherit', ...(ipc ? (['ipc'] as const) : [])],
     detached: true,
   });
@@ -144,8 +144,9 @@ const nodeArgs = ['--coordinator', listening.url, '--log-dir', listening.run_dir
 if (listening.authority !== undefined) childEnv[AUTHORITY_ENV] = listening.authority;
 const nodes: ChildProcess[] = [];
 const killedOnPurpose = new Set<number>();
-function startNode(args: string[]): void {
-  const node = start(nodeEntry, args, false);
+function startNode(args: string[], ticket?: string): void {
+  // A restarted node's one-time ticket for its place (--security on), in its environment only.
+  const node = start(nodeEntry, args, false, ticket === undefined ? childEnv : { ...childEnv, [REJOIN_TICKET_ENV]: ticket });
   nodes.push(node);
   node.once('exit', (code, signal) => {
     const intended = signal === 'SIGKILL' && node.pid !== undefined && killedOnPurpose.has(node.pid);
@@ -159,7 +160,7 @@ function startNode(args: string[]): void {
 for (let i = 0; i < flags.nodes; i++) startNode(nodeArgs);
 coordinator.on('message', (msg: unknown) => {
   const spawn = SpawnNode.safeParse(msg);
-  if (spawn.success) startNode([...nodeArgs, '--node-id', spawn.data.node_id]);
+  if (spawn.success) startNode([...nodeArgs, '--node-id', spawn.data.node_id], spawn.data.ticket);
   const killing = Killing.safeParse(msg);
   if (killing.success) killedOnPurpose.add(killing.data.pid);
 });

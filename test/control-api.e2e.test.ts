@@ -11,16 +11,10 @@ import { join } from 'node:path';
 import { ErrorBody, ErrorCode } from '@agentnet/protocol';
 import { API_BODY_LIMIT_BYTES, ApiLinks, ApiState, ControlFile } from '@agentnet/coordinator';
 import { accountingHolds, useClusters } from './helpers/cluster.js';
-import { OPEN_ENDED, runState } from './helpers/run-control.js';
-import { COORDINATOR_MAIN, CTL, readLogLines, spawnTs, waitForLogLine, waitUntil, type Spawned } from './helpers/processes.js';
+import { OPEN_ENDED, ctl, runState } from './helpers/run-control.js';
+import { COORDINATOR_MAIN, readLogLines, spawnTs, waitForLogLine, waitUntil, type Spawned } from './helpers/processes.js';
 
 const startCluster = useClusters();
-
-async function ctl(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const p = spawnTs(CTL, [...args, '--run', dir]);
-  const { code } = await p.exit;
-  return { code, stdout: p.stdout(), stderr: p.stderr() };
-}
 
 function controlOf(dir: string): ControlFile {
   return ControlFile.parse(JSON.parse(readFileSync(join(dir, 'control.json'), 'utf8')));

@@ -246,6 +246,38 @@ const SESSIONS: { name: string; steps: Step[]; timeoutMs: number }[] = [
         jq: true,
         check: (o) => expect(JSON.parse(outputLines(o).join('\n'))).toEqual({}),
       },
+      {
+        readme: 'npm run cluster -- --nodes 4 --duration 3s --seed 3 --scenario examples/impersonate-lost-node.yaml --security off',
+        exit: 0,
+        check: (o) => expect(o.stdout).toMatch(/^attacks: \d+ made \(impersonate 4, downgrade 3\), /m),
+      },
+      {
+        readme: "jq -c '.security.attacks | {made, delivered_undetected}' runs/latest/report.json",
+        exit: 0,
+        jq: true,
+        check: (o) => {
+          const a = JSON.parse(outputLines(o).join('\n')) as { made: object; delivered_undetected: { impersonate?: number; downgrade?: number } };
+          expect(a.made).toEqual({ impersonate: 4, downgrade: 3 });
+          // At least n0's place at the coordinator (lost since 500 ms) and a plain link read by n1 or n2.
+          expect(a.delivered_undetected.impersonate).toBeGreaterThan(0);
+          expect(a.delivered_undetected.downgrade).toBeGreaterThan(0);
+        },
+      },
+      {
+        readme: 'npm run cluster -- --nodes 4 --duration 3s --seed 3 --scenario examples/impersonate-lost-node.yaml --security on',
+        exit: 0,
+        check: (o) => expect(o.stdout).toMatch(/^attacks: \d+ made \(impersonate 4, downgrade \d+\), [1-9]\d* rejected, 0 delivered undetected, /m),
+      },
+      {
+        readme: "jq -c '.security.attacks | {rejected, delivered_undetected}' runs/latest/report.json",
+        exit: 0,
+        jq: true,
+        check: (o) => {
+          const a = JSON.parse(outputLines(o).join('\n')) as { rejected: { impersonate?: Record<string, number> }; delivered_undetected: object };
+          expect(a.delivered_undetected).toEqual({});
+          expect(a.rejected.impersonate?.no_ticket).toBe(1);
+        },
+      },
     ],
   },
 ];

@@ -3,11 +3,12 @@
  * what it wrote.
  */
 import { afterEach, expect, onTestFinished } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageLine, Report } from '@agentnet/protocol';
-import { CLUSTER, killAll, readLogLines, spawnTs, type Spawned } from './processes.js';
+import { CLUSTER, COORDINATOR_MAIN, killAll, readLogLines, spawnTs, type Spawned } from './processes.js';
 
 export interface ClusterRun extends Spawned {
   dir: string;
@@ -21,7 +22,26 @@ export interface ClusterRun extends Spawned {
 
 export function startCluster(args: string[]): ClusterRun {
   const dir = mkdtempSync(join(tmpdir(), 'agentnet-test-'));
-  const run = spawnTs(CLUSTER, ['--out', dir, '--json', ...args]);
+  return runIn(dir, spawnTs(CLUSTER, ['--out', dir, '--json', ...args]));
+}
+
+/**
+ * A coordinator started by hand with `--security on` and a fresh secret (as in containers: no
+ * launcher starts its nodes); the test starts the nodes with `secretHex`. Every process the test
+ * spawned is killed, and the directory removed, when the test ends.
+ */
+export function startByHand(args: string[]): ClusterRun & { secretHex: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'agentnet-test-'));
+  const secretHex = randomBytes(32).toString('hex');
+  const run = runIn(dir, spawnTs(COORDINATOR_MAIN, ['--out', dir, '--host', '127.0.0.1', '--port', '0', ...args], { AGENTNET_SECRET: secretHex }));
+  onTestFinished(async () => {
+    await killAll(run.pids());
+    run.cleanup();
+  });
+  return { ...run, secretHex };
+}
+
+function runIn(dir: string, run: Spawned): ClusterRun {
   const coordinatorLog = join(dir, 'coordinator.log');
   return {
     ...run,

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiLinks, ApiState, ApiStopResult, ControlFile } from '@agentnet/coordinator';
-import { waitUntil } from './processes.js';
+import { CTL, spawnTs, waitUntil } from './processes.js';
 
 /** A `--duration` no test reaches: the test ends the run through the control API. */
 export const OPEN_ENDED = '10m';
@@ -68,4 +68,11 @@ export async function stopRun(dir: string): Promise<ApiStopResult> {
 export async function applyFault(dir: string, action: Record<string, unknown>): Promise<void> {
   const res = await apiFetch(dir, '/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(action) });
   if (res.status !== 201) throw new Error(`POST /faults ${JSON.stringify(action)} answered ${res.status}: ${await res.text()}`);
+}
+
+/** `npm run ctl -- ARGS --run DIR`, as a user types it: its exit code and what it printed. */
+export async function ctl(dir: string, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnTs(CTL, [...args, '--run', dir]);
+  const { code } = await p.exit;
+  return { code, stdout: p.stdout(), stderr: p.stderr() };
 }

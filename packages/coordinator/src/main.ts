@@ -125,7 +125,8 @@ try {
 // With the run secret every link is TLS, under the run's own certificate authority, made now for this run.
 if (guard.on) guard.identity = await RunIdentity.create(run.id);
 // Started by the launcher: it starts the processes of restarted nodes.
-const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id }) : undefined;
+const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_node', node_id: id, ...guard.ticketFor(id) }) : undefined;
+guard.launcher = spawnNode !== undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
 const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
 const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, guard, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });

@@ -26,6 +26,7 @@ import { LinkGuard } from './security/link-guard.js';
 import { RegisterAuth } from './security/register-proof.js';
 import { NodeIdentity } from './security/node-identity.js';
 import { createSealedPath } from './security/sealed-receipt.js';
+import { ConnectionAttacker, attacksOf } from './byzantine/connection-attacks.js';
 
 type State = 'starting' | 'registering' | 'registered' | 'connecting' | 'ready' | 'running' | 'stopping' | 'stopped';
 
@@ -37,6 +38,9 @@ export class AgentNode {
   private state: State = 'starting';
   private id: string | undefined;
   private init: Init | undefined;
+  /** Where this node's peer server listens, and its attacks on the ways in (when it is Byzantine). */
+  private url = '';
+  private connectionAttacker: ConnectionAttacker | undefined;
   private peers: PeerServer | undefined;
   private control: CoordinatorLink | undefined;
   private data: DataPath | undefined;
@@ -65,8 +69,7 @@ export class AgentNode {
     this.root = log;
     this.log = componentLog(log, 'lifecycle');
     this.sink = sink;
-    // A node that stops before it registers has no id to name its log by; with a log directory
-    // given (the launcher gives the run's), its lines go there rather than to the terminal.
+    // A node that stops before it registers has no id to name its log by: its lines go to the log directory given (the launcher's run directory), not the terminal.
     if (options.logDir !== undefined) sink.unopenedPath = join(options.logDir, `unregistered-${process.pid}.log`);
     this.guard = new LinkGuard(options.secret);
     this.auth = new RegisterAuth(options.secret, this.guard);
@@ -93,10 +96,9 @@ export class AgentNode {
     // With the run secret every link is TLS: the node's key pair is made before it listens.
     if (this.options.secret) this.guard.identity = await NodeIdentity.create(this.options.authority);
     this.peers = listenForPeers(this.options, this.mesh, this.guard, componentLog(this.root, 'links'));
-    const url = await this.peers.url;
+    const url = (this.url = await this.peers.url);
     this.state = 'registering';
-    // A stop while the coordinator is still being dialed (a Ctrl-C during start-up) ends the run
-    // now, not after the dial's last retry.
+    // A stop while the coordinator is still being dialed (a Ctrl-C during start-up) ends the run now, not after the dial's last retry.
     return Promise.race([this.exited, this.register(url)]);
   }
 
@@ -119,7 +121,7 @@ export class AgentNode {
       return this.exited;
     }
     this.control = control;
-    const rejoin = this.options.nodeId === undefined ? {} : { node_id: this.options.nodeId };
+    const rejoin = this.options.nodeId === undefined ? {} : { node_id: this.options.nodeId, ...(this.options.rejoinTicket === undefined ? {} : { ticket: this.options.rejoinTicket }) };
     this.control.send(this.auth.register({ type: 'register', msg_id: 0, url, pid: process.pid, hostname: hostname(), ...rejoin }));
     return this.exited;
   }
@@ -160,6 +162,7 @@ export class AgentNode {
       case 'faults':
         if (!this.data) return this.unexpected(msg);
         this.data.applyFaults(body);
+        this.connectionAttacker?.set(attacksOf(body, this.id));
         this.log.info(describeFaults(body, this.id), 'faults');
         return;
       case 'node_key':
@@ -175,8 +178,7 @@ export class AgentNode {
         return;
       case 'error':
         this.log.warn({ error: body }, 'error_reply');
-        // Nothing else will come for a node whose registration was refused.
-        if (this.state === 'registering') void this.shutdown(`registration refused: ${body.text}`, 1);
+        if (this.state === 'registering') void this.shutdown(`registration refused: ${body.text}`, 1); // nothing else will come
         return;
       default:
         return this.unexpected(msg);
@@ -201,6 +203,7 @@ export class AgentNode {
     });
     this.routing = plane.routing;
     this.data = plane.data;
+    this.connectionAttacker = new ConnectionAttacker({ self: init.node_id, nodeIds: init.node_ids, peers: () => this.mesh.knownPeers, url: this.url, coordinatorUrl: this.options.coordinatorUrl, secret: this.options.secret, guard: this.guard, journal: this.records.journal, log: componentLog(this.root, 'byzantine') });
     const { handle } = plane;
     const record = (kind: string, data: Record<string, unknown>) => this.records.events.record(kind, data);
     let selected: SelectedBehavior;
@@ -253,14 +256,14 @@ export class AgentNode {
     this.behavior?.stop();
     this.routing?.stop();
     this.records.journal.counters.in_flight = this.data?.close() ?? 0;
+    this.connectionAttacker?.close();
     // Taken once the behaviour has stopped: nothing of its code runs after, so the count is final.
     const behaviorErrors = this.behavior?.errors?.() ?? { count: 0, first: null };
     this.log.info({ reason, ...this.records.journal.counters, behavior_errors: behaviorErrors.count }, 'stop');
     // Only the coordinator's `stop` ends the run; a node stopped alone (a signal) leaves it running.
     const silent = await this.mesh.drain(LINK_DRAIN_TIMEOUT_MS + LINK_DRAIN_PER_PEER_MS * (this.init?.peers.length ?? 0), stopMsgId !== undefined);
     if (silent.length > 0) this.log.warn({ peers: silent }, 'drain_timeout');
-    // Nothing may be received after the final flush, or a delivered message would be reported as
-    // in flight: links whose peer never said bye are cut before it.
+    // Nothing may be received after the final flush (a delivered message would show as in flight): links whose peer never said bye are cut first.
     this.mesh.cut(silent);
     this.records.finish();
     if (this.control?.open) {

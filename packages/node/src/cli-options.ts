@@ -58,4 +58,6 @@ export interface AgentNodeOptions {
   secret?: RunSecret;
   /** The run authority's certificate (`--security on`, from AGENTNET_AUTHORITY): the only coordinator trusted from the first connection. */
   authority?: string;
+  /** A restarted node's one-time ticket for its place (`--security on`, from AGENTNET_REJOIN_TICKET, given by the launcher). */
+  rejoinTicket?: string;
 }

@@ -4,7 +4,7 @@
  * or AGENTNET_SECRET_FILE, never from argv.
  */
 import { hostname } from 'node:os';
-import { AUTHORITY_ENV, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
+import { AUTHORITY_ENV, REJOIN_TICKET_ENV, RunSecret, SECRET_ENV, SECRET_FILE_ENV, formatCliError, formatUsage, parseCli } from '@agentnet/protocol';
 import { AgentNode } from './agent-node.js';
 import { NODE_ENV, NODE_FLAGS, NODE_HELP, NodeCli, WILDCARDS } from './cli-options.js';
 
@@ -32,7 +32,9 @@ try {
   process.exit(2);
 }
 const authority = process.env[AUTHORITY_ENV];
+const ticket = process.env[REJOIN_TICKET_ENV];
 // Nothing this process starts inherits the secret.
+delete process.env[REJOIN_TICKET_ENV];
 delete process.env[AUTHORITY_ENV];
 delete process.env[SECRET_ENV];
 delete process.env[SECRET_FILE_ENV];
@@ -47,6 +49,7 @@ const node = new AgentNode({
   ...(flags['node-id'] === undefined ? {} : { nodeId: flags['node-id'] }),
   ...(secret === undefined ? {} : { secret }),
   ...(authority === undefined || authority === '' ? {} : { authority }),
+  ...(ticket === undefined || ticket === '' ? {} : { rejoinTicket: ticket }),
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

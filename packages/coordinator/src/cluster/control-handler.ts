@@ -57,7 +57,7 @@ export class ControlHandler {
       if (conn.nodeId !== undefined) return server.reject(conn, ErrorCode.unexpected_message, `already registered as ${conn.nodeId}`, seen);
       // Before anything else: who cannot prove the run secret learns nothing about the run.
       const refused = this.c.guard.register(body, conn.publicKey);
-      if (refused) return server.reject(conn, ErrorCode.unauthorized, `register refused: ${REFUSALS[refused]}`, seen);
+      if (refused) return server.reject(conn, ErrorCode.unauthorized, `register refused: ${REFUSALS[refused]}`, seen, refused);
       if (this.c.phase() === 'running') return this.c.membership.rejoin(conn, body, seen);
       if (body.node_id !== undefined) {
         return server.reject(conn, ErrorCode.unexpected_message, `node_id is for rejoining a running cluster; the run is ${this.c.phase()}`, seen);
@@ -139,7 +139,7 @@ export class ControlHandler {
       // A node reports only what it sent (send, drop) or received (recv) itself.
       // A router on the way reports the drops it made (`by`).
       // A Byzantine node reports its attacks (`by`), whatever name it forged.
-      const own = record.t === 'recv' || record.t === 'dup' ? record.dest === entry.id : (record.t === 'drop' || record.t === 'attack') && record.by !== undefined ? record.by === entry.id : record.src === entry.id;
+      const own = (record.t === 'recv' || record.t === 'dup' ? record.dest : record.t === 'attempt' ? record.by : (record.t === 'drop' || record.t === 'attack') && record.by !== undefined ? record.by : record.src) === entry.id;
       if (own) this.c.ledger.add(record);
       else refused++;
     }

@@ -93,13 +93,13 @@ export class ControlServer {
   }
 
   /** Logs a refused message and answers it with an error when it had a `msg_id`. */
-  reject(conn: ControlConnection, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }): void {
+  reject(conn: ControlConnection, code: number, text: string, seen: { src?: string; msg_id?: number; type?: string }, refusal?: RefusalReason): void {
     this.log.warn(
-      { err: new BadInputError(code, text), node_id: conn.nodeId, remote: conn.remote, src: seen.src, type: seen.type, msg_id: seen.msg_id },
+      { err: new BadInputError(code, text), node_id: conn.nodeId, remote: conn.remote, src: seen.src, type: seen.type, msg_id: seen.msg_id, ...(refusal ? { refusal } : {}) },
       'reject',
     );
     if (seen.msg_id !== undefined) {
-      this.sendRaw(conn, encode(errorReply(COORDINATOR_ID, conn.nodeId ?? seen.src ?? 'unknown', code, text, seen.msg_id)));
+      this.sendRaw(conn, encode(errorReply(COORDINATOR_ID, conn.nodeId ?? seen.src ?? 'unknown', code, text, seen.msg_id, refusal)));
     }
   }
 

@@ -5,7 +5,7 @@
  * incarnation, and is linked to again by its neighbours (`peer_restarted`).
  */
 import { hostname } from 'node:os';
-import { ErrorCode, type Init, type Logger, type Register } from '@agentnet/protocol';
+import { ErrorCode, REFUSALS, type Init, type Logger, type Register } from '@agentnet/protocol';
 import type { ControlConnection, ControlServer } from './control-server.js';
 import { FaultError } from '../errors.js';
 import { isRunning, type NodeEntry, type NodeTable } from './node-table.js';
@@ -95,8 +95,10 @@ export class Membership {
     const server = this.c.server();
     if (!server) return;
     const target = this.c.nodes.rejoinTarget(body.node_id);
-    if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen);
+    if ('why' in target) return server.reject(conn, ErrorCode.cluster_full, `cannot rejoin the running cluster: ${target.why}`, seen, target.inUse ? 'id_in_use' : undefined);
     const { entry } = target;
+    const noTicket = this.c.guard.rejoin(entry.id, body.ticket);
+    if (noTicket) return server.reject(conn, ErrorCode.unauthorized, `rejoin refused: ${REFUSALS[noTicket]}`, seen, noTicket);
     const previousPid = this.c.nodes.replaceProcess(entry, conn, body, Math.round(this.c.elapsedMs()));
     const rejoined = () => {
       // While its certificate was made, this process may have gone and another taken its place.

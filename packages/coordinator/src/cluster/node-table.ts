@@ -84,10 +84,10 @@ export class NodeTable {
   }
 
   /** The entry a rejoining process takes over: the node it names, or the first that is gone. */
-  rejoinTarget(nodeId: string | undefined): { entry: NodeEntry } | { why: string } {
+  rejoinTarget(nodeId: string | undefined): { entry: NodeEntry } | { why: string; inUse: boolean } {
     const entry = nodeId === undefined ? this.all.find(isGone) : this.get(nodeId);
     if (entry && isGone(entry)) return { entry };
-    return { why: nodeId === undefined ? `the run already has its ${this.all.length} nodes and none of them is lost` : !entry ? `there is no node ${nodeId}` : `${nodeId} is still running` };
+    return { why: nodeId === undefined ? `the run already has its ${this.all.length} nodes and none of them is lost` : !entry ? `there is no node ${nodeId}` : `${nodeId} is still running`, inUse: entry !== undefined };
   }
 
   /** Gives `entry` to a new process of the node; returns the pid of the old one. */

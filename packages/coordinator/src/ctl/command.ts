@@ -53,7 +53,7 @@ Commands:
   heal [NAME]                             heal one partition, link fault or Byzantine node, or all of them
   crash N | restart N | resume N | stop N node faults: SIGKILL, start again, SIGCONT, SIGTERM
   pause N [--mode hold|drop]              SIGSTOP; hold: messages to it wait, drop: senders drop them
-  byzantine N ATTACK[,ATTACK...]          N attacks (forge, replay, tamper) until heal 'byzantine N'
+  byzantine N ATTACK[,ATTACK...]          N attacks (forge, replay, tamper, impersonate, downgrade) until heal 'byzantine N'
   reset                                   end every fault (heal, resume, restart crashed nodes)
   end                                     end the run now, as its --duration would: settle, stop, report
   help                                    this text

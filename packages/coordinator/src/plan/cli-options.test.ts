@@ -148,7 +148,7 @@ describe('RunFlags rejects bad values, naming the flag', () => {
     expect(errorOf(['--nodes', '1'])).toBe('nodes: nodes must be between 2 and 10000');
     expect(errorOf(['--delay', 'uniform:150:50'])).toBe('delay: delay "uniform:150:50": MIN must not exceed MAX');
     expect(errorOf(['--seed', 'abc'])).toBe('seed: seed must be a non-negative integer');
-    expect(errorOf(['--byzantine', 'n1=forge,sneak'])).toBe('byzantine.0: unknown attack sneak in "n1=forge,sneak" (attacks: forge, replay, tamper)');
+    expect(errorOf(['--byzantine', 'n1=forge,sneak'])).toBe('byzantine.0: unknown attack sneak in "n1=forge,sneak" (attacks: forge, replay, tamper, impersonate, downgrade)');
   });
 
   it('rejects flags that are not run flags', () => {

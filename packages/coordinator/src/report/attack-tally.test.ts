@@ -98,6 +98,29 @@ describe('attack tally', () => {
     expect(ledger.attackReport(true)).toMatchObject({ made: { tamper: 1 }, rejected: { tamper: { bad_seal: 1 } }, total: { made: 1, rejected: 1 } });
   });
 
+  it("counts each connection attack's try by what met it: taken as genuine, refused with its reason, or unanswered", () => {
+    const tried = (kind: 'impersonate' | 'downgrade', way: 'link_as' | 'register_as' | 'plain' | 'tls12', outcome: string): JournalRecord =>
+      ({ t: 'attempt', kind, by: 'n3', target: way === 'register_as' ? 'coordinator' : 'n1', way, ...(kind === 'impersonate' ? { as: 'n0' } : {}), at: 1000, outcome }) as JournalRecord;
+    const ledger = ledgerOf([
+      tried('impersonate', 'link_as', 'accepted'),
+      tried('impersonate', 'link_as', 'wrong_identity'),
+      tried('impersonate', 'register_as', 'no_ticket'),
+      tried('downgrade', 'plain', 'not_tls'),
+      tried('downgrade', 'tls12', 'old_tls'),
+      tried('downgrade', 'plain', 'unanswered'),
+      { t: 'send', ...facts('n1-1', 'n1', 'n0') },
+    ]);
+    expect(ledger.attackReport(false)).toEqual({
+      made: { impersonate: 3, downgrade: 3 },
+      rejected: { impersonate: { wrong_identity: 1, no_ticket: 1 }, downgrade: { not_tls: 1, old_tls: 1 } },
+      delivered_undetected: { impersonate: 1 },
+      undelivered: { downgrade: 1 },
+      total: { made: 6, rejected: 4, delivered_undetected: 1, undelivered: 1 },
+    });
+    // Tries are no messages: the accounting holds the one message only.
+    expect(ledger.lines(NONE).map((l) => l.id)).toEqual(['n1-1']);
+  });
+
   it('a run with a Byzantine node that made no attack still reports none made', () => {
     expect(new Ledger().attackReport(true)).toEqual({ made: {}, rejected: {}, delivered_undetected: {}, undelivered: {}, total: { made: 0, rejected: 0, delivered_undetected: 0, undelivered: 0 } });
   });

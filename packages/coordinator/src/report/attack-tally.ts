@@ -4,7 +4,7 @@
  * message is its own entry; a replay is a second receipt (security off) or a copy refused as a
  * replay (security on) of the message it repeats; an altered message is that message.
  */
-import { Attack, type AttackReport, type RefusalCounts, type RefusalReason } from '@agentnet/protocol';
+import { Attack, type AttackReport, type AttemptRecord, type RefusalCounts, type RefusalReason } from '@agentnet/protocol';
 
 /** What the tally reads of a message's ledger entry. */
 export interface AttackedEntry {
@@ -27,9 +27,13 @@ export interface Attacked {
 
 type Outcome = 'delivered_undetected' | 'undelivered' | RefusalReason;
 
-export function attackReport(attacked: ReadonlyMap<string, Attacked>, entryOf: (id: string) => AttackedEntry | undefined): AttackReport {
-  const made: Record<Attack, number> = { forge: 0, replay: 0, tamper: 0 };
-  const outcomes: Record<Attack, Map<Outcome, number>> = { forge: new Map(), replay: new Map(), tamper: new Map() };
+/**
+ * `attempts`: the connection attacks' tries, each as its attacker journaled what the other side
+ * did: accepted as genuine (delivered undetected), refused with its reason, or unanswered.
+ */
+export function attackReport(attacked: ReadonlyMap<string, Attacked>, entryOf: (id: string) => AttackedEntry | undefined, attempts: readonly AttemptRecord[] = []): AttackReport {
+  const made = Object.fromEntries(Attack.options.map((a) => [a, 0])) as Record<Attack, number>;
+  const outcomes = Object.fromEntries(Attack.options.map((a) => [a, new Map<Outcome, number>()])) as Record<Attack, Map<Outcome, number>>;
   const add = (kind: Attack, outcome: Outcome, n = 1): void => {
     if (n <= 0) return;
     outcomes[kind].set(outcome, (outcomes[kind].get(outcome) ?? 0) + n);
@@ -57,6 +61,10 @@ export function attackReport(attacked: ReadonlyMap<string, Attacked>, entryOf: (
       if (entry?.refusal) add('replay', entry.refusal, refusedOther);
       add('replay', 'undelivered', a.replays - landed - refused - refusedOther);
     }
+  }
+  for (const a of attempts) {
+    made[a.kind]++;
+    add(a.kind, a.outcome === 'accepted' ? 'delivered_undetected' : a.outcome === 'unanswered' ? 'undelivered' : a.outcome);
   }
   const report: AttackReport = { made: {}, rejected: {}, delivered_undetected: {}, undelivered: {}, total: { made: 0, rejected: 0, delivered_undetected: 0, undelivered: 0 } };
   for (const kind of Attack.options) {

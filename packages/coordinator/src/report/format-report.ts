@@ -146,7 +146,7 @@ function securityLines(s: Report['security']): string[] {
   if (a) {
     const kinds = Object.entries(a.made).map(([kind, n]) => `${kind} ${n}`).join(', ');
     lines.push(
-      `attacks: ${a.total.made} made${kinds ? ` (${kinds})` : ''}, ${a.total.rejected} rejected, ${a.total.delivered_undetected} delivered undetected, ${a.total.undelivered} lost on the way or in flight`,
+      `attacks: ${a.total.made} made${kinds ? ` (${kinds})` : ''}, ${a.total.rejected} rejected, ${a.total.delivered_undetected} delivered undetected, ${a.total.undelivered} lost on the way, in flight or unanswered`,
     );
   }
   return lines;

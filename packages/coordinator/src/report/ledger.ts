@@ -3,10 +3,12 @@
  * A message exists once any record of it has arrived: a receipt alone still proves it was sent,
  * even when the sender crashed before shipping its own record.
  */
-import type { AttackRecord, AttackReport, DropReason, JournalRecord, MessageLine, RefusalReason } from '@agentnet/protocol';
+import { FORGED_ID_MARK, type AttackRecord, type AttackReport, type AttemptRecord, type DropReason, type JournalRecord, type MessageLine, type RefusalReason } from '@agentnet/protocol';
 import type { LinkCounts } from '../api/schema.js';
-import { FORGED_ID_MARK } from '@agentnet/protocol';
 import { attackReport, type Attacked } from './attack-tally.js';
+
+/** A record of one message (not of an attack). */
+type MessageRecord = Exclude<JournalRecord, AttackRecord | AttemptRecord>;
 
 interface Entry {
   id: string;
@@ -60,9 +62,12 @@ export class Ledger {
   private readonly perLink = new Map<string, LinkCounts>();
   /** What Byzantine nodes' journals say they did to each message id. */
   private readonly attacked = new Map<string, Attacked>();
+  /** The connection attacks' tries (impersonate, downgrade), as their attackers journaled them. */
+  private readonly attempts: AttemptRecord[] = [];
 
   add(record: JournalRecord): void {
     if (record.t === 'attack') return this.attack(record);
+    if (record.t === 'attempt') return void this.attempts.push(record);
     // An attacker that crashed takes its last batch of attack records with it; its forged ids say what they are.
     if (record.id.includes(FORGED_ID_MARK) && !this.attacked.get(record.id)?.forged) this.attack({ ...record, t: 'attack', kind: 'forge', by: record.src });
     const known = this.entries.get(record.id);
@@ -109,11 +114,15 @@ export class Ledger {
 
   /** report.json's `security.attacks`, when the run had a Byzantine node (`byzantine`) or an attack was journaled. */
   attackReport(byzantine: boolean): AttackReport | undefined {
-    if (!byzantine && this.attacked.size === 0) return undefined;
-    return attackReport(this.attacked, (id) => {
-      const e = this.entries.get(id);
-      return e && { ...e, status: statusOf(e) };
-    });
+    if (!byzantine && this.attacked.size === 0 && this.attempts.length === 0) return undefined;
+    return attackReport(
+      this.attacked,
+      (id) => {
+        const e = this.entries.get(id);
+        return e && { ...e, status: statusOf(e) };
+      },
+      this.attempts,
+    );
   }
 
   /** What the ledger holds so far of the link src -> dest. */
@@ -131,7 +140,7 @@ export class Ledger {
     return counts;
   }
 
-  private create(record: Exclude<JournalRecord, AttackRecord>): Entry {
+  private create(record: MessageRecord): Entry {
     const entry: Entry = {
       id: record.id,
       src: record.src,
@@ -156,7 +165,7 @@ export class Ledger {
     return entry;
   }
 
-  private join(entry: Entry, record: Exclude<JournalRecord, AttackRecord>): void {
+  private join(entry: Entry, record: MessageRecord): void {
     // The receipt's delay is the whole path's (a routed message adds each hop's); a router's drop
     // has the path so far; the send only the first link's. A duplicate copy's delay is its own.
     const rank = DELAY_RANK[record.t];

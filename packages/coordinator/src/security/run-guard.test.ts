@@ -18,6 +18,32 @@ describe('run guard', () => {
     expect(g.report()).toEqual({ mode: 'off', refused: { total: 0, by_guard: {} } });
   });
 
+  it("with a launcher, takes a rejoin in a node's place only with the one-time ticket made for its new process", () => {
+    const g = new RunGuard(RunSecret.create());
+    g.launcher = true;
+    expect(g.rejoin('n0', undefined)).toBe('no_ticket');
+    const { ticket } = g.ticketFor('n0');
+    expect(ticket).toMatch(/^[0-9a-f]{64}$/);
+    expect(g.rejoin('n1', ticket)).toBe('no_ticket');
+    expect(g.rejoin('n0', '0'.repeat(64))).toBe('no_ticket');
+    expect(g.rejoin('n0', ticket)).toBeUndefined();
+    // Once only.
+    expect(g.rejoin('n0', ticket)).toBe('no_ticket');
+    // Fresh every time; a restart asked twice before its process came: either process may take the place, once.
+    const first = g.ticketFor('n0').ticket;
+    const second = g.ticketFor('n0').ticket;
+    expect(second).not.toBe(first);
+    expect(g.rejoin('n0', first)).toBeUndefined();
+    expect(g.rejoin('n0', second)).toBe('no_ticket');
+    expect(g.report().refused.by_guard).toEqual({ register: { no_ticket: 5 } });
+    // Without a launcher (nodes by hand, containers) a rejoin needs the secret only; with --security off, nothing.
+    expect(new RunGuard(RunSecret.create()).rejoin('n0', undefined)).toBeUndefined();
+    const off = new RunGuard(undefined);
+    off.launcher = true;
+    expect(off.ticketFor('n0')).toEqual({});
+    expect(off.rejoin('n0', undefined)).toBeUndefined();
+  });
+
   it('refuses a register without a proof, with a wrong one, and a replay; answers an accepted one', () => {
     const secret = RunSecret.create();
     const g = new RunGuard(secret);

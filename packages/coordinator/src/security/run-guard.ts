@@ -25,6 +25,7 @@ import {
   type SecurityReport,
   type TlsBundle,
   isP256,
+  newTicket,
   usableX25519Key,
 } from '@agentnet/protocol';
 import type { RunIdentity } from './run-identity.js';
@@ -44,6 +45,10 @@ export class RunGuard {
   identity: RunIdentity | undefined;
   /** Registers accepted whose certificate is still being made: the run waits for them before init. */
   certifying = 0;
+  /** The one-time rejoin tickets of each node whose new process the launcher was asked to start (one per ask: a restart may be asked twice). */
+  private readonly tickets = new Map<string, Set<string>>();
+  /** Whether a launcher starts restarted nodes (then only they may rejoin); by hand or in containers, anyone with the secret may. */
+  launcher = false;
 
   constructor(
     /** Present exactly when the run has `--security on`. */
@@ -88,6 +93,25 @@ export class RunGuard {
         failed(err);
       },
     );
+  }
+
+  /** A fresh ticket for the new process of `nodeId`, for the launcher to hand it (none with `--security off`). */
+  ticketFor(nodeId: string): { ticket?: string } {
+    if (!this.on) return {};
+    const ticket = newTicket();
+    const tickets = this.tickets.get(nodeId) ?? new Set<string>();
+    this.tickets.set(nodeId, tickets.add(ticket));
+    return { ticket };
+  }
+
+  /** Why a rejoin in `nodeId`'s place is refused, if it is: with a launcher, only with the ticket it was given (once). */
+  rejoin(nodeId: string, ticket: string | undefined): RefusalReason | undefined {
+    if (!this.on || !this.launcher) return undefined;
+    const expected = [...(this.tickets.get(nodeId) ?? [])];
+    if (ticket === undefined || !expected.some((t) => tokensMatch(ticket, t))) return this.refusal('register', 'no_ticket');
+    // The place is taken: every process started for it before this one is an earlier one now.
+    this.tickets.delete(nodeId);
+    return undefined;
   }
 
   /** The control server's TLS with `--security on`; its refused handshakes count as refused registers. */

@@ -11,10 +11,10 @@ const link = (peer: string, client = false) => ({ peer, client }) as PeerLink;
 describe('link rules', () => {
   it('takes a hello from a peer that dials this node, and refuses the others with why', () => {
     expect(helloRefusal(msg('n0', 'n1', {}, 'link_hello'), view)).toBeUndefined();
-    expect(helloRefusal(msg('n0', 'n3', {}, 'link_hello'), view)).toEqual({ code: ErrorCode.node_not_found, text: 'this is n1, not n3' });
-    expect(helloRefusal(msg('n5', 'n1', {}, 'link_hello'), view)).toEqual({ code: ErrorCode.unknown_peer, text: 'n5 is not a peer of n1' });
-    expect(helloRefusal(msg('n2', 'n1', {}, 'link_hello'), view)?.text).toBe('a link to n2 is already open');
-    expect(helloRefusal(msg('n2', 'n1', {}, 'link_hello'), { ...view, linkOpen: () => false })?.text).toBe('n1 dials n2, not the other way round');
+    expect(helloRefusal(msg('n0', 'n3', {}, 'link_hello'), view)).toEqual({ code: ErrorCode.node_not_found, text: 'this is n1, not n3', refusal: 'not_a_peer' });
+    expect(helloRefusal(msg('n5', 'n1', {}, 'link_hello'), view)).toEqual({ code: ErrorCode.unknown_peer, text: 'n5 is not a peer of n1', refusal: 'not_a_peer' });
+    expect(helloRefusal(msg('n2', 'n1', {}, 'link_hello'), view)).toMatchObject({ text: 'a link to n2 is already open', refusal: 'id_in_use' });
+    expect(helloRefusal(msg('n2', 'n1', {}, 'link_hello'), { ...view, linkOpen: () => false })).toMatchObject({ text: 'n1 dials n2, not the other way round', refusal: 'not_a_peer' });
   });
 
   it('lets a routed data message pass through, and nothing else that is not for this node or not from the link peer', () => {

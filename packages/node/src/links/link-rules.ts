@@ -4,13 +4,15 @@
  * `node_ids`); a frame on a link must be for this node and from the link's peer, unless it is a
  * routed data message passing through. Each rule gives the refusal (code and text) or nothing.
  */
-import { ErrorCode } from '@agentnet/protocol';
+import { ErrorCode, type RefusalReason } from '@agentnet/protocol';
 import type { PeerLink } from './peer-link.js';
 import { LINK_LOCAL, type PeerMessage } from './peer-bodies.js';
 
 export interface Refusal {
   code: number;
   text: string;
+  /** Said with the error, so that an attacker journals why (a hello's rules hold whatever --security). */
+  refusal?: RefusalReason;
 }
 
 export interface LinkRulesView {
@@ -25,11 +27,11 @@ export interface LinkRulesView {
 
 /** A peer's `link_hello` on a socket that is no link yet. */
 export function helloRefusal(msg: PeerMessage, view: LinkRulesView): Refusal | undefined {
-  if (msg.dest !== view.self) return { code: ErrorCode.node_not_found, text: `this is ${view.self}, not ${msg.dest}` };
-  if (!view.isPeer(msg.src)) return { code: ErrorCode.unknown_peer, text: `${msg.src} is not a peer of ${view.self}` };
-  if (view.linkOpen(msg.src)) return { code: ErrorCode.unexpected_message, text: `a link to ${msg.src} is already open` };
+  if (msg.dest !== view.self) return { code: ErrorCode.node_not_found, text: `this is ${view.self}, not ${msg.dest}`, refusal: 'not_a_peer' };
+  if (!view.isPeer(msg.src)) return { code: ErrorCode.unknown_peer, text: `${msg.src} is not a peer of ${view.self}`, refusal: 'not_a_peer' };
+  if (view.linkOpen(msg.src)) return { code: ErrorCode.unexpected_message, text: `a link to ${msg.src} is already open`, refusal: 'id_in_use' };
   if ((view.indexOf(msg.src) ?? Infinity) > (view.indexOf(view.self) ?? -1)) {
-    return { code: ErrorCode.unexpected_message, text: `${view.self} dials ${msg.src}, not the other way round` };
+    return { code: ErrorCode.unexpected_message, text: `${view.self} dials ${msg.src}, not the other way round`, refusal: 'not_a_peer' };
   }
   return undefined;
 }

@@ -27,7 +27,7 @@ export class PeerMesh {
   /** Every link by its socket: the peers' and the workload clients'. */
   private readonly bySocket = new Map<WebSocket, PeerLink>();
   private readonly clients: ClientLinks;
-  /** Sockets this node dialed that wait for the peer's `link_hello_ok`, with the peer they are for and the hello's proof. */
+  /** Dialed sockets waiting for the peer's `link_hello_ok`: the peer and the hello's proof. */
   private readonly dialing = new Map<WebSocket, { peer: string; proof: Proof | undefined }>();
   /** Hellos that arrived before this node's own `init` told it who its peers are. */
   private early: Array<{ socket: WebSocket; msg: PeerMessage }> = [];
@@ -49,6 +49,9 @@ export class PeerMesh {
   link(peer: string): PeerLink | undefined {
     return this.links.get(peer);
   }
+
+  /** This node's peers where they are now: from init, and as they restart (relink). */
+  get knownPeers(): Peer[] { return [...this.peers.values()]; }
 
   /** A workload client's link to this node, if it has one. */
   clientLink(client: string): PeerLink | undefined {
@@ -225,7 +228,7 @@ export class PeerMesh {
       linkOpen: (id) => this.links.get(id)?.open === true,
       indexOf: (id) => this.indexOf.get(id),
     });
-    if (refused) return this.reject(socket, refused.code, refused.text, seen);
+    if (refused) return this.reject(socket, refused.code, refused.text, seen, refused.refusal);
     socket.send(
       encode({ src: this.self ?? '', dest: msg.src, body: { type: 'link_hello_ok', in_reply_to: seen.msg_id ?? 0, ...this.options.guard.helloOk(msg.src, self, proofOf(msg.body)) } }),
     );
@@ -273,10 +276,7 @@ export class PeerMesh {
     this.dialPeer(peer).catch((err: unknown) => this.options.log.warn({ err, peer: peer.id }, 'relink_failed'));
   }
 
-  /**
-   * Sends `link_bye` on every open link and waits (up to `timeoutMs`) for each peer's own bye, so
-   * every message a live peer put on the wire before stopping has arrived.
-   */
+  /** Sends `link_bye` on every open link and waits (up to `timeoutMs`) for each live peer's own bye: all it sent has arrived. */
   async drain(timeoutMs: number, runEnded: boolean): Promise<string[]> {
     this.stopping = true;
     return drainLinks([...this.links.values(), ...this.clients.all], this.self ?? '', timeoutMs, runEnded);
@@ -291,9 +291,8 @@ export class PeerMesh {
   close(): void {
     this.stopping = true;
     for (const link of [...this.links.values(), ...this.clients.all]) link.socket.close(1000, 'stop');
-    for (const { socket } of this.early) socket.terminate();
-    // Dialed sockets whose peer never answered the hello are no link yet, but still open.
-    for (const socket of this.dialing.keys()) socket.terminate();
+    // Sockets that never became links (a held hello, a dial the peer never answered) are still open.
+    for (const socket of [...this.early.map((e) => e.socket), ...this.dialing.keys()]) socket.terminate();
     this.onAllLinked = undefined;
   }
 }

@@ -16,5 +16,5 @@ export interface Seen {
 export function refuseFrame(log: Logger, socket: WebSocket, answerable: boolean, self: string, r: { code: number; text: string; seen: Seen; refusal?: RefusalReason }): void {
   const { code, text, seen } = r;
   log.warn({ err: new BadInputError(code, text), src: seen.src, type: seen.type, msg_id: seen.msg_id, ...(r.refusal ? { refusal: r.refusal } : {}) }, 'reject');
-  if (seen.msg_id !== undefined && answerable) socket.send(encode(errorReply(self, seen.src ?? 'unknown', code, text, seen.msg_id)));
+  if (seen.msg_id !== undefined && answerable) socket.send(encode(errorReply(self, seen.src ?? 'unknown', code, text, seen.msg_id, r.refusal)));
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { NodeId } from '../wire/envelope.js';
-import { Attack } from '../security/attacks.js';
+import { Attack, AttemptWay, CONNECTION_ATTACKS } from '../security/attacks.js';
 import { RefusalReason } from '../security/refusals.js';
 
 const MessageFields = {
@@ -65,7 +65,25 @@ export const DupRecord = z.object({ t: z.literal('dup'), ...MessageFields, recei
  */
 export const AttackRecord = z.object({ t: z.literal('attack'), ...MessageFields, kind: Attack, by: NodeId });
 
-export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord, AttackRecord]);
+/**
+ * One try of a connection attack (`impersonate`, `downgrade`) by a Byzantine node (`by`): whom it
+ * tried (`target`, a node or the coordinator), how, in whose name (`as`), and what it met: `accepted`
+ * (the other side took it as genuine), the reason the other side gave for refusing it, or
+ * `unanswered` (nobody there, or no answer before the attacker stopped).
+ */
+export const AttemptRecord = z.object({
+  t: z.literal('attempt'),
+  kind: z.enum(CONNECTION_ATTACKS),
+  by: NodeId,
+  target: NodeId,
+  way: AttemptWay,
+  as: NodeId.optional(),
+  at: z.number(),
+  outcome: z.union([z.literal('accepted'), z.literal('unanswered'), RefusalReason]),
+});
+export type AttemptRecord = z.infer<typeof AttemptRecord>;
+
+export const JournalRecord = z.discriminatedUnion('t', [SendRecord, RecvRecord, DropRecord, DupRecord, AttackRecord, AttemptRecord]);
 export type JournalRecord = z.infer<typeof JournalRecord>;
 export type SendRecord = z.infer<typeof SendRecord>;
 export type RecvRecord = z.infer<typeof RecvRecord>;

@@ -178,6 +178,7 @@ export const LOG_COMPONENTS = {
   records: 'the journal and events shipped to the coordinator',
   routing: 'routers and their tables',
   behavior: "the behaviour's own lines and the errors the node caught from it",
+  byzantine: "a Byzantine node's tries at the ways in (impersonate, downgrade) and what met them",
   'coordinator-link': "a node's link to the coordinator",
   run: "the coordinator's phases: registering, running, settle, stop, report",
   'control-server': 'the coordinator side of the nodes links',

@@ -32,6 +32,9 @@ export const REFUSALS = {
   unsealed: 'a data message without its end-to-end seal (the run has --security on)',
   bad_seal: "the message does not open under its sender's key: forged, or altered on the way",
   wrong_link: "in another node's name than the link's peer, in a run that does not route (true of a forgery, whatever --security)",
+  no_ticket: "a rejoin in a lost node's place without the one-time ticket its launcher gave that node's new process (--security on)",
+  id_in_use: 'that node id is in use, whatever --security: its link to this node is open, or its process is running (a rejoin takes only a lost node\'s place)',
+  not_a_peer: 'no link between those nodes, whatever --security: not a peer in this topology, not this node, or the other side is the one that dials',
 } as const;
 export const RefusalReason = enumOfKeys(REFUSALS);
 export type RefusalReason = z.infer<typeof RefusalReason>;
@@ -67,13 +70,13 @@ const ByAttack = z.partialRecord(Attack, Count);
 
 /** report.json's `security.attacks`: present when the run had a Byzantine node. */
 export const AttackReport = z.object({
-  /** Attacking messages the Byzantine nodes put on their links, by attack. */
+  /** Attacking messages the Byzantine nodes put on their links, and connections they tried (impersonate, downgrade), by attack. */
   made: ByAttack,
   /** Refused at their destination, by attack then by the refusal's reason. */
   rejected: z.partialRecord(Attack, RefusalCounts),
-  /** Reached the destination's behaviour as if genuine: 0 is what security is for. */
+  /** Reached the destination's behaviour as if genuine (a connection attack: taken as genuine by the node or coordinator it tried): 0 is what security is for. */
   delivered_undetected: ByAttack,
-  /** Never reached their destination: lost on the way (a fault, the network model) or in flight at stop. */
+  /** Never reached their destination: lost on the way (a fault, the network model) or in flight at stop; a connection attack's try that met nobody or no answer. */
   undelivered: ByAttack,
   total: z.object({ made: Count, rejected: Count, delivered_undetected: Count, undelivered: Count }),
 });

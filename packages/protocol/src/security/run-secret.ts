@@ -16,6 +16,16 @@ export type SecurityMode = z.infer<typeof SecurityMode>;
 /** The secret itself, hex (for an env file), or the path of a file that holds it (a container's secret). */
 export const SECRET_ENV = 'AGENTNET_SECRET';
 export const SECRET_FILE_ENV = 'AGENTNET_SECRET_FILE';
+/**
+ * A restarted node's one-time ticket for its place (`--security on`): the coordinator makes one
+ * whenever it asks its launcher to start a node's new process, and takes a rejoin in that place only
+ * with it. The run secret alone is every member's, so it cannot tell a node's new process from a
+ * member that would take the lost node's name.
+ */
+export const REJOIN_TICKET_ENV = 'AGENTNET_REJOIN_TICKET';
+
+/** A fresh ticket: random, never derived from the seed or the secret. */
+export const newTicket = (): string => randomBytes(SECRET_BYTES).toString('hex');
 
 const SECRET_BYTES = 32;
 const NONCE_BYTES = 16;

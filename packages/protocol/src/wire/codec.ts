@@ -193,10 +193,10 @@ export function encode(msg: Typed<unknown>): string {
 }
 
 /** Builds a `{type:"error"}` reply envelope. */
-export function errorReply(src: string, dest: string, code: number, text: string, inReplyTo?: number) {
+export function errorReply(src: string, dest: string, code: number, text: string, inReplyTo?: number, refusal?: string) {
   return {
     src,
     dest,
-    body: { type: 'error' as const, code, text, ...(inReplyTo === undefined ? {} : { in_reply_to: inReplyTo }) },
+    body: { type: 'error' as const, code, text, ...(inReplyTo === undefined ? {} : { in_reply_to: inReplyTo }), ...(refusal === undefined ? {} : { refusal }) },
   };
 }

@@ -32,6 +32,8 @@ export const Register = z.object({
    * registers during a run takes the place of the first lost node.
    */
   node_id: NodeId.optional(),
+  /** With `--security on`, for a rejoin: the one-time ticket the launcher gave this process (REJOIN_TICKET_ENV). */
+  ticket: z.string().max(128).optional(),
   /** With `--security on`: the run secret's proof over this register (docs/security.md). */
   proof: Proof.optional(),
   /**

@@ -45,6 +45,8 @@ export const ErrorBody = z.object({
   in_reply_to: MsgId.optional(),
   code: z.number().int(),
   text: z.string(),
+  /** A refusal's reason (REFUSALS in security/refusals.ts), beside its text: an extra key Maelstrom's programs ignore. */
+  refusal: z.string().max(64).optional(),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
