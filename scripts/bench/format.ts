@@ -39,7 +39,7 @@ export function formatBench(r: BenchResult): string {
   if (r.security) {
     const x = r.security;
     out.push(
-      'cost of --security on (TLS 1.3 with certificates on every link, end-to-end seals on every data message):',
+      'cost of --security on (TLS 1.3 with certificates on every link, data messages numbered on a direct link, sealed end to end when routed through others):',
       `  flood  off ${x.off_msgs_per_s} msgs/s   on ${x.on_msgs_per_s} msgs/s   loss ${f(x.throughput_loss * 100)}%   accounting ${x.accounting_exact ? 'exact' : 'BROKEN'}`,
     );
     for (const s of x.startup) {

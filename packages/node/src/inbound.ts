@@ -42,7 +42,7 @@ export function createInbound(parts: InboundParts): (link: PeerLink, msg: PeerMe
       // message (a behaviour's own `hello`, say), journaled and (with --security on) opened.
       return routing.receive(link.peer, msg.body);
     } else if (data) {
-      const mine = data.receive(msg);
+      const mine = data.receive(msg, link.peer);
       // Forwarded towards its destination, or (with --security on) refused or a second copy.
       if (mine === undefined) return;
       msg = mine;

@@ -94,13 +94,16 @@ export class DataPath {
       return sent;
     }
     const hop = routing ? { ttl: routing.ttl, hops: 1 } : {};
-    const sealed = this.o.sealed ? this.o.sealed.seal.seal(facts, { ...body, msg_id: msgId }) : { ...body, msg_id: msgId };
+    const seal = this.o.sealed?.seal;
+    // On its own link to dest, TLS carries a message end to end already: numbered, not sealed.
+    const direct = seal && next === dest ? { direct: seal.direct(dest) } : {};
+    const sealed = seal && !('direct' in direct) ? seal.seal(facts, { ...body, msg_id: msgId }) : { ...body, msg_id: msgId };
     // Every other node's key comes with init; a node with none for dest was never told of it.
     if (sealed === undefined) {
       this.drop(facts, 'rejected');
       return sent;
     }
-    const envelope: Envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, body: sealed };
+    const envelope: Envelope = { src: this.o.self, dest, id, sent_at: sentAt, delay_ms: d.delayMs, ...hop, ...tag, ...direct, body: sealed };
     const out = this.attacker ? this.attacker.outgoing(envelope) : envelope;
     this.launch(next, d, facts, out, false, undefined);
     this.attacker?.after(out, { ...body, msg_id: msgId });
@@ -195,7 +198,7 @@ export class DataPath {
    * this node, passed on when it is a routed message for another. Returns the message this node's
    * behaviour gets, if any: with `--security on`, opened, and only once.
    */
-  receive(msg: PeerMessage): PeerMessage | undefined {
+  receive(msg: PeerMessage, linkPeer?: string): PeerMessage | undefined {
     const sealed = this.o.sealed;
     if (msg.id === undefined || msg.sent_at === undefined || msg.delay_ms === undefined) {
       if (!sealed) return msg;
@@ -211,7 +214,7 @@ export class DataPath {
       this.journalReceipt(msg as PeerMessage & MessageFacts, msg.dup ? 'dup' : 'recv');
       return msg;
     }
-    const receipt = sealedReceipt(msg as PeerMessage & MessageFacts, sealed);
+    const receipt = sealedReceipt(msg as PeerMessage & MessageFacts, sealed, linkPeer);
     // A copy that goes no further is no second drop: its original accounts for the message.
     if (receipt.t === 'drop') {
       if (!msg.dup) this.drop({ ...facts, ...tagOf(msg) }, receipt.reason, this.o.self, receipt.refusal);

@@ -37,6 +37,26 @@ describe('MessageSeal', () => {
     expect([2, 0, 1].map((i) => n1.open(facts(`n0-${i + 1}`), sealed[i] as Sealed))).toMatchObject([{ freshness: 'new' }, { freshness: 'new' }, { freshness: 'new' }]);
   });
 
+  it("numbers a direct message (on its sender's own link) apart from sealed ones, and takes it only from that link, each number once", () => {
+    const { n0, n1 } = pair(2);
+    const direct = [n0.direct('n1'), n0.direct('n1')];
+    expect(direct).toEqual([{ seq: 1, from: 0, to: 2 }, { seq: 2, from: 0, to: 2 }]);
+    // Its own count: a sealed message to the same destination starts at 1 too.
+    expect((n0.seal(facts('n0-3'), body) as Sealed).seq).toBe(1);
+    const first = { src: 'n0', direct: direct[0] as { seq: number; from: number; to: number }, body };
+    expect(n1.openDirect(first, 'n0')).toEqual({ ok: true, body, freshness: 'new' });
+    expect(n1.openDirect(first, 'n0')).toEqual({ ok: true, body, freshness: 'seen' });
+    // Unsealed on another node's link (a router's, a forger's): refused.
+    expect(n1.openDirect({ ...first, direct: { seq: 2, from: 0, to: 2 } }, 'n2')).toMatchObject({ ok: false, refusal: 'unsealed' });
+    expect(n1.openDirect({ ...first, direct: { seq: 2, from: 0, to: 2 } }, undefined)).toMatchObject({ ok: false, refusal: 'unsealed' });
+    // A box under a direct envelope is no direct message.
+    expect(n1.openDirect({ ...first, body: { type: 'sealed' } }, 'n0')).toMatchObject({ ok: false, refusal: 'unsealed' });
+    // For an earlier process of the destination: that process is gone.
+    expect(n1.openDirect({ ...first, direct: { seq: 3, from: 0, to: 1 } }, 'n0')).toEqual({ ok: false, stale: true });
+    // A new process of the sender numbers from 1 again: its own window.
+    expect(n1.openDirect({ ...first, direct: { seq: 1, from: 1, to: 2 } }, 'n0')).toMatchObject({ ok: true, freshness: 'new' });
+  });
+
   it('refuses a body altered on the way, journal facts altered on the way, and a forged seal', () => {
     const { n0, n1 } = pair();
     const sealed = n0.seal(facts('n0-1'), body) as Sealed;

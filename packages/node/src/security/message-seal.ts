@@ -6,7 +6,7 @@
  * destination opens it, and a replay window per sender process lets each sequence number through once.
  */
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import type { RefusalReason, Sealed } from '@agentnet/protocol';
+import type { Direct, RefusalReason, Sealed } from '@agentnet/protocol';
 import type { NodeKeys, Process } from './node-keys.js';
 import { ReplayWindow, type Freshness } from './replay-window.js';
 
@@ -53,6 +53,31 @@ export class MessageSeal {
     cipher.setAAD(associated(facts, seq, this.self.incarnation, to));
     const box = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final(), cipher.getAuthTag()]);
     return { type: 'sealed', seq, from: this.self.incarnation, to, box: box.toString('base64') };
+  }
+
+  /**
+   * The numbers of a message that goes on this node's own link to `dest` (`direct`): TLS carries
+   * it end to end, so it needs no seal, only a number the destination's replay window checks.
+   */
+  direct(dest: string): Direct {
+    const pair = `direct:${dest}`;
+    const seq = this.next.get(pair) ?? 1;
+    this.next.set(pair, seq + 1);
+    return { seq, from: this.self.incarnation, to: this.keys.latestOf(dest) ?? 0 };
+  }
+
+  /**
+   * A `direct` message for this node, which came on the link from `linkPeer` (whose certificate
+   * named it): unsealed, it is taken only from its sender's own link, each number once.
+   */
+  openDirect(facts: { src: string; direct: Direct; body: { type: string } }, linkPeer: string | undefined): Opened {
+    const { direct } = facts;
+    if (linkPeer !== facts.src || facts.body.type === 'sealed') return { ok: false, refusal: 'unsealed', text: `an unsealed ${facts.body.type} message that did not come on ${facts.src}'s own link` };
+    if (direct.to < this.self.incarnation) return { ok: false, stale: true };
+    const sender = `direct:${facts.src}.${direct.from}`;
+    let window = this.windows.get(sender);
+    if (!window) this.windows.set(sender, (window = new ReplayWindow()));
+    return { ok: true, body: facts.body, freshness: window.check(direct.seq) };
   }
 
   /** Opens a message for this node; its body must be `sealed` (the caller checked its schema). */

@@ -26,21 +26,25 @@ export interface SealedPath {
 /** The journal record an arrival makes, and the message for the behaviour if there is one. */
 export type Receipt = { t: 'recv' | 'dup'; msg?: PeerMessage } | { t: 'drop'; reason: DropReason; refusal?: RefusalReason };
 
-export function sealedReceipt(msg: PeerMessage & { id: string; sent_at: number }, path: SealedPath): Receipt {
-  const opened = path.seal.open(msg, msg.body);
+/** `linkPeer`: whom the link the message came on belongs to (its certificate's name). */
+export function sealedReceipt(msg: PeerMessage & { id: string; sent_at: number }, path: SealedPath, linkPeer?: string): Receipt {
+  const direct = msg.direct;
+  const opened = direct ? path.seal.openDirect({ src: msg.src, direct, body: msg.body }, linkPeer) : path.seal.open(msg, msg.body);
   if (!opened.ok) {
     if (opened.stale) return { t: 'drop', reason: 'crash' };
     path.refuse(msg, opened.refusal, opened.text);
     return { t: 'drop', reason: 'rejected', refusal: opened.refusal };
   }
   if (opened.freshness === 'old') {
-    path.refuse(msg, 'replayed', `sequence number ${(msg.body as { seq: number }).seq} is too far behind ${msg.src}'s newest to tell from a replay`);
+    path.refuse(msg, 'replayed', `sequence number ${direct?.seq ?? (msg.body as { seq: number }).seq} is too far behind ${msg.src}'s newest to tell from a replay`);
     return { t: 'drop', reason: 'rejected', refusal: 'replayed' };
   }
   if (opened.freshness === 'seen') {
     path.refuse(msg, 'replayed', `a second copy of ${msg.id}`);
     return { t: 'dup' };
   }
+  // A direct message's body was checked with its frame: it never was in a box.
+  if (direct) return { t: 'recv', msg };
   const checked = path.check(opened.body);
   if (!checked.ok) {
     // It did arrive, from its sender's own key: a receipt, which the behaviour never sees.

@@ -36,9 +36,17 @@ export const Envelope = z.object({
   /** A broadcast's hop message: which broadcast (`origin:k`) and in which round it was sent (1 = by the origin). */
   bcast: z.string().min(1).max(80).optional(),
   round: z.number().int().positive().optional(),
+  /**
+   * With `--security on`, a data message that travels on its sender's own TLS link to its
+   * destination: not sealed (the link's TLS already ends at the destination, whose certificate names
+   * it), but numbered as a seal is (`seq` on the pair, `from` and `to` the two processes), so the
+   * destination lets each number through once. Anywhere else an unsealed message is refused.
+   */
+  direct: z.object({ seq: z.number().int().positive(), from: z.number().int().nonnegative(), to: z.number().int().nonnegative() }).optional(),
   body: Body,
 });
 export type Envelope = z.infer<typeof Envelope>;
+export type Direct = NonNullable<Envelope['direct']>;
 
 export const ErrorBody = z.object({
   type: z.literal('error'),
