@@ -12,6 +12,7 @@ import { TopologyError, nodeIds } from './topology/topology.js';
 import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, runTopology, settleFor, settleNotice, type RunTopology } from './plan/run-plan.js';
 import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
+import { writeExports } from './report/exports/write-exports.js';
 import { runOutput } from './stdout-pipe.js';
 import { RunGuard } from './security/run-guard.js';
 import { RunIdentity } from './security/run-identity.js';
@@ -181,6 +182,7 @@ if (outcome.report && outcome.lines) {
   if (outcome.events && outcome.events.length > 0) writeEvents(run, outcome.events);
   if (outcome.history) await writeHistory(run, outcome.history);
   await writeReport(run, outcome.report);
+  await writeExports(run.path, outcome.lines, outcome.report);
   // A pipe takes large writes asynchronously: wait for them, or process.exit cuts the report short.
   const text = flags.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : formatReport(outcome.report);
   await stdout.write(text);

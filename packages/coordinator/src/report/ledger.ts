@@ -30,6 +30,8 @@ interface Entry {
   dropped_by: string | null;
   /** Why its destination refused it (drop reason `rejected`). */
   refusal: RefusalReason | null;
+  /** The body's type, from the send record. */
+  type?: string;
   /** Receipts of it (recv records): more than one only when a Byzantine node replayed it. */
   receipts: number;
   /** When the receipts after the first came (epoch ms). */
@@ -176,6 +178,7 @@ export class Ledger {
     switch (record.t) {
       case 'send':
         entry.sendRecorded = true;
+        if (record.type !== undefined) entry.type = record.type;
         return;
       case 'recv':
         entry.receipts++;
@@ -260,6 +263,7 @@ export class Ledger {
         dropped_by: reason === null ? null : e.dropped_by,
         ...(reason === 'rejected' && e.refusal !== null ? { refusal: e.refusal } : {}),
         ...(e.bcast === undefined ? {} : { bcast: e.bcast, ...(e.round === undefined ? {} : { round: e.round }) }),
+        ...(e.type === undefined ? {} : { type: e.type }),
       });
     }
     return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));

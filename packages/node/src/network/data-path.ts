@@ -88,7 +88,7 @@ export class DataPath {
     const next = routing ? routing.nextHop(dest) : dest;
     const d = next === undefined ? undefined : this.shaper.draw(next);
     const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0, ...tag };
-    this.o.journal.add({ t: 'send', ...facts });
+    this.o.journal.add({ t: 'send', ...facts, type: body.type });
     if (next === undefined || d === undefined) {
       this.drop(facts, 'no_route');
       return sent;

@@ -47,7 +47,8 @@ export const DropReason = z.enum([
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
-export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields });
+/** `type`: the body's type as the sender's behaviour sent it (before any seal). */
+export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields, type: z.string().max(64).optional() });
 /** Links the message took (routed runs; 1 without routing). */
 const Hops = z.number().int().positive().optional();
 export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number(), hops: Hops });
@@ -108,5 +109,7 @@ export const MessageLine = z.object({
   dropped_by: NodeId.nullable(),
   /** Dropped as `rejected`: why its destination refused it. */
   refusal: RefusalReason.optional(),
+  /** The body's type, from its sender's `send` record (absent when that record was lost, or for a workload client's). */
+  type: z.string().optional(),
 });
 export type MessageLine = z.infer<typeof MessageLine>;
