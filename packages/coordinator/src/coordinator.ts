@@ -3,22 +3,11 @@
  * send each node its `init`, start traffic once every node has linked to all its peers, stop after
  * `--duration` (or on interrupt), collect every node's final flush, and analyse the journal.
  */
-import {
-  LINK_DRAIN_PER_PEER_MS,
-  LINK_DRAIN_TIMEOUT_MS,
-  STOP_TIMEOUT_MS,
-  STOP_TIMEOUT_PER_NODE_MS,
-  EXIT_ERROR,
-  FAULT_KINDS,
-  componentLog,
-  STOP_REASONS,
-  type Logger,
-  type StopCause,
-  type BehaviorEvent,
-} from '@agentnet/protocol';
+import { LINK_DRAIN_PER_PEER_MS, LINK_DRAIN_TIMEOUT_MS, STOP_TIMEOUT_MS, STOP_TIMEOUT_PER_NODE_MS, EXIT_ERROR, FAULT_KINDS, componentLog, STOP_REASONS, type Logger, type StopCause, type BehaviorEvent } from '@agentnet/protocol';
 import { ControlServer, type ControlConnection, type ControlHandlers } from './cluster/control-server.js';
 import { ControlApi, type ControlApiHost } from './api/server.js';
 import { createApiHost } from './api/host.js';
+import type { ApiState } from './api/schema.js';
 import { liveStateOf } from './faults/live-state.js';
 import { NodeTable, timelineNode, type NodeEntry } from './cluster/node-table.js';
 import { Membership } from './cluster/membership.js';
@@ -139,9 +128,10 @@ export class Coordinator {
   }
 
   /** The control API's URL (`http://127.0.0.1:PORT`), once listening. */
-  get apiUrl(): string {
-    return this.api?.url ?? '';
-  }
+  get apiUrl(): string { return this.api?.url ?? ''; }
+
+  /** The run now, as the control API's `GET /state` answers (the progress line draws it). */
+  state = (): ApiState => this.apiHost().state();
 
   private apiHost(): ControlApiHost {
     return createApiHost({

@@ -13,6 +13,7 @@ import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, run
 import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { writeExports } from './report/exports/write-exports.js';
+import { startProgress, type Progress } from './progress/progress-ticker.js';
 import { runOutput } from './stdout-pipe.js';
 import { RunGuard } from './security/run-guard.js';
 import { RunIdentity } from './security/run-identity.js';
@@ -84,7 +85,9 @@ const stdout = runOutput(process.stdout, 'stdout', log);
 // stderr gets its listener whatever --json says: `2>&1 | head -1` closes it too.
 const stderr = runOutput(process.stderr, 'stderr', log);
 const forPeople = flags.json ? stderr : stdout;
-const say = (text: string) => void forPeople.write(text);
+/** The progress line, on a terminal: what is said goes above it. */
+let progress: Progress | undefined;
+const say = (text: string) => (progress ? progress.say(text) : void forPeople.write(text));
 
 let plan: RunTopology;
 try {
@@ -143,6 +146,7 @@ try {
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
+if (process.stdout.isTTY && !flags.json && !flags.quiet) progress = startProgress({ stream: process.stdout, state: coordinator.state, expected: flags.nodes, durationMs: flags.duration });
 if (derived !== null) {
   say(`${derived}\n`);
   log.info({ params }, 'behavior_params');
@@ -176,6 +180,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 const outcome = await coordinator.run(interrupt.signal);
+progress?.stop();
+progress = undefined;
 if (outcome.report && outcome.lines) {
   await writeMessages(run, outcome.lines);
   if (outcome.graphSvg) writeGraphSvg(run, outcome.graphSvg);

@@ -38,6 +38,7 @@ export function createApiHost(p: ApiHostParts): ControlApiHost {
         elapsedMs: p.elapsedMs(),
         coordinator: { pid: process.pid, url: p.url() },
         nodes: p.nodes(),
+        totals: p.ledger.totals(),
         faults: p.timeline.state(),
         names: p.timeline.healable,
         history: p.timeline.faults,

@@ -41,17 +41,6 @@ export const ApiFaults = z.object({ in_force: FaultsInForce, history: z.array(Fa
 export type ApiFaults = z.infer<typeof ApiFaults>;
 
 /** `GET /state`. */
-export const ApiState = ApiFaults.extend({
-  run_id: z.string(),
-  seed: z.number().int().nonnegative(),
-  phase: RunPhase,
-  /** ms since traffic started; 0 before. */
-  elapsed_ms: z.number().nonnegative(),
-  coordinator: z.object({ pid: z.number().int(), url: z.string() }),
-  nodes: z.array(ApiNode),
-});
-export type ApiState = z.infer<typeof ApiState>;
-
 /**
  * A link's messages as the coordinator's ledger has them so far. Nodes ship their journal every
  * 200 ms, so the counts lag the link by about that much; `in_flight` is sent minus delivered minus
@@ -64,6 +53,20 @@ export const LinkCounts = z.object({
   in_flight: z.number().int().nonnegative(),
 });
 export type LinkCounts = z.infer<typeof LinkCounts>;
+
+export const ApiState = ApiFaults.extend({
+  run_id: z.string(),
+  seed: z.number().int().nonnegative(),
+  phase: RunPhase,
+  /** ms since traffic started; 0 before. */
+  elapsed_ms: z.number().nonnegative(),
+  coordinator: z.object({ pid: z.number().int(), url: z.string() }),
+  nodes: z.array(ApiNode),
+  /** The run's messages so far, as the ledger has them (every link's counts summed; see LinkCounts). */
+  totals: LinkCounts,
+});
+export type ApiState = z.infer<typeof ApiState>;
+
 
 /** One directed link src -> dest as it is now. */
 export const ApiLink = z.object({

@@ -15,6 +15,7 @@ export interface StateParts {
   elapsedMs: number;
   coordinator: { pid: number; url: string };
   nodes: ReadonlyArray<Pick<NodeEntry, 'id' | 'pid' | 'state' | 'incarnation'>>;
+  totals: LinkCounts;
   faults: FaultState;
   /** Partitions and link faults in force, by name. */
   names: string[];
@@ -33,6 +34,7 @@ export function apiState(p: StateParts): ApiState {
       const mode = paused.get(e.id);
       return { id: e.id, pid: e.pid, state: e.state, incarnation: e.incarnation, ...(mode === undefined ? {} : { paused: mode }) };
     }),
+    totals: p.totals,
     in_force: { ...p.faults, names: p.names },
     history: [...p.history],
   };

@@ -64,6 +64,8 @@ export class Ledger {
   private readonly perLink = new Map<string, LinkCounts>();
   /** What Byzantine nodes' journals say they did to each message id. */
   private readonly attacked = new Map<string, Attacked>();
+  /** Every link's counts summed, kept up to date with them (the progress line and the API's state read it). */
+  private readonly total: LinkCounts = { sent: 0, delivered: 0, dropped: 0, in_flight: 0 };
   /** The connection attacks' tries (impersonate, downgrade), as their attackers journaled them. */
   private readonly attempts: AttemptRecord[] = [];
 
@@ -79,10 +81,16 @@ export class Ledger {
     const after = statusOf(entry);
     // A forged message is no message of its claimed sender's: it is counted with the attacks, not on the link.
     if (before === after || this.attacked.get(record.id)?.forged) return;
-    const counts = this.countsOf(entry.src, entry.dest);
-    if (before === undefined) counts.sent++;
-    else counts[before]--;
-    counts[after]++;
+    for (const counts of [this.countsOf(entry.src, entry.dest), this.total]) {
+      if (before === undefined) counts.sent++;
+      else counts[before]--;
+      counts[after]++;
+    }
+  }
+
+  /** The messages so far, summed over every link: as `linkCounts`, for the whole run. */
+  totals(): LinkCounts {
+    return { ...this.total };
   }
 
   /**
@@ -99,9 +107,10 @@ export class Ledger {
       a.forged = true;
       const entry = this.entries.get(record.id);
       if (!entry) return;
-      const counts = this.countsOf(entry.src, entry.dest);
-      counts.sent--;
-      counts[statusOf(entry)]--;
+      for (const counts of [this.countsOf(entry.src, entry.dest), this.total]) {
+        counts.sent--;
+        counts[statusOf(entry)]--;
+      }
     }
   }
 
