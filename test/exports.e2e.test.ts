@@ -64,8 +64,9 @@ describe('exports', () => {
     const receipts = trace.traceEvents.filter((e) => e.ph === 'X' && e.cat === 'message' && e.name.startsWith('receive '));
     expect(receipts.map((e) => e.args?.id).sort()).toEqual(delivered.map((m) => m.id).sort());
     expect(trace.traceEvents.filter((e) => e.ph === 'i').length).toBe(messages.filter((m) => m.status === 'dropped').length);
-    const faults = trace.traceEvents.filter((e) => e.cat === 'fault');
+    const faults = trace.traceEvents.filter((e) => e.cat === 'fault' && e.ph === 'b');
     expect(faults.map((e) => [e.name, e.tid])).toEqual(report.fault_periods.map((p) => [p.name, tracks.get('faults')]));
+    expect(trace.traceEvents.filter((e) => e.cat === 'fault' && e.ph === 'e').length).toBe(faults.length);
     expect(report.fault_periods.map((p) => p.name)).toContain('split');
   });
 });

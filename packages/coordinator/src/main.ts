@@ -75,6 +75,8 @@ for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (err: unknown) => {
     log.fatal({ err }, 'crash');
     sink.flushSync();
+    // A progress line may be on the terminal: erased first (harmless when there is none).
+    if (process.stdout.isTTY) process.stdout.write('\r\u001b[2K');
     process.stderr.write(`error: the coordinator crashed: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exit(EXIT_ERROR);
   });
@@ -146,7 +148,8 @@ try {
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
-if (process.stdout.isTTY && !flags.json && !flags.quiet) progress = startProgress({ stream: process.stdout, state: coordinator.state, expected: flags.nodes, durationMs: flags.duration });
+// Not with --pretty: its log lines share the terminal, and would run into the line.
+if (process.stdout.isTTY && !flags.json && !flags.quiet && !flags.pretty) progress = startProgress({ stream: process.stdout, state: coordinator.state, expected: flags.nodes, durationMs: flags.duration });
 if (derived !== null) {
   say(`${derived}\n`);
   log.info({ params }, 'behavior_params');
@@ -188,10 +191,14 @@ if (outcome.report && outcome.lines) {
   if (outcome.events && outcome.events.length > 0) writeEvents(run, outcome.events);
   if (outcome.history) await writeHistory(run, outcome.history);
   await writeReport(run, outcome.report);
-  await writeExports(run.path, outcome.lines, outcome.report);
   // A pipe takes large writes asynchronously: wait for them, or process.exit cuts the report short.
   const text = flags.json ? `${JSON.stringify(outcome.report, null, 2)}\n` : formatReport(outcome.report);
   await stdout.write(text);
+  // After the report is out: the exports of a long run take seconds, and failing them (a full disk) fails nothing else.
+  await writeExports(run.path, outcome.lines, outcome.report).catch((err: unknown) => {
+    log.error({ err }, 'exports_failed');
+    process.stderr.write(`warning: cannot write shiviz.log and trace.json: ${(err as Error).message}\n`);
+  });
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();

@@ -88,7 +88,8 @@ export class DataPath {
     const next = routing ? routing.nextHop(dest) : dest;
     const d = next === undefined ? undefined : this.shaper.draw(next);
     const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0, ...tag };
-    this.o.journal.add({ t: 'send', ...facts, type: body.type });
+    // Cut to the record's limit: a behaviour's long type must not cost the journal its batch.
+    this.o.journal.add({ t: 'send', ...facts, type: String(body.type).slice(0, 64) });
     if (next === undefined || d === undefined) {
       this.drop(facts, 'no_route');
       return sent;

@@ -22,7 +22,8 @@ export function shivizLine(e: SpaceTimeEvent): string {
 
 function eventText(e: SpaceTimeEvent): string {
   const m = e.line;
-  const type = m.type ?? 'message';
+  // A type is the behaviour's word: no control character may break the line.
+  const type = (m.type ?? 'message').replace(/[\u0000-\u001f\u007f]/g, '?');
   if (e.kind === 'receive') return `receive ${m.id} ${type} from ${m.src} (${round(m.latency_ms ?? 0)} ms, ${m.hops ?? 1} ${m.hops === 1 || m.hops === null ? 'hop' : 'hops'})`;
   return `send ${m.id} ${type} to ${m.dest}${fate(m)}`;
 }
