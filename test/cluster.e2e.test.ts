@@ -64,7 +64,7 @@ describe('cluster of 5 nodes', () => {
 
     // Logs: one file per process, JSON lines carrying role and node id, with the lifecycle verbs.
     const files = readdirSync(run.dir).sort();
-    expect(files).toEqual(['control.json', 'coordinator.log', 'graph.svg', 'messages.jsonl', 'n0.log', 'n1.log', 'n2.log', 'n3.log', 'n4.log', 'report.json']);
+    expect(files).toEqual(['control.json', 'coordinator.log', 'graph.svg', 'messages.jsonl', 'n0.log', 'n1.log', 'n2.log', 'n3.log', 'n4.log', 'report.json', 'shiviz.log', 'trace.json']);
     const coordinatorVerbs = new Set(readLogLines(join(run.dir, 'coordinator.log')).map((l) => l.msg));
     for (const verb of ['listening', 'register', 'init', 'start', 'stop', 'report']) expect(coordinatorVerbs).toContain(verb);
     for (const id of ['n0', 'n1', 'n2', 'n3', 'n4']) {
@@ -77,7 +77,8 @@ describe('cluster of 5 nodes', () => {
     // Every line names the part of the process that wrote it, one of the known components, and
     // the parts are told apart: the send and recv lines are the data component's, a node's
     // registration its lifecycle's, the coordinator's registrations the cluster's.
-    const logs = files.filter((f) => f.endsWith('.log')).map((f) => readLogLines(join(run.dir, f)));
+    // The processes' logs; shiviz.log is the run drawn for ShiViz, no JSON log.
+    const logs = files.filter((f) => f.endsWith('.log') && f !== 'shiviz.log').map((f) => readLogLines(join(run.dir, f)));
     const components = new Set(Object.keys(LOG_COMPONENTS));
     expect(logs.flat().filter((l) => !components.has(String(l.component))).map((l) => l.msg)).toEqual([]);
     const componentOf = (lines: Array<Record<string, unknown>>, verb: string) => new Set(lines.filter((l) => l.msg === verb).map((l) => l.component));
