@@ -10,6 +10,19 @@ import { attackReport, type Attacked } from './attack-tally.js';
 /** A record of one message (not of an attack). */
 type MessageRecord = Exclude<JournalRecord, AttackRecord | AttemptRecord>;
 
+/** A message moves into `after` in these counts: from `before`, or as a new one (sent). */
+function tally(counts: LinkCounts, before: Status | undefined, after: Status): void {
+  if (before === undefined) counts.sent++;
+  else counts[before]--;
+  counts[after]++;
+}
+
+/** A message leaves these counts (a forgery turned out to be the attack's). */
+function untally(counts: LinkCounts, status: Status): void {
+  counts.sent--;
+  counts[status]--;
+}
+
 interface Entry {
   id: string;
   src: string;
@@ -81,11 +94,8 @@ export class Ledger {
     const after = statusOf(entry);
     // A forged message is no message of its claimed sender's: it is counted with the attacks, not on the link.
     if (before === after || this.attacked.get(record.id)?.forged) return;
-    for (const counts of [this.countsOf(entry.src, entry.dest), this.total]) {
-      if (before === undefined) counts.sent++;
-      else counts[before]--;
-      counts[after]++;
-    }
+    tally(this.countsOf(entry.src, entry.dest), before, after);
+    tally(this.total, before, after);
   }
 
   /** The messages so far, summed over every link: as `linkCounts`, for the whole run. */
@@ -107,10 +117,8 @@ export class Ledger {
       a.forged = true;
       const entry = this.entries.get(record.id);
       if (!entry) return;
-      for (const counts of [this.countsOf(entry.src, entry.dest), this.total]) {
-        counts.sent--;
-        counts[statusOf(entry)]--;
-      }
+      untally(this.countsOf(entry.src, entry.dest), statusOf(entry));
+      untally(this.total, statusOf(entry));
     }
   }
 
