@@ -56,7 +56,7 @@ export async function ensureBundle(entry: string): Promise<string> {
     // Dependencies are bundled too: one file to read and compile starts in 100 ms instead of 160
     // and idles at ~12 MB less RSS than ws, pino and zod loaded from their hundred-odd files.
     // pino-pretty stays outside: it is loaded (by require) only for --pretty.
-    external: ['pino-pretty'],
+    external: ['pino-pretty', 'esbuild'],
     // Bundled CommonJS packages call require() for Node's built-ins; ESM output needs one.
     banner: { js: "import { createRequire as __agentnetRequire } from 'node:module'; const require = __agentnetRequire(import.meta.url);" },
     logLevel: 'silent',

@@ -11,3 +11,5 @@ export { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, Ap
 export { CTL_USAGE, UsageError, parseCtl, type CtlCommand, type CtlRequest } from './ctl/command.js';
 export { CtlError, callApi, findApi, type ApiAddress } from './ctl/client.js';
 export { UnexpectedAnswerError, formatAnswer } from './ctl/output.js';
+export { REPORT_HTML_FILE, writeReportHtml } from './report/html/write-report-html.js';
+export { RunFilesError, readRunFiles } from './report/html/read-run-files.js';

@@ -13,6 +13,7 @@ import { BehaviorError, behaviorParams, checkReach, runBehavior, runRouting, run
 import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { writeExports } from './report/exports/write-exports.js';
+import { runFileNames, writeReportHtml } from './report/html/write-report-html.js';
 import { startProgress, type Progress } from './progress/progress-ticker.js';
 import { runOutput } from './stdout-pipe.js';
 import { RunGuard } from './security/run-guard.js';
@@ -198,6 +199,11 @@ if (outcome.report && outcome.lines) {
   await writeExports(run.path, outcome.lines, outcome.report).catch((err: unknown) => {
     log.error({ err }, 'exports_failed');
     process.stderr.write(`warning: cannot write shiviz.log and trace.json: ${(err as Error).message}\n`);
+  });
+  const page = { report: outcome.report, lines: outcome.lines, events: outcome.events ?? [], history: outcome.history ?? [], files: runFileNames(outcome) };
+  await writeReportHtml(run.path, page).catch((err: unknown) => {
+    log.error({ err }, 'report_html_failed');
+    process.stderr.write(`warning: cannot write report.html: ${(err as Error).message}\n`);
   });
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);

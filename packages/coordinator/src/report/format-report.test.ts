@@ -120,7 +120,7 @@ describe('formatReport: accounting and details', () => {
     const text = formatReport(report());
     expect(text).toContain('run 20240101-000000-abcd: seed 42, 3 nodes, 10250 ms, interval 1000:3000');
     expect(text).toContain('network: delay=uniform:50:150 loss=0 duplicate=0 reorder=0 bandwidth=none');
-    expect(text).toContain('files: runs/20240101-000000-abcd/{report.json,messages.jsonl,coordinator.log,n*.log}');
+    expect(text).toContain('files: runs/20240101-000000-abcd/{report.html,report.json,messages.jsonl,coordinator.log,n*.log}');
     expect(text).toContain('rerun: npm run cluster -- --nodes 3 --duration 10000ms --seed 42 --delay uniform:50:150 --interval 1000:3000');
     // Security off and nothing refused: no line about it.
     expect(text).not.toContain('security:');

@@ -130,7 +130,7 @@ export function formatReport(report: Report): string {
     `run ${report.run_id}: seed ${report.seed}, ${plural(report.nodes, 'node')}, ${report.elapsed_ms} ms, interval ${report.config.interval}`,
     `network: ${report.config.network}${report.config.links.map((l) => `; ${l}`).join('')}`,
     ...securityLines(report.security),
-    `files: ${report.run_dir}/{report.json,messages.jsonl,coordinator.log,n*.log}`,
+    `files: ${report.run_dir}/{report.html,report.json,messages.jsonl,coordinator.log,n*.log}`,
     `rerun: ${report.rerun}`,
     '',
   );

@@ -1,0 +1,89 @@
+/** The run's data as the page's code reads it: the model, and every message decoded into typed arrays. */
+import type { MessageColumns, PageModel } from '../page-model.js';
+
+export interface Messages {
+  count: number;
+  lanes: string[];
+  types: string[];
+  reasons: string[];
+  sent: Float32Array;
+  received: Float32Array;
+  delay: Float32Array;
+  src: Uint16Array;
+  dest: Uint16Array;
+  at: Uint16Array;
+  type: Uint16Array;
+  status: Uint8Array;
+  reason: Uint8Array;
+  dups: Uint8Array;
+  maxSpan: number;
+  /** The messages' ids, parsed on first use (only a click needs them). */
+  id(i: number): string;
+}
+
+function jsonOf<T>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el?.textContent) throw new Error(`report.html has no #${id} data`);
+  return JSON.parse(el.textContent) as T;
+}
+
+function bytes(b64: string): ArrayBuffer {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out.buffer;
+}
+
+export function loadModel(): PageModel {
+  return jsonOf<PageModel>('model');
+}
+
+export function loadMessages(): Messages {
+  const c = jsonOf<MessageColumns>('messages');
+  let ids: string[] | undefined;
+  return {
+    count: c.count,
+    lanes: c.lanes,
+    types: c.types,
+    reasons: c.reasons,
+    sent: new Float32Array(bytes(c.sent)),
+    received: new Float32Array(bytes(c.received)),
+    delay: new Float32Array(bytes(c.delay)),
+    src: new Uint16Array(bytes(c.src)),
+    dest: new Uint16Array(bytes(c.dest)),
+    at: new Uint16Array(bytes(c.at)),
+    type: new Uint16Array(bytes(c.type)),
+    status: new Uint8Array(bytes(c.status)),
+    reason: new Uint8Array(bytes(c.reason)),
+    dups: new Uint8Array(bytes(c.dups)),
+    maxSpan: c.max_span_ms,
+    id(i: number): string {
+      ids ??= jsonOf<string>('message-ids').split('\n');
+      return ids[i] ?? '?';
+    },
+  };
+}
+
+/** Element helper: a tag with attributes and children (text is escaped by the DOM). */
+export function h(tag: string, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const c of children) el.append(c);
+  return el;
+}
+
+export function sectionBody(id: string): HTMLElement {
+  const el = document.querySelector<HTMLElement>(`#${id} .body`);
+  if (!el) throw new Error(`report.html has no #${id} section`);
+  return el;
+}
+
+/** Hides a section that has nothing to show for this run, saying why in the page's outline. */
+export function hideSection(id: string): void {
+  const el = document.getElementById(id);
+  if (el) el.hidden = true;
+}
+
+export const PALETTE = ['#2e62d9', '#e8710a', '#12805c', '#c4320a', '#7e3bd0', '#0e9aa7', '#b54708', '#d6336c', '#5c7cfa', '#2b8a3e', '#868e96', '#a61e4d'];
+export const colorOf = (i: number): string => PALETTE[i % PALETTE.length] as string;
+export const fmtMs = (ms: number): string => (Math.abs(ms) >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
