@@ -13,8 +13,9 @@ import { runBaseline } from './bench/baseline.js';
 import { deliveredRate, memoryOf, runCluster, type ProcessMemory } from './bench/cluster-run.js';
 import { BenchResult } from './bench/result.js';
 import { formatBench } from './bench/format.js';
+import { benchReport } from './bench/report-page.js';
 
-const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts', 'security'] as const;
+const PARTS = ['throughput', 'fidelity', 'startup', 'scale', 'parts', 'security', 'report'] as const;
 type Part = (typeof PARTS)[number];
 
 const BENCH_OPTIONS = { quick: { type: 'boolean', default: false }, only: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -46,8 +47,8 @@ if (scaleSteps?.some((n) => !Number.isInteger(n) || n < 2)) {
 }
 
 const CONFIG = quick
-  ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], sparseStartup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000, secureStartup: [3] }
-  : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], sparseStartup: [200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000, secureStartup: [5, 50, 200] };
+  ? { nodes: 3, floodMs: 1500, warmupMs: 300, fidelityMs: 1000, startup: [3], sparseStartup: [3], memoryAt: [3], scale: [3], scaleMs: 1000, budgetMs: 120_000, secureStartup: [3], reportFloodMs: 1500 }
+  : { nodes: 5, floodMs: 6000, warmupMs: 1000, fidelityMs: 5000, startup: [5, 50, 100, 200], sparseStartup: [200], memoryAt: [5, 200], scale: [100, 200, 300, 500], scaleMs: 10_000, budgetMs: 540_000, secureStartup: [5, 50, 200], reportFloodMs: 15_000 };
 if (scaleSteps) CONFIG.scale = scaleSteps;
 const MESSAGE_SIZE = 100;
 const began = performance.now();
@@ -243,7 +244,13 @@ async function security(): Promise<void> {
   result.security = { off_msgs_per_s: off.msgs_per_s, on_msgs_per_s: on.msgs_per_s, throughput_loss: loss, accounting_exact: off.exact && on.exact, startup };
 }
 
-const RUNNERS: Record<Part, () => Promise<void>> = { throughput, fidelity, startup, scale, parts, security };
+/** A flood long enough for about a million messages on a laptop: its report.html built and painted. */
+async function report(): Promise<void> {
+  progress(`report: flood ${CONFIG.reportFloodMs} ms, then npm run report and first paint`);
+  result.report = await benchReport(CONFIG.reportFloodMs);
+}
+
+const RUNNERS: Record<Part, () => Promise<void>> = { throughput, fidelity, startup, scale, parts, security, report };
 for (const part of PARTS) {
   if (!only.has(part)) continue;
   try {

@@ -64,7 +64,7 @@ describe('cluster of 5 nodes', () => {
 
     // Logs: one file per process, JSON lines carrying role and node id, with the lifecycle verbs.
     const files = readdirSync(run.dir).sort();
-    expect(files).toEqual(['control.json', 'coordinator.log', 'graph.svg', 'messages.jsonl', 'n0.log', 'n1.log', 'n2.log', 'n3.log', 'n4.log', 'report.json', 'shiviz.log', 'trace.json']);
+    expect(files).toEqual(['control.json', 'coordinator.log', 'graph.svg', 'messages.jsonl', 'n0.log', 'n1.log', 'n2.log', 'n3.log', 'n4.log', 'report.html', 'report.json', 'shiviz.log', 'trace.json']);
     const coordinatorVerbs = new Set(readLogLines(join(run.dir, 'coordinator.log')).map((l) => l.msg));
     for (const verb of ['listening', 'register', 'init', 'start', 'stop', 'report']) expect(coordinatorVerbs).toContain(verb);
     for (const id of ['n0', 'n1', 'n2', 'n3', 'n4']) {

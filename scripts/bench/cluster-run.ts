@@ -40,6 +40,8 @@ export function memoryOf(pid: number): ProcessMemory | undefined {
 
 export interface ClusterResult {
   code: number | null;
+  /** The run's directory (removed by cleanup). */
+  dir: string;
   report: Report | undefined;
   messages: () => MessageLine[];
   /** From launching the launcher to the coordinator's `start` (every node linked to all peers). */
@@ -90,6 +92,7 @@ export async function runCluster(args: string[], options: ClusterOptions): Promi
   const reportPath = join(dir, 'report.json');
   return {
     code,
+    dir,
     report: existsSync(reportPath) ? Report.parse(JSON.parse(readFileSync(reportPath, 'utf8'))) : undefined,
     messages: () =>
       readFileSync(join(dir, 'messages.jsonl'), 'utf8')

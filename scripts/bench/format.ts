@@ -46,6 +46,14 @@ export function formatBench(r: BenchResult): string {
       out.push(`  ${String(s.nodes).padStart(4)} nodes  ready off ${s.off_ms ?? '-'} ms  on ${s.on_ms ?? '-'} ms  x${f(s.ratio, 2)}   idle node RSS off ${f(s.node_rss_mb_off)} MB  on ${f(s.node_rss_mb_on)} MB`);
     }
   }
+  if (r.report) {
+    const x = r.report;
+    out.push(
+      `report.html of a flood run (${x.messages} messages, ${f(x.html_mb)} MB):`,
+      `  npm run report ${x.build_ms} ms   reading messages.jsonl alone ${x.baseline_read_ms} ms   x${f(x.build_ratio, 2)}`,
+      `  first paint ${x.first_paint_ms ?? '-'} ms   every section drawn ${x.ready_ms ?? '-'} ms   plain page of that size ${x.baseline_paint_ms ?? '-'} ms${x.note ? `   (${x.note})` : ''}`,
+    );
+  }
   for (const e of r.errors) out.push(`error: ${e}`);
   return `${out.join('\n')}\n`;
 }

@@ -60,6 +60,20 @@ export const BenchResult = z.object({
       ),
     })
     .optional(),
+  /** A flood run's report.html: built by `npm run report` against only reading messages.jsonl; painted in Chromium against a plain page of its size. */
+  report: z
+    .object({
+      messages: z.number(),
+      html_mb: z.number(),
+      build_ms: z.number(),
+      baseline_read_ms: z.number(),
+      build_ratio: z.number(),
+      first_paint_ms: z.number().nullable(),
+      ready_ms: z.number().nullable(),
+      baseline_paint_ms: z.number().nullable(),
+      note: z.string(),
+    })
+    .optional(),
   errors: z.array(z.string()),
 });
 export type BenchResult = z.infer<typeof BenchResult>;

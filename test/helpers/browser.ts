@@ -4,28 +4,13 @@
  * to enable them; under CI a missing browser is a failure. Each browser is started as a server
  * whose PID the test holds, and stopped by it when the test ends.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { expect, onTestFinished } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isAlive } from './processes.js';
-
-function findChromium(): string | undefined {
-  const given = process.env.AGENTNET_CHROMIUM;
-  if (given) return existsSync(given) ? given : undefined;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
-    } catch {
-      // Not this one.
-    }
-  }
-  return undefined;
-}
+import { CHROMIUM_MISSING, findChromium } from '../../scripts/chromium.js';
 
 export const CHROMIUM = findChromium();
-export const CHROMIUM_MISSING =
-  'no Chromium found: install it (Debian: apt-get install chromium) or set AGENTNET_CHROMIUM to a Chromium binary; .ci/run installs it';
+export { CHROMIUM_MISSING };
 
 /** Call at the top of a browser test file: says what is skipped, or fails under CI. */
 export function browserSkipNote(file: string): boolean {

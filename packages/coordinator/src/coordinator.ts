@@ -122,7 +122,7 @@ export class Coordinator {
     const url = `${tls ? 'wss' : 'ws'}://${host}:${this.server.port}`;
     this.url = url;
     this.log.info({ url, run_id: this.options.run.id, run_dir: this.options.run.path, seed: this.options.seed }, 'listening');
-    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'), this.options.guard);
+    this.api = await ControlApi.listen(this.options.flags['api-port'], this.apiHost(), componentLog(this.options.log, 'api'), this.options.guard, this.options.dashboard);
     writeControlFile(this.options.run, { url: this.api.url, pid: process.pid, run_id: this.options.run.id }, this.options.guard.apiToken());
     return url;
   }
@@ -145,6 +145,7 @@ export class Coordinator {
       timeline: this.timeline,
       peerIds: this.peerIds,
       ledger: this.ledger,
+      events: () => this.events,
       stop: () => {
         if (this.stopAskedAtMs === undefined) {
           this.stopAskedAtMs = Math.round(this.elapsed());

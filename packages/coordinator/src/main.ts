@@ -14,6 +14,7 @@ import { nemesisSteps } from './faults/nemesis.js';
 import { createRunDir, linkLatest, writeEvents, writeGraphSvg, writeHistory, writeMessages, writeReport } from './plan/run-dir.js';
 import { writeExports } from './report/exports/write-exports.js';
 import { runFileNames, writeReportHtml } from './report/html/write-report-html.js';
+import { DASHBOARD_PATH, Dashboard } from './dashboard/dashboard.js';
 import { startProgress, type Progress } from './progress/progress-ticker.js';
 import { runOutput } from './stdout-pipe.js';
 import { RunGuard } from './security/run-guard.js';
@@ -136,7 +137,8 @@ const spawnNode = process.send ? (id: string) => process.send?.({ type: 'spawn_n
 guard.launcher = spawnNode !== undefined;
 // It is told which node processes the run kills on purpose, so it reports only the others' ends.
 const killing = process.send ? (pid: number) => process.send?.({ type: 'killing', pid }) : undefined;
-const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, guard, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior });
+const dashboard = new Dashboard(flags.dashboard);
+const coordinator = new Coordinator({ flags: { ...flags, settle }, seed, host: flags.host, port: flags.port, run, log: root, rerun, guard, scenario, network: plan.network, spawnNode, killing, topology: plan, routing, behavior, dashboard });
 let url: string;
 try {
   url = await coordinator.listen();
@@ -149,6 +151,8 @@ try {
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
+// The token rides in the fragment, which the browser never sends: the page reads it and sends it as a header.
+say(`dashboard: ${apiUrl}${DASHBOARD_PATH}${guard.on ? `#token=${guard.apiToken() ?? ''}` : ''}\n`);
 // Not with --pretty: its log lines share the terminal, and would run into the line.
 if (process.stdout.isTTY && !flags.json && !flags.quiet && !flags.pretty) progress = startProgress({ stream: process.stdout, state: coordinator.state, expected: flags.nodes, durationMs: flags.duration });
 if (derived !== null) {
@@ -164,6 +168,8 @@ process.send?.({ type: 'listening', url, api_url: apiUrl, run_id: run.id, run_di
 if (flags.out === undefined) linkLatest(run);
 
 const interrupt = new AbortController();
+/** The run has ended and only the dashboard is being served: an interrupt then just closes it. */
+let ended = false;
 // Started by the launcher: if it goes away, nobody is left to stop this run, so stop it now.
 process.once('disconnect', () => {
   if (interrupt.signal.aborted) return;
@@ -178,7 +184,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.exit(130);
     }
     log.warn({ signal }, 'interrupt');
-    say(`\n${signal}: stopping the nodes and writing a partial report (again to force)\n`);
+    say(ended ? `\n${signal}: closing the dashboard\n` : `\n${signal}: stopping the nodes and writing a partial report (again to force)\n`);
     interrupt.abort();
   });
 }
@@ -201,10 +207,16 @@ if (outcome.report && outcome.lines) {
     process.stderr.write(`warning: cannot write shiviz.log and trace.json: ${(err as Error).message}\n`);
   });
   const page = { report: outcome.report, lines: outcome.lines, events: outcome.events ?? [], history: outcome.history ?? [], files: runFileNames(outcome) };
-  await writeReportHtml(run.path, page).catch((err: unknown) => {
+  const written = await writeReportHtml(run.path, page).catch((err: unknown) => {
     log.error({ err }, 'report_html_failed');
     process.stderr.write(`warning: cannot write report.html: ${(err as Error).message}\n`);
   });
+  if (written) dashboard.finished(written, outcome.report);
+  if (flags.dashboard && !interrupt.signal.aborted) {
+    ended = true;
+    say(`dashboard: serving the final report at ${apiUrl}${DASHBOARD_PATH} until the page closes it or Ctrl-C\n`);
+    await dashboard.waitForClose(interrupt.signal);
+  }
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();

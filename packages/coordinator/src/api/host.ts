@@ -26,6 +26,7 @@ export interface ApiHostParts {
   ledger: Ledger;
   /** Asks the run to end, as its duration would; answers what `POST /stop` returns. */
   stop(): ApiStopResult;
+  events?: ControlApiHost['events'];
 }
 
 export function createApiHost(p: ApiHostParts): ControlApiHost {
@@ -50,5 +51,6 @@ export function createApiHost(p: ApiHostParts): ControlApiHost {
     apply: (action) => p.timeline.apply(action),
     reset: () => p.timeline.reset(),
     stop: () => p.stop(),
+    ...(p.events ? { events: p.events } : {}),
   };
 }

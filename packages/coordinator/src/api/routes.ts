@@ -19,6 +19,8 @@ export interface ControlApiHost {
   reset(): FaultRecord;
   /** Ends the run now, as its duration would; a second call while it ends changes nothing. */
   stop(): ApiStopResult;
+  /** What the behaviours recorded so far, in arrival order (the dashboard's feed). */
+  events?(): ReadonlyArray<{ at: number; node: string; kind: string; data: Record<string, unknown> }>;
 }
 
 export interface RouteInput {

@@ -14,6 +14,7 @@ import type { RunGuard } from '../security/run-guard.js';
 import { ApiError } from '../errors.js';
 import { API_BODY_LIMIT_BYTES } from './schema.js';
 import { resolveRoute, type ControlApiHost, type Endpoint } from './routes.js';
+import { DASHBOARD_PATH, type Dashboard } from '../dashboard/dashboard.js';
 
 export type { ControlApiHost } from './routes.js';
 
@@ -26,9 +27,9 @@ export class ControlApi {
     readonly url: string,
   ) {}
 
-  static listen(port: number, host: ControlApiHost, log: Logger, guard?: RunGuard): Promise<ControlApi> {
+  static listen(port: number, host: ControlApiHost, log: Logger, guard?: RunGuard, dashboard?: Dashboard): Promise<ControlApi> {
     const server = createServer({ requestTimeout: 10_000 }, (req, res) => {
-      handle(req, res, host, log, guard).catch((err: unknown) => log.error({ err, method: req.method, path: req.url }, 'api_failed'));
+      handle(req, res, host, log, guard, dashboard).catch((err: unknown) => log.error({ err, method: req.method, path: req.url }, 'api_failed'));
     });
     server.on('clientError', (err: Error, socket: Socket) => {
       log.warn({ err, remote: socket.remoteAddress }, 'reject');
@@ -59,15 +60,18 @@ export class ControlApi {
   }
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger, guard: RunGuard | undefined): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger, guard: RunGuard | undefined, dashboard: Dashboard | undefined): Promise<void> {
   req.on('error', (err) => log.debug({ err }, 'api_request_error'));
   res.on('error', (err) => log.debug({ err }, 'api_response_error'));
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
   const path = url.pathname;
   try {
+    // The dashboard's page holds no run data; what it then asks for carries the token like any call.
+    if (dashboard && method === 'GET' && path === DASHBOARD_PATH) return await dashboard.page(res);
     const refused = guard?.api(req.headers.authorization);
     if (refused) throw new ApiError(401, ErrorCode.unauthorized, `${REFUSALS[refused]}: send the run's token (control.json) as authorization: Bearer`);
+    if (dashboard?.owns(path) && (await dashboard.serve(req, res, method, path, host, log))) return;
     const { endpoint, params } = resolveRoute(method, path);
     const body = await bodyOf(req, endpoint);
     const result = endpoint.run(host, { params, query: url.searchParams, body });

@@ -39,6 +39,7 @@ describe('RunFlags defaults', () => {
       pretty: false,
       json: false,
       quiet: false,
+      dashboard: false,
       traffic: 'chatter',
       'message-size': 100,
       'peer-validation': true,
@@ -69,7 +70,7 @@ describe('RunFlags defaults', () => {
   it('parses every flag', () => {
     const flags = flagsOf([
       '-n', '8', '-d', '1.5s', '--seed', '123', '--delay', 'constant:20', '--interval', '500', '--out', '/tmp/x',
-      '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json', '--quiet',
+      '--runs-dir', 'elsewhere', '--register-timeout', '5s', '--ready-timeout', '2m', '--log-level', 'debug', '--pretty', '--json', '--quiet', '--dashboard',
       '--traffic', 'flood', '--message-size', '250', '--peer-validation', 'off',
       '--loss', 'ge:0.1:0.5:0:1', '--duplicate', '0.05', '--reorder', '0.2', '--bandwidth', '64k', '--queue', '64k', '--topology', 'ring', '--routing', 'link-state', '--routing-interval', '100ms', '--ttl', '9', '--broadcast', 'gossip:3', '--settle', '1.5s', '--param', 'election_ms=1500:3000', '--param', 'rate=5', '--behavior', 'raft',
       '--link', 'n0>n1 loss=1 delay=exponential:20', '--link', 'n1>n0 bandwidth=1m', '--api-port', '7070', '--security', 'on', '--byzantine', 'n1=forge,tamper', '--byzantine', 'n2=replay',
@@ -88,6 +89,7 @@ describe('RunFlags defaults', () => {
       pretty: true,
       json: true,
       quiet: true,
+      dashboard: true,
       traffic: 'flood',
       'message-size': 250,
       'peer-validation': false,

@@ -131,6 +131,7 @@ export const RUN_FLAG_TABLE = {
   pretty: { schema: z.boolean().default(false), help: 'also print readable logs on stderr' },
   json: { schema: z.boolean().default(false), help: 'print report.json on stdout instead of the table' },
   quiet: { schema: z.boolean().default(false), help: 'no progress line while the run runs (there is none either when stdout is no terminal, or with --json)' },
+  dashboard: { schema: z.boolean().default(false), help: 'after the run, keep serving the live dashboard (its URL is printed at the start) with the final report until the page closes it or Ctrl-C' },
   topology: { schema: TopologyText.optional(), arg: 'T', help: `who links to whom: ${TOPOLOGY_FORMS.join(', ')} (default mesh)` },
   routing: { schema: RoutingProtocolName.optional(), arg: 'P', help: 'multi-hop routing: distance-vector or link-state (default: none, messages go to neighbours only)' },
   'routing-interval': { schema: DurationText.prefault(`${DEFAULT_ROUTING_INTERVAL_MS}ms`).refine((ms) => ms >= 10 && ms <= 60_000, 'routing-interval must be between 10ms and 60s'), arg: 'T', help: `period of routing updates / hellos (default ${DEFAULT_ROUTING_INTERVAL_MS}ms)` },

@@ -2,6 +2,7 @@
  * What a run is given (the plan main.ts made from the flags, the scenario and the topology) and what
  * it gives back: its report, its joined journal, its events and history, and its exit code.
  */
+import type { Dashboard } from '../dashboard/dashboard.js';
 import type { BehaviorEvent, HistoryEntry, Init, Logger, MessageLine, NetworkModel, Report, RoutingSettings, TrafficKind } from '@agentnet/protocol';
 import type { CheckerName } from '../checkers/index.js';
 import type { ScenarioFile } from '../faults/scenario.js';
@@ -22,6 +23,8 @@ export interface CoordinatorOptions {
   guard: RunGuard;
   /** A timeline of faults to apply once traffic starts. */
   scenario?: ScenarioFile | undefined;
+  /** The live dashboard the control API serves. */
+  dashboard?: Dashboard | undefined;
   /** The run's network model (flags and scenario file). */
   network: NetworkModel;
   /** Starts a node process that rejoins as `id`; absent when nobody here can start processes. */

@@ -15,14 +15,17 @@ export interface ClientAssets {
   style: string;
 }
 
-let assets: Promise<ClientAssets> | undefined;
+/** The page's entry: report.html's, or the live dashboard's. */
+export type ClientEntry = 'main' | 'dashboard-main';
 
-async function build(): Promise<ClientAssets> {
+const assets = new Map<ClientEntry, Promise<ClientAssets>>();
+
+async function build(entry: ClientEntry): Promise<ClientAssets> {
   const root = dirname(require.resolve('@agentnet/coordinator/package.json'));
   // Loaded when a report is built, not when the coordinator starts: esbuild is heavy and only this needs it.
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
-    entryPoints: [join(root, 'src', 'report', 'html', 'client', 'main.ts')],
+    entryPoints: [join(root, 'src', 'report', 'html', 'client', `${entry}.ts`)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -35,10 +38,14 @@ async function build(): Promise<ClientAssets> {
   return { script, style };
 }
 
-export function clientAssets(): Promise<ClientAssets> {
-  assets ??= build().catch((err: unknown) => {
-    assets = undefined;
-    throw err;
-  });
-  return assets;
+export function clientAssets(entry: ClientEntry = 'main'): Promise<ClientAssets> {
+  let built = assets.get(entry);
+  if (!built) {
+    built = build(entry).catch((err: unknown) => {
+      assets.delete(entry);
+      throw err;
+    });
+    assets.set(entry, built);
+  }
+  return built;
 }

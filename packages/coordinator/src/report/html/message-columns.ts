@@ -38,7 +38,12 @@ export interface EncodedMessages {
 export function encodeMessages(lines: readonly MessageLine[], startedAt: number, nodes: readonly string[]): EncodedMessages {
   const order = Array.from(lines.keys()).sort((a, b) => (lines[a] as MessageLine).sent_at - (lines[b] as MessageLine).sent_at || a - b);
   const n = order.length;
-  const lanes = new NameTable(nodes);
+  // Lanes: the run's nodes in their order, then everyone else (workload clients) in natural order.
+  const others = new Set<string>();
+  for (const m of lines) for (const id of [m.src, m.dest]) others.add(id);
+  for (const id of nodes) others.delete(id);
+  const collator = new Intl.Collator('en', { numeric: true });
+  const lanes = new NameTable([...nodes, ...[...others].sort(collator.compare)]);
   const types = new NameTable();
   const reasons = new NameTable();
   const sent = new Float32Array(n);

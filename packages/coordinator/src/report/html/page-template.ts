@@ -44,6 +44,7 @@ export function pageHead(report: Report, style: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>agentnet run ${escapeHtml(report.run_id)}</title>
 <style>${style.replaceAll('</style', '<\\/style')}</style>
 </head>

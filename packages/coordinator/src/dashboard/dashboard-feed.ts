@@ -1,0 +1,35 @@
+/**
+ * One stream's view of the run: each call of next() gives the state now, the links, and the feed
+ * lines since its previous call (leader changes from the behaviours' events).
+ */
+import type { ControlApiHost } from '../api/routes.js';
+import { DASHBOARD_LINKS_MAX_NODES, type DashboardEnd, type DashboardSnapshot, type FeedEvent } from './dashboard-model.js';
+
+export type { DashboardEnd } from './dashboard-model.js';
+
+/** Feed lines per snapshot at most: a burst of elections cannot make one tick huge. */
+const FEED_MAX = 200;
+
+function feedLine(e: { at: number; node: string; kind: string; data: Record<string, unknown> }, startMs: number): FeedEvent | undefined {
+  if (e.kind !== 'leader') return undefined;
+  const term = typeof e.data.term === 'number' ? ` (term ${e.data.term})` : typeof e.data.epoch === 'number' ? ` (epoch ${e.data.epoch})` : '';
+  return { at_ms: Math.max(0, Math.round(e.at - startMs)), node: e.node, kind: e.kind, text: `${e.node} became leader${term}` };
+}
+
+export function createFeed(host: ControlApiHost): { next(end: DashboardEnd | undefined): DashboardSnapshot } {
+  let seen = 0;
+  return {
+    next(end) {
+      const state = host.state();
+      const events = host.events?.() ?? [];
+      const startMs = Date.now() - state.elapsed_ms;
+      const lines: FeedEvent[] = [];
+      for (; seen < events.length && lines.length < FEED_MAX; seen++) {
+        const line = feedLine(events[seen] as (typeof events)[number], startMs);
+        if (line) lines.push(line);
+      }
+      const links = state.nodes.length <= DASHBOARD_LINKS_MAX_NODES ? host.links({}) : null;
+      return { state, links, events: lines, end: end ?? null };
+    },
+  };
+}

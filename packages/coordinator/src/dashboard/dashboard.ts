@@ -1,0 +1,110 @@
+/**
+ * The live dashboard, served by the control API on loopback: the page (`GET /dashboard`, which
+ * holds no run data and so needs no token), a stream of the run's state every half second
+ * (`GET /dashboard/stream`, server-sent events), the final report once written
+ * (`GET /dashboard/report`), and `POST /dashboard/close`, which lets a run kept open for the
+ * dashboard (`--dashboard`) exit. The page changes faults through the API's own routes, so the
+ * dashboard and `ctl` share every check.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { Logger, Report } from '@agentnet/protocol';
+import type { ControlApiHost } from '../api/routes.js';
+import { clientAssets } from '../report/html/client-bundle.js';
+import { dashboardPage } from './dashboard-page.js';
+import { createFeed, type DashboardEnd } from './dashboard-feed.js';
+
+export const DASHBOARD_PATH = '/dashboard';
+/** How often the stream sends the run's state. */
+const TICK_MS = 500;
+
+export class Dashboard {
+  private end: { path: string; summary: DashboardEnd } | undefined;
+  private readonly closers = new Set<() => void>();
+  /** Each open stream's send, so the run's end reaches every page at once. */
+  private readonly streams = new Set<() => void>();
+  private closeAsked = false;
+
+  /** `keepOpen`: after the run, serve the final report until the page closes the run or Ctrl-C. */
+  constructor(readonly keepOpen: boolean) {}
+
+  /** The run's report.html is written: the page turns into it. */
+  finished(reportHtmlPath: string, report: Report): void {
+    this.end = {
+      path: reportHtmlPath,
+      summary: { verdict: report.verdict?.valid ?? null, totals: report.totals, run_dir: report.run_dir, keep_open: this.keepOpen },
+    };
+    for (const tick of this.streams) tick();
+  }
+
+  /** Resolves when the page asks to close, or on `signal` (Ctrl-C). */
+  waitForClose(signal: AbortSignal): Promise<void> {
+    if (this.closeAsked || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.closers.delete(done);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      this.closers.add(done);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  /** Whether `path` is one of the dashboard's own routes (all but the page need the run's token). */
+  owns(path: string): boolean {
+    return path === DASHBOARD_PATH || path.startsWith(`${DASHBOARD_PATH}/`);
+  }
+
+  async page(res: ServerResponse): Promise<void> {
+    const { script, style } = await clientAssets('dashboard-main');
+    send(res, 200, 'text/html; charset=utf-8', dashboardPage(script, style));
+  }
+
+  /** Serves a dashboard route other than the page; false when there is none such. */
+  async serve(req: IncomingMessage, res: ServerResponse, method: string, path: string, host: ControlApiHost, log: Logger): Promise<boolean> {
+    if (method === 'GET' && path === `${DASHBOARD_PATH}/stream`) {
+      this.stream(req, res, host, log);
+      return true;
+    }
+    if (method === 'GET' && path === `${DASHBOARD_PATH}/report`) {
+      if (!this.end) send(res, 404, 'text/plain; charset=utf-8', 'the report is not written yet\n');
+      else send(res, 200, 'text/html; charset=utf-8', await readFile(this.end.path));
+      return true;
+    }
+    if (method === 'POST' && path === `${DASHBOARD_PATH}/close`) {
+      send(res, 202, 'application/json; charset=utf-8', `${JSON.stringify({ closing: this.end !== undefined })}\n`);
+      if (this.end) {
+        this.closeAsked = true;
+        for (const close of [...this.closers]) close();
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private stream(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const feed = createFeed(host);
+    const tick = () => {
+      if (res.writableEnded) return;
+      res.write(`data: ${JSON.stringify(feed.next(this.end?.summary))}\n\n`);
+    };
+    tick();
+    const timer = setInterval(tick, TICK_MS);
+    this.streams.add(tick);
+    const stop = () => {
+      clearInterval(timer);
+      this.streams.delete(tick);
+    };
+    req.once('close', stop);
+    res.once('close', stop);
+    res.on('error', (err) => log.debug({ err }, 'dashboard_stream_error'));
+    log.debug({ path: req.url }, 'dashboard_stream');
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Buffer): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
+  res.end(body);
+}
