@@ -35,6 +35,7 @@ const NOT_RUN: Record<string, string> = {
   'npm run cluster -- [options]': 'a synopsis, not a command',
   'npm run cluster': "the command's name; its runs are below",
   'npm run ctl': "the command's name; its uses are in the runtime-control session below",
+  'npm run report': "the command's name; `npm run report -- runs/latest` runs in the main-job session below",
   'node --import tsx …': 'a fragment; the commands it stands for are in the sh block that follows',
   'node --import tsx': 'names how the image runs the sources',
   'node --import tsx packages/coordinator/src/main.ts --nodes 3 --host 0.0.0.0 --port 7000':
