@@ -29,6 +29,7 @@ describe('command lines', () => {
   it.each([
     [['--nodes', '3', '--link', 'n0>n9 loss=1'], /--link names a node this run does not have \(it has n0\.\.n2\): n0>n9/],
     [['--nodes', '5', '--topology', 'regular:3'], /regular:3 needs nodes x K even; 5 x 3 = 15/],
+    [['--nodes', '3', '--duration', 'open', '--nemesis', 'partition'], /--duration open cannot plan --nemesis up to the end of the run/],
   ])('refuses %j before starting anything (exit 254)', async (args, message) => {
     const run = spawnTs(CLUSTER, [...args, '--runs-dir', tempDir()]);
     const { code } = await run.exit;

@@ -1,5 +1,6 @@
 /**
- * The live dashboard in a real browser (headless Chromium), on a run with --security on: the page
+ * The live dashboard in a real browser (headless Chromium), on an open-ended run (--duration open)
+ * with --security on: the page
  * at the URL the run prints follows the run (topology and link states, nodes), its controls apply
  * a partition, a pause and a resume through the control API (a refused one shows the API's own
  * reason), its Stop button ends the run, the page then becomes the final report, whose faults are
@@ -9,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { completedRun, useClusters } from './helpers/cluster.js';
-import { OPEN_ENDED, controlFileOf, pollUntil, runState } from './helpers/run-control.js';
+import { controlFileOf, pollUntil, runState } from './helpers/run-control.js';
 import { waitUntil } from './helpers/processes.js';
 import { browserSkipNote, openPage, startBrowser } from './helpers/browser.js';
 
@@ -18,7 +19,7 @@ const SKIP = browserSkipNote('dashboard.e2e');
 
 describe.skipIf(SKIP)('live dashboard', () => {
   it('drives a running cluster from the page and becomes its report', async () => {
-    const run = startCluster(['--nodes', '4', '--duration', OPEN_ENDED, '--interval', '50:150', '--seed', '8', '--security', 'on', '--dashboard']);
+    const run = startCluster(['--nodes', '4', '--duration', 'open', '--interval', '50:150', '--seed', '8', '--security', 'on', '--dashboard']);
     const control = await controlFileOf(run.dir);
     const printed = await waitUntil(() => /dashboard: (http:\/\/127\.0\.0\.1:\d+\/dashboard#token=\S+)/.exec(run.stderr())?.[1], 30_000, 'the dashboard URL on the terminal');
     expect(printed).toBe(`${control.url}/dashboard#token=${control.token}`);
@@ -61,6 +62,7 @@ describe.skipIf(SKIP)('live dashboard', () => {
     expect(await page.title()).toContain(report.run_id);
     expect(await page.textContent('#faults')).toContain('split');
     expect(report.stopped_by).toBe('api');
+    expect(report.rerun).toContain('--duration open');
     expect(report.faults.map((f) => f.kind)).toEqual(['partition', 'pause', 'resume']);
     expect(report.faults[0]?.name).toBe('split');
 

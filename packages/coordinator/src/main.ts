@@ -3,7 +3,7 @@
  * where to listen (--host/HOST, --port/PORT). When started by the cluster launcher it reports its
  * URL over the IPC channel; in a container the nodes find it by service name.
  */
-import { EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, componentLog, createLogger, formatCliError, formatDuration, formatUsage, parseCli, randomSeed } from '@agentnet/protocol';
+import { EXIT_ERROR, EXIT_USAGE, RunSecret, SECRET_ENV, SECRET_FILE_ENV, componentLog, createLogger, formatCliError, formatDuration, formatUsage, OPEN_DURATION_MS, parseCli, randomSeed } from '@agentnet/protocol';
 import { COORDINATOR_ENV, COORDINATOR_FLAGS, COORDINATOR_HELP, CoordinatorCli, networkModel, rerunCommand, scenarioModelKeys } from './plan/cli-options.js';
 import { Coordinator } from './coordinator.js';
 import { formatReport } from './report/format-report.js';
@@ -54,6 +54,11 @@ try {
   process.exit(EXIT_USAGE);
 }
 const seed = flags.seed ?? randomSeed();
+// Repeating faults are planned up to the run's end: an open-ended run has none to plan to.
+if (flags.duration === OPEN_DURATION_MS && (flags.nemesis || scenario?.timeline.some((s) => s.every !== undefined && s.until === undefined))) {
+  process.stderr.write(`error: --duration open cannot plan ${flags.nemesis ? '--nemesis' : 'a step repeating (every) without until'} up to the end of the run; give a --duration, or the step an until\n`);
+  process.exit(EXIT_USAGE);
+}
 if (scenario) scenario = { ...scenario, timeline: expandTimeline(scenario.timeline, flags.duration) };
 if (flags.nemesis) {
   const steps = nemesisSteps(flags.nemesis, flags['nemesis-interval'], flags.duration, nodeIds(flags.nodes), seed);
@@ -151,8 +156,9 @@ try {
 }
 const apiUrl = coordinator.apiUrl;
 say(`agentnet run ${run.id}: seed ${seed}, ${flags.nodes} nodes, ${formatDuration(flags.duration)}, coordinator ${url}, control API ${apiUrl}\n`);
-// The token rides in the fragment, which the browser never sends: the page reads it and sends it as a header.
-say(`dashboard: ${apiUrl}${DASHBOARD_PATH}${guard.on ? `#token=${guard.apiToken() ?? ''}` : ''}\n`);
+// With --dashboard the token rides in the fragment (the browser never sends it; the page sends it as a header); else it stays in control.json.
+const tokenPart = guard.on ? (flags.dashboard ? `#token=${guard.apiToken() ?? ''}` : ' (add #token=<token from control.json>)') : '';
+say(`dashboard: ${apiUrl}${DASHBOARD_PATH}${tokenPart}\n`);
 // Not with --pretty: its log lines share the terminal, and would run into the line.
 if (process.stdout.isTTY && !flags.json && !flags.quiet && !flags.pretty) progress = startProgress({ stream: process.stdout, state: coordinator.state, expected: flags.nodes, durationMs: flags.duration });
 if (derived !== null) {
@@ -211,12 +217,13 @@ if (outcome.report && outcome.lines) {
     log.error({ err }, 'report_html_failed');
     process.stderr.write(`warning: cannot write report.html: ${(err as Error).message}\n`);
   });
-  if (written) dashboard.finished(written, outcome.report);
-  if (flags.dashboard && !interrupt.signal.aborted) {
+  const keepOpen = written !== undefined && flags.dashboard && !interrupt.signal.aborted;
+  if (written) dashboard.finished(written, outcome.report, keepOpen);
+  if (keepOpen) {
     ended = true;
     say(`dashboard: serving the final report at ${apiUrl}${DASHBOARD_PATH} until the page closes it or Ctrl-C\n`);
     await dashboard.waitForClose(interrupt.signal);
-  }
+  } else await dashboard.handOver();
 }
 if (outcome.error) process.stderr.write(`error: ${outcome.error}\n`);
 await coordinator.close();

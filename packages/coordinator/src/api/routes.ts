@@ -127,7 +127,7 @@ export function resolveRoute(method: string, path: string): { endpoint: Endpoint
     const params = Object.fromEntries(Object.entries(match.groups ?? {}).map(([k, v]) => [k, safeDecode(v)]));
     return { endpoint, params };
   }
-  throw new ApiError(404, ErrorCode.not_supported, `no such endpoint: ${path} (endpoints: GET /state, GET /links, GET|POST|DELETE /faults, DELETE /faults/NAME, POST /reset, POST /stop)`);
+  throw new ApiError(404, ErrorCode.not_supported, `no such endpoint: ${path} (endpoints: GET /state, GET /links, GET|POST|DELETE /faults, DELETE /faults/NAME, POST /reset, POST /stop; the dashboard: GET /dashboard, GET /dashboard/stream, GET /dashboard/report, POST /dashboard/close)`);
 }
 
 function safeDecode(text: string): string {

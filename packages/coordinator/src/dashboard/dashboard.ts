@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import type { Logger, Report } from '@agentnet/protocol';
+import { ErrorCode, type Logger, type Report } from '@agentnet/protocol';
 import type { ControlApiHost } from '../api/routes.js';
 import { clientAssets } from '../report/html/client-bundle.js';
 import { dashboardPage } from './dashboard-page.js';
@@ -17,6 +17,8 @@ import { createFeed, type DashboardEnd } from './dashboard-feed.js';
 export const DASHBOARD_PATH = '/dashboard';
 /** How often the stream sends the run's state. */
 const TICK_MS = 500;
+/** Without --dashboard, how long the coordinator waits for open pages to fetch the report before it exits. */
+const HAND_OVER_MS = 5000;
 
 export class Dashboard {
   private end: { path: string; summary: DashboardEnd } | undefined;
@@ -24,17 +26,45 @@ export class Dashboard {
   /** Each open stream's send, so the run's end reaches every page at once. */
   private readonly streams = new Set<() => void>();
   private closeAsked = false;
+  /** Pages told of the end, and reports served since: the hand-over waits for one per page. */
+  private endsSent = 0;
+  private reportsServed = 0;
+  private readonly served = new Set<() => void>();
 
   /** `keepOpen`: after the run, serve the final report until the page closes the run or Ctrl-C. */
   constructor(readonly keepOpen: boolean) {}
 
-  /** The run's report.html is written: the page turns into it. */
-  finished(reportHtmlPath: string, report: Report): void {
+  /**
+   * The run's report.html is written: every open page turns into it. `keepOpen`: the coordinator
+   * will serve it until the page closes the run (not when the run was interrupted).
+   */
+  finished(reportHtmlPath: string, report: Report, keepOpen: boolean): void {
     this.end = {
       path: reportHtmlPath,
-      summary: { verdict: report.verdict?.valid ?? null, totals: report.totals, run_dir: report.run_dir, keep_open: this.keepOpen },
+      summary: { verdict: report.verdict?.valid ?? null, totals: report.totals, run_dir: report.run_dir, keep_open: keepOpen },
     };
     for (const tick of this.streams) tick();
+  }
+
+  /**
+   * Without --dashboard: lets the pages that were open at the end fetch the report before the
+   * coordinator exits, for at most a few seconds (a page may have gone without a word).
+   */
+  handOver(): Promise<void> {
+    if (this.reportsServed >= this.endsSent) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, HAND_OVER_MS);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.served.delete(check);
+        resolve();
+      }
+      function check(): void {
+        if (self.reportsServed >= self.endsSent) done();
+      }
+      this.served.add(check);
+    });
   }
 
   /** Resolves when the page asks to close, or on `signal` (Ctrl-C). */
@@ -69,10 +99,20 @@ export class Dashboard {
     }
     if (method === 'GET' && path === `${DASHBOARD_PATH}/report`) {
       if (!this.end) send(res, 404, 'text/plain; charset=utf-8', 'the report is not written yet\n');
-      else send(res, 200, 'text/html; charset=utf-8', await readFile(this.end.path));
+      else {
+        send(res, 200, 'text/html; charset=utf-8', await readFile(this.end.path));
+        this.reportsServed++;
+        for (const check of [...this.served]) check();
+      }
       return true;
     }
     if (method === 'POST' && path === `${DASHBOARD_PATH}/close`) {
+      // JSON only: a cross-site form or a simple request cannot send it, so no other page can close the run.
+      if ((req.headers['content-type'] ?? '').split(';')[0]?.trim() !== 'application/json') {
+        send(res, 415, 'application/json; charset=utf-8', `${JSON.stringify({ type: 'error', code: ErrorCode.not_supported, text: 'send {} as application/json' })}\n`);
+        return true;
+      }
+      req.resume();
       send(res, 202, 'application/json; charset=utf-8', `${JSON.stringify({ closing: this.end !== undefined })}\n`);
       if (this.end) {
         this.closeAsked = true;
@@ -86,9 +126,15 @@ export class Dashboard {
   private stream(req: IncomingMessage, res: ServerResponse, host: ControlApiHost, log: Logger): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     const feed = createFeed(host);
+    let told = false;
     const tick = () => {
-      if (res.writableEnded) return;
+      // A page that does not read (a stalled tab) skips snapshots instead of piling them up here.
+      if (res.writableEnded || (res.writableNeedDrain && !(this.end && !told))) return;
       res.write(`data: ${JSON.stringify(feed.next(this.end?.summary))}\n\n`);
+      if (this.end && !told) {
+        told = true;
+        this.endsSent++;
+      }
     };
     tick();
     const timer = setInterval(tick, TICK_MS);

@@ -22,6 +22,7 @@ import {
   DEFAULT_RUNS_DIR,
   DelaySpecText,
   DurationText,
+  RunDurationText,
   IntervalSpecText,
   LogLevelText,
   PortText,
@@ -102,7 +103,7 @@ const RateText = z
  */
 export const RUN_FLAG_TABLE = {
   nodes: { schema: intText('nodes', 2, 10_000).prefault(String(DEFAULT_NODES)), short: 'n', arg: 'N', help: `number of node processes (default ${DEFAULT_NODES})` },
-  duration: { schema: DurationText.prefault(DEFAULT_DURATION), short: 'd', arg: 'T', help: `how long traffic runs: 500ms, 10s, 2m (default ${DEFAULT_DURATION})` },
+  duration: { schema: RunDurationText.prefault(DEFAULT_DURATION), short: 'd', arg: 'T', help: `how long traffic runs: 500ms, 10s, 2m, or open (until stopped: ctl end, the dashboard, Ctrl-C) (default ${DEFAULT_DURATION})` },
   seed: { schema: SeedText.optional(), arg: 'S', help: 'run seed, a non-negative integer (default: random; always printed)' },
   delay: { schema: DelaySpecText.prefault(DEFAULT_DELAY), arg: 'SPEC', help: `injected delay per message, ms: ${DELAY_FORMS.join(', ')} (default ${DEFAULT_DELAY})` },
   loss: { schema: LossText.prefault('0'), arg: 'P|ge:P:R:LG:LB', help: 'message loss: independent with probability P, or Gilbert-Elliott bursts (default 0)' },

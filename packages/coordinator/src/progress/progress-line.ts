@@ -3,6 +3,7 @@
  * nodes registered and linked (ready), then elapsed against duration, the nodes, the messages so far
  * and per second, and the faults in force; so a 200-node start-up is never a silent minute.
  */
+import { OPEN_DURATION_MS } from '@agentnet/protocol';
 import type { ApiState } from '../api/schema.js';
 
 export interface ProgressView {
@@ -22,7 +23,7 @@ export function progressLine(v: ProgressView): string {
   if (state.phase === 'registering' || state.phase === 'connecting') return `${state.phase}: ${nodes}`;
   const t = state.totals;
   const parts = [
-    `${seconds(state.elapsed_ms)} / ${seconds(v.durationMs)}`,
+    `${seconds(state.elapsed_ms)} / ${v.durationMs === OPEN_DURATION_MS ? 'open' : seconds(v.durationMs)}`,
     nodes,
     `sent ${t.sent} delivered ${t.delivered} dropped ${t.dropped}`,
     ...(v.perSecond === undefined ? [] : [`${Math.round(v.perSecond)} msg/s`]),

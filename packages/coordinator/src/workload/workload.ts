@@ -5,7 +5,7 @@
  * key is read once more (retried within `--settle`), so an acknowledged write that was lost shows.
  * Then the history is judged: linearizable per key, and every key read at the end.
  */
-import type { Check, HistoryEntry, Logger, MessageLine, NetworkModel, RunSecret, WorkloadReport } from '@agentnet/protocol';
+import { OPEN_DURATION_MS, type Check, type HistoryEntry, type Logger, type MessageLine, type NetworkModel, type RunSecret, type WorkloadReport } from '@agentnet/protocol';
 import type { RunFlags } from '../plan/cli-options.js';
 import type { RunIdentity } from '../security/run-identity.js';
 import type { Ledger } from '../report/ledger.js';
@@ -83,7 +83,10 @@ export class Workload {
     for (const c of this.clients) c.halt();
     this.history.closeOutstanding('the run stopped with the operation outstanding');
     const { settings } = this.o;
-    const report = workloadReport({ settings, history: this.history.entries, finals: this.finals, lines, durationMs: this.o.durationMs });
+    // An open-ended run has no duration to divide by: its traffic lasted until its last operation began.
+    const open = this.o.durationMs === OPEN_DURATION_MS;
+    const durationMs = open ? this.history.entries.reduce((ms, e) => (e.type === 'invoke' && !e.final ? Math.max(ms, e.time_ms) : ms), 1) : this.o.durationMs;
+    const report = workloadReport({ settings, history: this.history.entries, finals: this.finals, lines, durationMs });
     return { report, checks: [linearizableCheck(this.history.entries), finalReadsCheck(this.finals, settings.keys, interrupted)] };
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { keyedRng } from '../network/prng.js';
-import { DurationText, IntervalSpecText, SeedText, formatDuration, formatIntervalSpec, intText } from './specs.js';
+import { DurationText, IntervalSpecText, OPEN_DURATION_MS, RunDurationText, SeedText, formatDuration, formatIntervalSpec, intText } from './specs.js';
 import { DelaySpecText, formatDelaySpec, sampleDelay, type DelaySpec } from '../network/distributions.js';
 
 /** The single error message of a failed parse (fails the test when the parse succeeded). */
@@ -92,6 +92,15 @@ describe('DurationText', () => {
       const res = DurationText.safeParse(text);
       expect(res.success ? res.data : 1, text).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('RunDurationText (--duration)', () => {
+  it('takes a duration, or open, which reads back as open', () => {
+    expect(RunDurationText.parse('10s')).toBe(10_000);
+    expect(RunDurationText.parse(' open ')).toBe(OPEN_DURATION_MS);
+    expect(formatDuration(RunDurationText.parse('open'))).toBe('open');
+    expect(errorOf(RunDurationText, 'forever')).toBe('duration "forever" is not like 500ms, 10s, 2m or open');
   });
 });
 

@@ -45,8 +45,25 @@ export const DurationText = z.string().transform((text, ctx): number => {
   return z.NEVER;
 });
 
-/** The shortest text DurationText reads back as the same number of milliseconds. */
+/**
+ * `--duration open`: traffic runs until it is stopped (the control API, the dashboard, Ctrl-C).
+ * Stored as the longest time a Node timer can wait (about 24.8 days), so every "until the end of
+ * the run" still has a number.
+ */
+export const OPEN_DURATION_MS = 2_147_483_647;
+
+/** `--duration`: a duration, or `open`. */
+export const RunDurationText = z.string().transform((text, ctx): number => {
+  if (text.trim() === 'open') return OPEN_DURATION_MS;
+  const r = DurationText.safeParse(text);
+  if (r.success) return r.data;
+  ctx.addIssue({ code: 'custom', message: `duration "${text}" is not like 500ms, 10s, 2m or open` });
+  return z.NEVER;
+});
+
+/** The shortest text DurationText (or RunDurationText: `open`) reads back as the same number of milliseconds. */
 export function formatDuration(ms: number): string {
+  if (ms === OPEN_DURATION_MS) return 'open';
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;

@@ -4,7 +4,7 @@
  * take 22 bytes each; their ids go apart, as text, read only when a message is clicked.
  */
 import type { MessageLine } from '@agentnet/protocol';
-import { MESSAGE_STATUS_CODES, NO_INDEX_16, NO_INDEX_8, type MessageColumns } from './page-model.js';
+import { MAX_TYPES, MESSAGE_STATUS_CODES, NO_INDEX_16, NO_INDEX_8, OTHER_TYPES, type MessageColumns } from './page-model.js';
 
 const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
@@ -17,8 +17,10 @@ class NameTable {
     for (const name of initial) this.of(name);
   }
 
-  of(name: string): number {
+  /** `limit`: past this many names, every new one is `overflow`'s. */
+  of(name: string, limit = Infinity, overflow = ''): number {
     let i = this.index.get(name);
+    if (i === undefined && this.names.length >= limit - 1) return this.of(overflow);
     if (i === undefined) {
       i = this.names.length;
       this.names.push(name);
@@ -49,6 +51,7 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
   const sent = new Float32Array(n);
   const received = new Float32Array(n);
   const delay = new Float32Array(n);
+  const latency = new Float32Array(n);
   const src = new Uint16Array(n);
   const dest = new Uint16Array(n);
   const at = new Uint16Array(n);
@@ -65,12 +68,13 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
     received[i] = m.received_at === null ? Number.NaN : m.received_at - startedAt;
     if (m.received_at !== null) maxSpan = Math.max(maxSpan, m.received_at - m.sent_at);
     delay[i] = m.delay_ms;
+    latency[i] = m.latency_ms ?? Number.NaN;
     src[i] = lanes.of(m.src);
     dest[i] = lanes.of(m.dest);
     status[i] = MESSAGE_STATUS_CODES[m.status];
     at[i] = m.status === 'dropped' ? lanes.of(m.dropped_by ?? m.src) : NO_INDEX_16;
     reason[i] = m.drop_reason === null ? NO_INDEX_8 : reasons.of(m.drop_reason);
-    type[i] = m.type === undefined ? NO_INDEX_16 : types.of(m.type);
+    type[i] = m.type === undefined ? NO_INDEX_16 : types.of(m.type, MAX_TYPES, OTHER_TYPES);
     dups[i] = Math.min(255, m.duplicates);
   });
   const columns: MessageColumns = {
@@ -81,6 +85,7 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
     sent: b64(sent),
     received: b64(received),
     delay: b64(delay),
+    latency: b64(latency),
     src: b64(src),
     dest: b64(dest),
     at: b64(at),

@@ -2,7 +2,7 @@
  * Puts report.html's data together from the run's files: report.json, messages.jsonl, and when
  * the run has them events.jsonl and history.jsonl.
  */
-import { Report, type HistoryEntry, type MessageLine } from '@agentnet/protocol';
+import { OPEN_DURATION_MS, Report, type HistoryEntry, type MessageLine } from '@agentnet/protocol';
 import { graphLayout } from '../graph-layout.js';
 import { makeGraph } from '../../topology/graph.js';
 import { parseTopology } from '../../topology/topology-spec.js';
@@ -41,11 +41,15 @@ export function buildPageModel(run: RunFiles): { model: PageModel; messages: Enc
   const startedAt = Date.parse(report.started_at);
   const nodes = report.per_node.map((n) => n.id);
   const latency = latencyCharts(lines);
+  // An open-ended (or stopped) run's traffic ended before its nominal duration.
+  const trafficMs = Math.min(report.duration_ms, report.elapsed_ms);
   const links = linkCells(report, lines);
   const model: PageModel = {
     report,
     files: run.files,
-    rate: rateSeries(lines, startedAt, report.duration_ms),
+    open_ended: report.config.duration_ms === OPEN_DURATION_MS,
+    traffic_ms: trafficMs,
+    rate: rateSeries(lines, startedAt, trafficMs),
     latency_histogram: latency.histogram,
     latency_cdf: latency.cdf,
     links,

@@ -52,6 +52,7 @@ describe('report.html data', () => {
     expect(c.types).toEqual(['chatter', 'pong']);
     expect(Array.from(u16(c.type))).toEqual([0, 0, 65535, 1]);
     expect(c.max_span_ms).toBe(40);
+    expect(Array.from(f32(c.latency)).map((x) => (Number.isNaN(x) ? null : x))).toEqual([30, null, null, 40]);
   });
 
   it('counts the rate over the run: every send once, every receipt once', () => {
@@ -63,8 +64,8 @@ describe('report.html data', () => {
     expect(total('dropped')).toBeCloseTo(1);
   });
 
-  it('bins observed and injected latency alike and gives monotone CDFs ending at the max', () => {
-    const { histogram, cdf } = latencyCharts(lines);
+  it('bins observed and injected latency alike and gives monotone CDFs ending at the max; a client link is not shaped, so left out', () => {
+    const { histogram, cdf } = latencyCharts([...lines, line('c0-2', 'c0', 'n0', 400, 900)]);
     expect(histogram.observed.reduce((a, b) => a + b, 0)).toBe(2);
     expect(histogram.injected.reduce((a, b) => a + b, 0)).toBe(2);
     expect(cdf.observed.at(-1)).toBe(40);

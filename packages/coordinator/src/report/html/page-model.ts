@@ -86,12 +86,14 @@ export interface MessageColumns {
   /** base64 of Float32Array: receipt time, NaN when none. */
   received: string;
   delay: string;
+  /** base64 of Float32Array: observed latency as messages.jsonl has it (ms), NaN when none. */
+  latency: string;
   /** base64 of Uint16Array: index into lanes. */
   src: string;
   dest: string;
   /** base64 of Uint16Array: where it was dropped (a lane), 65535 when not dropped. */
   at: string;
-  /** base64 of Uint16Array: index into types, 65535 when unknown. */
+  /** base64 of Uint16Array: index into types (past MAX_TYPES distinct ones, the last, `other types`), 65535 when unknown. */
   type: string;
   /** base64 of Uint8Array: 0 delivered, 1 dropped, 2 in flight. */
   status: string;
@@ -107,6 +109,10 @@ export interface PageModel {
   report: Report;
   /** The files the page was built from, for its footer. */
   files: string[];
+  /** `--duration open`. */
+  open_ended: boolean;
+  /** How long traffic ran (ms): the duration, or less when the run was stopped before it. */
+  traffic_ms: number;
   rate: Series;
   latency_histogram: { edges: number[]; observed: number[]; injected: number[] };
   latency_cdf: { p: number[]; observed: number[]; injected: number[]; overhead: number[] };
@@ -120,3 +126,6 @@ export interface PageModel {
 export const MESSAGE_STATUS_CODES = { delivered: 0, dropped: 1, in_flight: 2 } as const;
 export const NO_INDEX_16 = 65535;
 export const NO_INDEX_8 = 255;
+/** Distinct body types the page names; any beyond share one entry. */
+export const MAX_TYPES = 1000;
+export const OTHER_TYPES = '(other types)';

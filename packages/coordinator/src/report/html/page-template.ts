@@ -64,7 +64,7 @@ ${section('rate', 'Message rate over time')}
 ${section('nodes', 'Per node: sent, received, dropped')}
 ${section('latency-histogram', 'Latency: observed against injected')}
 ${section('latency-cdf', 'Latency CDF and overhead')}
-${section('links', 'Per link')}
+${section('links', 'Per pair of nodes: sender to destination')}
 ${section('topology', 'Topology')}
 ${section('algorithm', 'The algorithm over time')}
 ${section('workload', 'Workload')}

@@ -3,7 +3,7 @@
  * histogram and CDF (observed against injected, and the overhead between them), the per-link
  * matrix with drops by reason, and the topology's edges with what crossed them.
  */
-import type { MessageLine, Report } from '@agentnet/protocol';
+import { onClientLink, type MessageLine, type Report } from '@agentnet/protocol';
 import type { LinkCell, Series, TopologyEdge } from './page-model.js';
 
 /** Buckets of the rate timeline and the latency histogram: enough to see shape, few enough to draw fast. */
@@ -37,7 +37,10 @@ function sortedOf(values: number[]): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** Observed latency and injected delay of the delivered messages, binned alike, and their CDFs. */
+/**
+ * Observed latency and injected delay of the delivered messages between nodes, binned alike, and
+ * their CDFs: a workload client's link is not shaped, so it is left out, as report.json's latency.
+ */
 export function latencyCharts(lines: readonly MessageLine[]): {
   histogram: { edges: number[]; observed: number[]; injected: number[] };
   cdf: { p: number[]; observed: number[]; injected: number[]; overhead: number[] };
@@ -46,7 +49,7 @@ export function latencyCharts(lines: readonly MessageLine[]): {
   const injected: number[] = [];
   const overhead: number[] = [];
   for (const m of lines) {
-    if (m.latency_ms === null) continue;
+    if (m.latency_ms === null || onClientLink(m)) continue;
     observed.push(m.latency_ms);
     injected.push(m.delay_ms);
     overhead.push(m.latency_ms - m.delay_ms);

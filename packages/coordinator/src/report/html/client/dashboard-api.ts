@@ -5,6 +5,8 @@
 import type { DashboardSnapshot } from '../../../dashboard/dashboard-model.js';
 
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
+// Kept in memory only: out of the address bar and the history once read.
+if (token) history.replaceState(null, '', location.pathname + location.search);
 export const authHeaders: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
 
 export interface Answer {

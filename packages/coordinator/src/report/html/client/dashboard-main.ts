@@ -55,10 +55,7 @@ function chartRate(state: ApiState): void {
 async function becomeReport(end: DashboardEnd): Promise<void> {
   const verdict = end.verdict === null ? '' : `, verdict ${String(end.verdict).toUpperCase()}`;
   feed(feedList, [{ at_ms: previous?.elapsed_ms ?? 0, text: `run ended: ${end.totals.sent} sent, ${end.totals.delivered} delivered, ${end.totals.dropped} dropped${verdict}` }]);
-  if (!end.keep_open) {
-    phase.textContent = `ended; the report is ${end.run_dir}/report.html`;
-    return;
-  }
+  // Without --dashboard the coordinator waits a moment for this fetch, then exits.
   const res = await fetch('/dashboard/report', { headers: authHeaders });
   if (!res.ok) {
     phase.textContent = `ended; the report could not be fetched (${res.status}): it is ${end.run_dir}/report.html`;
@@ -68,9 +65,12 @@ async function becomeReport(end: DashboardEnd): Promise<void> {
   document.open();
   document.write(html);
   document.close();
+  if (!end.keep_open) return;
   const close = h('button', { type: 'button', id: 'dashboard-close', style: 'position:fixed;top:12px;right:16px' }, 'Close the run');
   close.addEventListener('click', () => {
-    void call('POST', '/dashboard/close').then(() => close.replaceWith(h('span', { style: 'position:fixed;top:14px;right:16px;color:#667085' }, 'closed: the coordinator has exited')));
+    void call('POST', '/dashboard/close', {}).then((a) =>
+      close.replaceWith(h('span', { style: 'position:fixed;top:14px;right:16px;color:#667085' }, a.ok ? 'closed: the coordinator has exited' : `could not close the run: ${a.text}`)),
+    );
   });
   document.body.append(close);
 }

@@ -6,24 +6,26 @@ import type { ApiLink, ApiState } from '../../../api/schema.js';
 import type { FeedEvent } from '../../../dashboard/dashboard-model.js';
 import { h } from './data.js';
 
-export type LinkState = 'up' | 'partitioned' | 'lossy' | 'paused';
+export type LinkState = 'up' | 'partitioned' | 'lossy' | 'shaped' | 'paused';
 
 const STATE_STYLE: Record<LinkState, { color: string; dash: string }> = {
   up: { color: '#12805c', dash: '' },
   partitioned: { color: '#c4320a', dash: '6 4' },
   lossy: { color: '#e8710a', dash: '' },
+  shaped: { color: '#7e3bd0', dash: '' },
   paused: { color: '#98a2b3', dash: '2 3' },
 };
 
-/** One direction's state: a cut wins, then a paused end, then a link fault or a lossy model. */
+/** One direction's state: a cut wins, then a paused end, then loss, then a link fault that changed something else (delay, bandwidth...). */
 export function linkState(l: ApiLink, paused: ReadonlySet<string>): LinkState {
   if (l.partitions.length > 0) return 'partitioned';
   if (paused.has(l.src) || paused.has(l.dest)) return 'paused';
-  if (l.link_faults.length > 0 || l.model.loss.kind !== 'none') return 'lossy';
+  if (l.model.loss.kind !== 'none') return 'lossy';
+  if (l.link_faults.length > 0) return 'shaped';
   return 'up';
 }
 
-const RANK: Record<LinkState, number> = { up: 0, lossy: 1, paused: 2, partitioned: 3 };
+const RANK: Record<LinkState, number> = { up: 0, shaped: 1, lossy: 2, paused: 3, partitioned: 4 };
 const SVG = 'http://www.w3.org/2000/svg';
 
 function svg(tag: string, attrs: Record<string, string | number>, title?: string): SVGElement {

@@ -9,6 +9,9 @@ export interface Messages {
   sent: Float32Array;
   received: Float32Array;
   delay: Float32Array;
+  latency: Float32Array;
+  /** The messages in flight at the stop, in send order: their stubs reach any later window. */
+  inFlight: Int32Array;
   src: Uint16Array;
   dest: Uint16Array;
   at: Uint16Array;
@@ -38,8 +41,17 @@ export function loadModel(): PageModel {
   return jsonOf<PageModel>('model');
 }
 
+function inFlightOf(status: Uint8Array): Int32Array {
+  let n = 0;
+  for (const s of status) if (s === 2) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < status.length; i++) if (status[i] === 2) out[k++] = i;
+  return out;
+}
+
 export function loadMessages(): Messages {
   const c = jsonOf<MessageColumns>('messages');
+  const status = new Uint8Array(bytes(c.status));
   let ids: string[] | undefined;
   return {
     count: c.count,
@@ -49,11 +61,13 @@ export function loadMessages(): Messages {
     sent: new Float32Array(bytes(c.sent)),
     received: new Float32Array(bytes(c.received)),
     delay: new Float32Array(bytes(c.delay)),
+    latency: new Float32Array(bytes(c.latency)),
+    inFlight: inFlightOf(status),
     src: new Uint16Array(bytes(c.src)),
     dest: new Uint16Array(bytes(c.dest)),
     at: new Uint16Array(bytes(c.at)),
     type: new Uint16Array(bytes(c.type)),
-    status: new Uint8Array(bytes(c.status)),
+    status,
     reason: new Uint8Array(bytes(c.reason)),
     dups: new Uint8Array(bytes(c.dups)),
     maxSpan: c.max_span_ms,

@@ -21,7 +21,7 @@ function toSegment(px: number, py: number, ax: number, ay: number, bx: number, b
 /** The message as its journal records say it: the sender's send, then the receipt, drop or what was left. */
 export function describe(m: Messages, i: number): string {
   const lane = (k: number) => m.lanes[k] ?? '?';
-  const type = m.type[i] === 65535 ? '(not journaled)' : m.types[m.type[i] as number];
+  const type = m.type[i] === 65535 ? '(none recorded)' : m.types[m.type[i] as number];
   const sent = m.sent[i] as number;
   const lines = [
     `message ${m.id(i)}: ${lane(m.src[i] as number)} → ${lane(m.dest[i] as number)}, type ${type}, ${STATUS_NAMES[m.status[i] as number]}`,
@@ -31,7 +31,8 @@ export function describe(m: Messages, i: number): string {
   ];
   if (m.status[i] === 0) {
     const r = m.received[i] as number;
-    lines.push(`  recv  at ${lane(m.dest[i] as number)}: received_at +${fmtMs(r)}, latency ${fmtMs(r - sent)} (overhead ${fmtMs(r - sent - (m.delay[i] as number))})`);
+    const latency = m.latency[i] as number;
+    lines.push(`  recv  at ${lane(m.dest[i] as number)}: received_at +${fmtMs(r)}, latency ${fmtMs(latency)} (overhead ${fmtMs(latency - (m.delay[i] as number))})`);
   } else if (m.status[i] === 1) {
     lines.push(`  drop  at ${lane(m.at[i] as number)}: reason ${m.reasons[m.reason[i] as number] ?? '?'}`);
   } else {

@@ -79,16 +79,19 @@ export function drawFlow(ctx: CanvasRenderingContext2D, m: Messages, bands: read
     if (view.laneHeight >= 8) ctx.fillText(name, 4, y + 4, LEFT - 8);
   });
   ctx.globalAlpha = 1;
-  const lo = firstSentAtOrAfter(m.sent, view.t0 - m.maxSpan - 1);
+  // An arrow ends at most maxSpan (a receipt) or a drop's stub after its send; in-flight stubs reach any later window.
+  const lo = firstSentAtOrAfter(m.sent, view.t0 - Math.max(m.maxSpan, (view.t1 - view.t0) / 80) - 1);
   const hi = firstSentAtOrAfter(m.sent, view.t1 + 1e-6);
   const drawn = new Int32Array(ARROW_LIMIT);
   let n = 0;
   let inView = 0;
-  for (let i = lo; i < hi; i++) {
-    if (!shown(m, i, f) || arrowEnd(m, i, view) < view.t0) continue;
+  const consider = (i: number): void => {
+    if (!shown(m, i, f) || arrowEnd(m, i, view) < view.t0) return;
     if (n < ARROW_LIMIT) drawn[n++] = i;
     inView++;
-  }
+  };
+  for (let k = 0; k < m.inFlight.length && (m.inFlight[k] as number) < lo; k++) consider(m.inFlight[k] as number);
+  for (let i = lo; i < hi; i++) consider(i);
   if (inView > ARROW_LIMIT) {
     drawDensity(ctx, m, view, f, lo, hi);
     return { drawn: new Int32Array(0), aggregated: true, inView };

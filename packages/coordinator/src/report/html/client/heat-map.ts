@@ -33,7 +33,8 @@ export function renderHeatMap(into: HTMLElement, cells: readonly LinkCell[], nod
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, size, size);
-    const max = Math.max(1e-9, ...cells.map(metric.of));
+    let max = 1e-9;
+    for (const c of cells) max = Math.max(max, metric.of(c));
     ctx.fillStyle = '#f1f3f5';
     ctx.fillRect(label, label, cell * ids.length, cell * ids.length);
     for (const c of cells) {

@@ -25,19 +25,24 @@ function section(id: string, draw: (into: HTMLElement) => boolean | void): void 
   }
 }
 
+function noDeliveries(into: HTMLElement): void {
+  into.append(h('p', { class: 'note' }, 'No message between nodes was delivered in this run: there is no latency to show.'));
+}
+
 document.getElementById('title')!.textContent = `agentnet run ${r.run_id}`;
-document.getElementById('subtitle')!.textContent = `${r.started_at} · ${r.nodes} nodes · ${r.config.behavior} · topology ${r.config.topology} · seed ${r.seed} · ${(r.duration_ms / 1000).toFixed(1)} s${
+document.getElementById('subtitle')!.textContent = `${r.started_at} · ${r.nodes} nodes · ${r.config.behavior} · topology ${r.config.topology} · seed ${r.seed} · ${model.open_ended ? 'open-ended' : `${(r.duration_ms / 1000).toFixed(1)} s`}${
   r.interrupted ? ' · interrupted' : ''
 } · stopped by ${r.stopped_by}`;
 document.getElementById('footer')!.textContent = `Built from ${model.files.join(', ')} in ${r.run_dir}. Rebuild with: npm run report -- ${r.run_dir}`;
 
 section('summary', (into) => renderSummary(into, r));
-section('flow', (into) => renderFlow(into, loadMessages(), bands, r.duration_ms));
+section('flow', (into) => renderFlow(into, loadMessages(), bands, model.traffic_ms));
 section('rate', (into) => {
   chart(into, { x: model.rate.x, time: true, xLabel: 'time', yLabel: 'messages / s', bands, lines: Object.entries(model.rate.ys).map(([label, values]) => ({ label, values })) });
 });
 section('nodes', (into) => renderNodeBars(into, r));
 section('latency-histogram', (into) => {
+  if (r.latency_ms.count === 0) return noDeliveries(into);
   const hist = model.latency_histogram;
   into.append(h('p', { class: 'note' }, 'Delivered messages by latency: observed (send to receipt) against the delay the network model injected.'));
   chart(into, {
@@ -51,6 +56,7 @@ section('latency-histogram', (into) => {
   });
 });
 section('latency-cdf', (into) => {
+  if (r.latency_ms.count === 0) return noDeliveries(into);
   const c = model.latency_cdf;
   into.append(h('p', { class: 'note' }, 'Latency at each percentile of delivered messages (the CDF, axes swapped): observed, injected, and the overhead of sockets and processes.'));
   chart(into, {
@@ -66,11 +72,18 @@ section('latency-cdf', (into) => {
 });
 section('links', (into) => {
   if (model.links.length === 0) return false;
+  into.append(h('p', { class: 'note' }, r.config.routing ? 'End to end: a routed message counts for its sender and destination, not for the links it crossed.' : 'Each directed link between neighbours.'));
   renderHeatMap(into, model.links, r.per_node.map((n) => n.id));
   return true;
 });
 section('topology', (into) => {
-  into.append(h('p', { class: 'note' }, `${r.graph.topology}: ${r.graph.nodes} nodes, ${r.graph.edges} links, diameter ${r.graph.diameter}.`));
+  into.append(
+    h(
+      'p',
+      { class: 'note' },
+      `${r.graph.topology}: ${r.graph.nodes} nodes, ${r.graph.edges} links, diameter ${r.graph.diameter}. An edge's width and colour: the messages its two ends sent each other and how many were dropped${r.config.routing ? ' (routed traffic for other nodes that crossed it is not counted)' : ''}.`,
+    ),
+  );
   renderTopology(into, model.topology);
   const routing = r.routing;
   if (routing) {

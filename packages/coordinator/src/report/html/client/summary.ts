@@ -58,7 +58,8 @@ export function renderSummary(into: HTMLElement, r: Report): void {
 
 /** Sent, received and dropped per node as bars on one scale. */
 export function renderNodeBars(into: HTMLElement, r: Report): void {
-  const max = Math.max(1, ...r.per_node.flatMap((n) => [n.sent, n.received, n.dropped]));
+  let max = 1;
+  for (const n of r.per_node) max = Math.max(max, n.sent, n.received, n.dropped);
   const bar = (value: number, color: string) => h('div', { style: `height:6px;margin:1px 0;background:${color};width:${(100 * value) / max}%`, title: String(value) });
   into.append(h('div', { class: 'legend' }, h('span', {}, h('i', { style: 'background:#2e62d9' }), 'sent'), h('span', {}, h('i', { style: 'background:#12805c' }), 'received'), h('span', {}, h('i', { style: 'background:#c4320a' }), 'dropped')));
   into.append(

@@ -27,7 +27,8 @@ export function renderTopology(into: HTMLElement, topology: PageModel['topology'
   const width = 80 + (maxX - minX) * scale;
   const height = 60 + (maxY - minY) * scale;
   const root = svg('svg', { id: 'topology-svg', viewBox: `0 0 ${width} ${height}`, width: Math.min(width, 640), role: 'img' });
-  const maxSent = Math.max(1, ...edges.map((e) => e.sent));
+  let maxSent = 1;
+  for (const e of edges) maxSent = Math.max(maxSent, e.sent);
   for (const e of edges) {
     const a = at.get(e.a);
     const b = at.get(e.b);
