@@ -63,6 +63,8 @@ describe.skipIf(SKIP)('report.html', () => {
     expect(detail).toContain('journal records:');
     expect(detail).toContain(`send  at ${m.src}`);
     expect(detail).toContain(`recv  at ${m.dest}`);
+    expect(m.body).toMatch(/^\{"type":"chatter","text":"Hello from /);
+    expect(detail).toContain(`body (as journaled: JSON, cut to 200 characters): ${m.body}`);
     // The clicked message is one the run journaled.
     const id = /^message (\S+):/.exec(detail ?? '')?.[1];
     expect(messages.some((x) => x.id === id && x.src === m.src && x.dest === m.dest)).toBe(true);

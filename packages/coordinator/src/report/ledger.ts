@@ -43,8 +43,9 @@ interface Entry {
   dropped_by: string | null;
   /** Why its destination refused it (drop reason `rejected`). */
   refusal: RefusalReason | null;
-  /** The body's type, from the send record. */
+  /** The body's type, and the body (cut), from the send record. */
   type?: string;
+  body?: string;
   /** Receipts of it (recv records): more than one only when a Byzantine node replayed it. */
   receipts: number;
   /** When the receipts after the first came (epoch ms). */
@@ -196,6 +197,7 @@ export class Ledger {
       case 'send':
         entry.sendRecorded = true;
         if (record.type !== undefined) entry.type = record.type;
+        if (record.body !== undefined) entry.body = record.body;
         return;
       case 'recv':
         entry.receipts++;
@@ -281,6 +283,7 @@ export class Ledger {
         ...(reason === 'rejected' && e.refusal !== null ? { refusal: e.refusal } : {}),
         ...(e.bcast === undefined ? {} : { bcast: e.bcast, ...(e.round === undefined ? {} : { round: e.round }) }),
         ...(e.type === undefined ? {} : { type: e.type }),
+        ...(e.body === undefined ? {} : { body: e.body }),
       });
     }
     return out.sort((a, b) => a.sent_at - b.sent_at || (a.id < b.id ? -1 : 1));

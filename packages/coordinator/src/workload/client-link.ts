@@ -16,6 +16,7 @@ import {
   MAX_PAYLOAD_BYTES,
   decodeFrame,
   describeIssues,
+  bodyPreview,
   encode,
   linkHelloOkParts,
   linkHelloParts,
@@ -144,7 +145,7 @@ export class ClientLink {
     const facts = { id: `${this.o.client}-${msgId}`, src: this.o.client, dest: this.o.node, sent_at: wallClockMs(), delay_ms: 0 };
     const reply = new Promise<ClientReplyBody>((resolve, reject) => {
       if (!this.usable) return reject(new NotSentError(`the link to ${this.o.node} is ${this.lost ?? 'closing'}`));
-      this.o.ledger.add({ t: 'send', ...facts });
+      this.o.ledger.add({ t: 'send', ...facts, type: body.type, body: bodyPreview({ ...body, msg_id: msgId }) });
       this.pending.set(msgId, { resolve, reject });
       const { id, src, dest, sent_at } = facts;
       this.socket.send(encode({ src, dest, id, sent_at, body: { ...body, msg_id: msgId } }), (err) => {

@@ -3,7 +3,7 @@
  * onto the client's link. Client links are outside the simulated network: no shaper, no faults, no
  * delay, no end-to-end seal (TLS protects their one link).
  */
-import { encode, wallClockMs, type DropReason } from '@agentnet/protocol';
+import { bodyPreview, encode, wallClockMs, type DropReason } from '@agentnet/protocol';
 import type { HotLog } from '../records/hot-log.js';
 import type { Journal } from '../records/journal.js';
 import type { PeerMesh, PeerMessage } from '../links/peer-mesh.js';
@@ -16,7 +16,7 @@ export class ClientPath {
   ) {}
 
   send(facts: MessageFacts, body: Record<string, unknown>): void {
-    this.o.journal.add({ t: 'send', ...facts });
+    this.o.journal.add({ t: 'send', ...facts, body: bodyPreview(body) });
     const link = this.o.mesh.clientLink(facts.dest);
     if (!link?.usable || !this.o.isRunning()) {
       this.drop(facts, 'link_down');

@@ -4,7 +4,7 @@
  * routed message to another node. Routing messages take the same links, shaper and faults, outside
  * the journal and counted apart. What to send is the behaviour's and the router's to decide.
  */
-import { encode, isClientId, linkModelFor, wallClockMs, type DropReason, type RefusalReason, type NetworkPolicy, type PlaneCounts, type RoutingBody, type Typed } from '@agentnet/protocol';
+import { bodyPreview, encode, isClientId, linkModelFor, wallClockMs, type DropReason, type RefusalReason, type NetworkPolicy, type PlaneCounts, type RoutingBody, type Typed } from '@agentnet/protocol';
 import type { HotLog } from '../records/hot-log.js';
 import type { Journal } from '../records/journal.js';
 import type { Decision } from './link-decider.js';
@@ -89,7 +89,7 @@ export class DataPath {
     const d = next === undefined ? undefined : this.shaper.draw(next);
     const facts: MessageFacts = { id, src: this.o.self, dest, sent_at: sentAt, delay_ms: d?.delayMs ?? 0, ...tag };
     // Cut to the record's limit: a behaviour's long type must not cost the journal its batch.
-    this.o.journal.add({ t: 'send', ...facts, type: String(body.type).slice(0, 64) });
+    this.o.journal.add({ t: 'send', ...facts, type: String(body.type).slice(0, 64), body: bodyPreview(body) });
     if (next === undefined || d === undefined) {
       this.drop(facts, 'no_route');
       return sent;

@@ -47,8 +47,26 @@ export const DropReason = z.enum([
 ]);
 export type DropReason = z.infer<typeof DropReason>;
 
-/** `type`: the body's type as the sender's behaviour sent it (before any seal). */
-export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields, type: z.string().max(64).optional() });
+/** How much of a body the journal keeps: its JSON, cut to this many characters (the last one `…`). */
+export const BODY_PREVIEW_CHARS = 200;
+
+/** The body as the journal keeps it: JSON, cut to BODY_PREVIEW_CHARS. */
+export function bodyPreview(body: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(body) ?? '';
+  } catch {
+    // A body JSON cannot hold (a cycle, a BigInt) cannot be sent either; the send reports that.
+    text = '(not JSON)';
+  }
+  return text.length <= BODY_PREVIEW_CHARS ? text : `${text.slice(0, BODY_PREVIEW_CHARS - 1)}…`;
+}
+
+/**
+ * `type`: the body's type as the sender's behaviour sent it (before any seal); `body`: the body
+ * itself as bodyPreview() keeps it.
+ */
+export const SendRecord = z.object({ t: z.literal('send'), ...MessageFields, type: z.string().max(64).optional(), body: z.string().max(BODY_PREVIEW_CHARS).optional() });
 /** Links the message took (routed runs; 1 without routing). */
 const Hops = z.number().int().positive().optional();
 export const RecvRecord = z.object({ t: z.literal('recv'), ...MessageFields, received_at: z.number(), hops: Hops });
@@ -109,7 +127,9 @@ export const MessageLine = z.object({
   dropped_by: NodeId.nullable(),
   /** Dropped as `rejected`: why its destination refused it. */
   refusal: RefusalReason.optional(),
-  /** The body's type, from its sender's `send` record (absent when that record was lost, or for a workload client's). */
+  /** The body's type, from its sender's `send` record (absent when that record was lost). */
   type: z.string().optional(),
+  /** The body as JSON, cut to BODY_PREVIEW_CHARS characters (the last one `…`), from the same record. */
+  body: z.string().optional(),
 });
 export type MessageLine = z.infer<typeof MessageLine>;

@@ -4,7 +4,7 @@
  * take 22 bytes each; their ids go apart, as text, read only when a message is clicked.
  */
 import type { MessageLine } from '@agentnet/protocol';
-import { MAX_TYPES, MESSAGE_STATUS_CODES, NO_INDEX_16, NO_INDEX_8, OTHER_TYPES, type MessageColumns } from './page-model.js';
+import { BODY_BUDGET_CHARS, MAX_TYPES, MESSAGE_STATUS_CODES, NO_BODY, NO_INDEX_16, NO_INDEX_8, OTHER_TYPES, type MessageColumns } from './page-model.js';
 
 const b64 = (a: ArrayBufferView): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
@@ -18,6 +18,10 @@ class NameTable {
   }
 
   /** `limit`: past this many names, every new one is `overflow`'s. */
+  has(name: string): boolean {
+    return this.index.has(name);
+  }
+
   of(name: string, limit = Infinity, overflow = ''): number {
     let i = this.index.get(name);
     if (i === undefined && this.names.length >= limit - 1) return this.of(overflow);
@@ -34,6 +38,8 @@ export interface EncodedMessages {
   columns: MessageColumns;
   /** The messages' ids, one per line in the columns' order. */
   ids: string;
+  /** The distinct bodies the `body` column points into. */
+  bodies: string[];
 }
 
 /** `nodes`: the run's nodes, whose lanes come first in this order; clients follow as met. */
@@ -59,6 +65,10 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
   const status = new Uint8Array(n);
   const reason = new Uint8Array(n);
   const dups = new Uint8Array(n);
+  const body = new Uint32Array(n).fill(NO_BODY);
+  const bodies = new NameTable();
+  let bodyChars = 0;
+  const leftOut = new Set<string>();
   const ids: string[] = new Array<string>(n);
   let maxSpan = 0;
   order.forEach((k, i) => {
@@ -76,6 +86,14 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
     reason[i] = m.drop_reason === null ? NO_INDEX_8 : reasons.of(m.drop_reason);
     type[i] = m.type === undefined ? NO_INDEX_16 : types.of(m.type, MAX_TYPES, OTHER_TYPES);
     dups[i] = Math.min(255, m.duplicates);
+    if (m.body !== undefined) {
+      // Identical bodies (a flood's) are kept once; past the budget, new ones stay in messages.jsonl only.
+      if (bodyChars + m.body.length <= BODY_BUDGET_CHARS || bodies.has(m.body)) {
+        const before = bodies.names.length;
+        body[i] = bodies.of(m.body);
+        if (bodies.names.length > before) bodyChars += m.body.length;
+      } else leftOut.add(m.body);
+    }
   });
   const columns: MessageColumns = {
     count: n,
@@ -93,7 +111,9 @@ export function encodeMessages(lines: readonly MessageLine[], startedAt: number,
     status: b64(status),
     reason: b64(reason),
     dups: b64(dups),
+    body: b64(body),
+    bodies_left_out: leftOut.size,
     max_span_ms: maxSpan,
   };
-  return { columns, ids: ids.join('\n') };
+  return { columns, ids: ids.join('\n'), bodies: bodies.names };
 }

@@ -52,7 +52,17 @@ describe('report.html data', () => {
     expect(c.types).toEqual(['chatter', 'pong']);
     expect(Array.from(u16(c.type))).toEqual([0, 0, 65535, 1]);
     expect(c.max_span_ms).toBe(40);
+    // No body journaled: none in the page.
+    expect(Array.from(new Uint32Array(new Uint8Array(Buffer.from(c.body, 'base64')).buffer))).toEqual([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
     expect(Array.from(f32(c.latency)).map((x) => (Number.isNaN(x) ? null : x))).toEqual([30, null, null, 40]);
+  });
+
+  it('keeps each distinct body once, and says how many were left out past the budget', () => {
+    const withBodies = [line('a', 'n0', 'n1', 1, 2, { body: '{"type":"x"}' }), line('b', 'n0', 'n1', 3, 4, { body: '{"type":"x"}' }), line('c', 'n1', 'n0', 5, 6, { body: '{"type":"y"}' })];
+    const { columns, bodies } = encodeMessages(withBodies, T0, ['n0', 'n1']);
+    expect(bodies).toEqual(['{"type":"x"}', '{"type":"y"}']);
+    expect(Array.from(new Uint32Array(new Uint8Array(Buffer.from(columns.body, 'base64')).buffer))).toEqual([0, 0, 1]);
+    expect(columns.bodies_left_out).toBe(0);
   });
 
   it('counts the rate over the run: every send once, every receipt once', () => {

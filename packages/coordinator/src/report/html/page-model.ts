@@ -101,6 +101,10 @@ export interface MessageColumns {
   reason: string;
   /** base64 of Uint8Array: duplicates received (capped at 255). */
   dups: string;
+  /** base64 of Uint32Array: index into the page's distinct bodies; NO_BODY when none was journaled or the page's budget was spent. */
+  body: string;
+  /** Distinct bodies left out of the page (over BODY_BUDGET_CHARS); messages.jsonl has them all. */
+  bodies_left_out: number;
   /** The longest send-to-receipt time, so the page knows how far before a window to look. */
   max_span_ms: number;
 }
@@ -129,3 +133,6 @@ export const NO_INDEX_8 = 255;
 /** Distinct body types the page names; any beyond share one entry. */
 export const MAX_TYPES = 1000;
 export const OTHER_TYPES = '(other types)';
+export const NO_BODY = 0xffffffff;
+/** Characters of distinct bodies a page holds at most (a million distinct 200-character bodies would not fit). */
+export const BODY_BUDGET_CHARS = 32_000_000;

@@ -29,6 +29,7 @@ export async function writeReportHtml(dir: string, run: RunFiles): Promise<strin
     await file.write(`<script type="application/json" id="model">${scriptJson(model)}</script>\n`);
     await file.write(`<script type="application/json" id="messages">${scriptJson(messages.columns)}</script>\n`);
     await file.write(`<script type="application/json" id="message-ids">${scriptJson(messages.ids)}</script>\n`);
+    await file.write(`<script type="application/json" id="message-bodies">${scriptJson(messages.bodies)}</script>\n`);
     await file.write(`<script>${script.replaceAll('</script', '<\\/script')}</script>\n</body>\n</html>\n`);
   } finally {
     await file.close();

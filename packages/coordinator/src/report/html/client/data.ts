@@ -1,5 +1,5 @@
 /** The run's data as the page's code reads it: the model, and every message decoded into typed arrays. */
-import type { MessageColumns, PageModel } from '../page-model.js';
+import { NO_BODY, type MessageColumns, type PageModel } from '../page-model.js';
 
 export interface Messages {
   count: number;
@@ -22,6 +22,9 @@ export interface Messages {
   maxSpan: number;
   /** The messages' ids, parsed on first use (only a click needs them). */
   id(i: number): string;
+  /** The message's body as journaled (JSON, cut), parsed on first use; undefined when the page has none. */
+  body(i: number): string | undefined;
+  bodiesLeftOut: number;
 }
 
 function jsonOf<T>(id: string): T {
@@ -53,6 +56,8 @@ export function loadMessages(): Messages {
   const c = jsonOf<MessageColumns>('messages');
   const status = new Uint8Array(bytes(c.status));
   let ids: string[] | undefined;
+  let bodies: string[] | undefined;
+  const bodyIndex = new Uint32Array(bytes(c.body));
   return {
     count: c.count,
     lanes: c.lanes,
@@ -71,6 +76,13 @@ export function loadMessages(): Messages {
     reason: new Uint8Array(bytes(c.reason)),
     dups: new Uint8Array(bytes(c.dups)),
     maxSpan: c.max_span_ms,
+    bodiesLeftOut: c.bodies_left_out,
+    body(i: number): string | undefined {
+      const k = bodyIndex[i] as number;
+      if (k === NO_BODY) return undefined;
+      bodies ??= jsonOf<string[]>('message-bodies');
+      return bodies[k];
+    },
     id(i: number): string {
       ids ??= jsonOf<string>('message-ids').split('\n');
       return ids[i] ?? '?';

@@ -39,7 +39,15 @@ export function describe(m: Messages, i: number): string {
     lines.push('  (no receipt or drop: in flight when the run stopped)');
   }
   if ((m.dups[i] as number) > 0) lines.push(`  dup   at ${lane(m.dest[i] as number)}: ${m.dups[i]} more ${m.dups[i] === 1 ? 'copy' : 'copies'} received`);
-  lines.push('', 'body: agentnet journals a message’s type and times, not its body.');
+  const body = m.body(i);
+  lines.push(
+    '',
+    body !== undefined
+      ? `body (as journaled: JSON, cut to 200 characters): ${body}`
+      : m.bodiesLeftOut > 0
+        ? 'body: not in this page (it keeps 32 million characters of bodies); messages.jsonl has it'
+        : 'body: none journaled for it',
+  );
   return lines.join('\n');
 }
 
