@@ -1,7 +1,7 @@
 /**
  * Every message of messages.jsonl as columns for the page's message-flow diagram: typed arrays in
  * base64, sorted by send time (the page finds a time window by binary search). A million messages
- * take 22 bytes each; their ids go apart, as text, read only when a message is clicked.
+ * take 30 bytes each; their ids and their distinct bodies go apart, read only when a message is clicked.
  */
 import type { MessageLine } from '@agentnet/protocol';
 import { BODY_BUDGET_CHARS, MAX_TYPES, MESSAGE_STATUS_CODES, NO_BODY, NO_INDEX_16, NO_INDEX_8, OTHER_TYPES, type MessageColumns } from './page-model.js';
