@@ -56,6 +56,7 @@ export function renderControls(into: HTMLElement): Controls {
   const groups = h('input', { type: 'text', id: 'partition-groups', placeholder: 'n0,n1 | n2,n3,n4' }) as HTMLInputElement;
   const partName = h('input', { type: 'text', id: 'partition-name', placeholder: 'name (optional)', style: 'width:120px' }) as HTMLInputElement;
   const node = select('node-select');
+  const pauseMode = h('select', { id: 'pause-mode', title: 'pause: hold (messages wait in the sockets) or drop (senders drop them, reason paused)' }, h('option', { value: 'hold' }, 'hold'), h('option', { value: 'drop' }, 'drop')) as HTMLSelectElement;
   const heal = select('heal-select');
   const src = select('link-src');
   const dest = select('link-dest');
@@ -74,7 +75,16 @@ export function renderControls(into: HTMLElement): Controls {
       }),
     ),
     form('heal-form', 'heal ', heal, button('Heal', 'heal-apply', () => void show('heal', call('DELETE', `/faults/${encodeURIComponent(heal.value)}`))), button('Heal all', 'heal-all', () => void show('heal all', call('DELETE', '/faults')))),
-    form('node-form', 'node ', node, ...NODE_ACTIONS.map((a) => button(a[0]!.toUpperCase() + a.slice(1), `node-${a}`, () => void show(`${a} ${node.value}`, call('POST', '/faults', { [a]: node.value }))))),
+    form(
+      'node-form',
+      'node ',
+      node,
+      ...NODE_ACTIONS.map((a) =>
+        button(a[0]!.toUpperCase() + a.slice(1), `node-${a}`, () => void show(`${a} ${node.value}`, call('POST', '/faults', { [a]: a === 'pause' ? { node: node.value, mode: pauseMode.value } : node.value }))),
+      ),
+      'pause mode ',
+      pauseMode,
+    ),
     form(
       'link-form',
       'link ',
