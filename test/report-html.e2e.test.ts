@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { spawnTs, ROOT } from './helpers/processes.js';
 import { browserSkipNote, openPage, startBrowser } from './helpers/browser.js';
-import { laneHeightFor, laneY, timeX } from '../packages/coordinator/src/report/html/client/flow-geometry.js';
+import { laneHeightFor, laneY, timeX } from '../packages/coordinator/src/web/browser/flow-geometry.js';
 
 const startCluster = useClusters();
 const SKIP = browserSkipNote('report-html.e2e');

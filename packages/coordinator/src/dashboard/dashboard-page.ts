@@ -1,5 +1,5 @@
 /** The live dashboard's page: its frame and styles; the page's code fills it from the stream. */
-import { PAGE_STYLE } from '../report/html/page-template.js';
+import { PAGE_STYLE } from '../web/page-style.js';
 
 const DASHBOARD_STYLE = `
 .controls { display: grid; gap: 8px; font-size: 13px; }

@@ -10,7 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, type Logger, type Report } from '@agentnet/protocol';
 import type { ControlApiHost } from '../api/routes.js';
-import { clientAssets } from '../report/html/client-bundle.js';
+import { pageAssets } from '../web/page-bundle.js';
 import { dashboardPage } from './dashboard-page.js';
 import { createFeed, type DashboardEnd } from './dashboard-feed.js';
 
@@ -87,7 +87,7 @@ export class Dashboard {
   }
 
   async page(res: ServerResponse): Promise<void> {
-    const { script, style } = await clientAssets('dashboard-main');
+    const { script, style } = await pageAssets('dashboard-main');
     send(res, 200, 'text/html; charset=utf-8', dashboardPage(script, style));
   }
 

@@ -4,9 +4,10 @@
  */
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { clientAssets } from './client-bundle.js';
+import { pageAssets } from '../../web/page-bundle.js';
+import { PAGE_STYLE } from '../../web/page-style.js';
 import { buildPageModel, type RunFiles } from './page-model-build.js';
-import { PAGE_STYLE, pageHead, pageBody } from './page-template.js';
+import { pageHead, pageBody } from './page-template.js';
 
 export const REPORT_HTML_FILE = 'report.html';
 
@@ -20,7 +21,7 @@ export function runFileNames(run: { events?: readonly unknown[] | undefined; his
 
 export async function writeReportHtml(dir: string, run: RunFiles): Promise<string> {
   const { model, messages } = buildPageModel(run);
-  const { script, style } = await clientAssets();
+  const { script, style } = await pageAssets('report-main');
   const path = join(dir, REPORT_HTML_FILE);
   const file = await open(path, 'w');
   try {

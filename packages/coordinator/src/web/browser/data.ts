@@ -1,5 +1,5 @@
 /** The run's data as the page's code reads it: the model, and every message decoded into typed arrays. */
-import { NO_BODY, type MessageColumns, type PageModel } from '../page-model.js';
+import { NO_BODY, type MessageColumns, type PageModel } from '../../report/html/page-model.js';
 
 export interface Messages {
   count: number;

@@ -3,7 +3,7 @@
  * change a link, reset, stop the run. Each is one call of the control API, whose checks and
  * error texts are those `npm run ctl` gets.
  */
-import type { ApiState } from '../../../api/schema.js';
+import type { ApiState } from '../../api/schema.js';
 import { h } from './data.js';
 import { call } from './dashboard-api.js';
 

@@ -4,8 +4,8 @@
  * written turns the page into that report (report.html, fetched with the token).
  */
 import uPlot from 'uplot';
-import type { ApiState } from '../../../api/schema.js';
-import type { DashboardEnd, DashboardSnapshot } from '../../../dashboard/dashboard-model.js';
+import type { ApiState } from '../../api/schema.js';
+import type { DashboardEnd, DashboardSnapshot } from '../../dashboard/dashboard-model.js';
 import { authHeaders, call, follow } from './dashboard-api.js';
 import { renderControls } from './dashboard-controls.js';
 import { drawFaults, drawNodes, drawTopology, feed } from './dashboard-views.js';

@@ -2,8 +2,8 @@
  * The dashboard's live views: the topology with each link's state (up, partitioned, lossy,
  * paused), the nodes with their counters, the faults, and the event feed.
  */
-import type { ApiLink, ApiState } from '../../../api/schema.js';
-import type { FeedEvent } from '../../../dashboard/dashboard-model.js';
+import type { ApiLink, ApiState } from '../../api/schema.js';
+import type { FeedEvent } from '../../dashboard/dashboard-model.js';
 import { h } from './data.js';
 
 export type LinkState = 'up' | 'partitioned' | 'lossy' | 'shaped' | 'paused';

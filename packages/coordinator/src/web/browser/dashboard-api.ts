@@ -2,7 +2,7 @@
  * The dashboard's calls to the coordinator: the run's token (from the page address's fragment,
  * which the browser never sends) as a header on every call, and the stream of snapshots.
  */
-import type { DashboardSnapshot } from '../../../dashboard/dashboard-model.js';
+import type { DashboardSnapshot } from '../../dashboard/dashboard-model.js';
 
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
 // Kept in memory only: out of the address bar and the history once read.

@@ -3,7 +3,7 @@
  * points): lines and steps over time with the run's fault periods shaded and named, and scatter.
  */
 import uPlot from 'uplot';
-import type { Points, TimelineBand } from '../page-model.js';
+import type { Points, TimelineBand } from '../../report/html/page-model.js';
 import { colorOf, h } from './data.js';
 
 export interface LineSpec {

@@ -2,7 +2,7 @@
  * The message-flow diagram's controls: zoom (wheel, or a time window typed in), pan (drag), filters
  * by node, body type and status, and a click on an arrow shows that message and its journal records.
  */
-import type { TimelineBand } from '../page-model.js';
+import type { TimelineBand } from '../../report/html/page-model.js';
 import { colorOf, fmtMs, h, type Messages } from './data.js';
 import { ARROW_LIMIT, arrowEnd, drawFlow, type DrawResult, type FlowFilter } from './flow-draw.js';
 import { LEFT, RIGHT, TOP, laneHeightFor, laneY, timeX, xTime, type FlowView } from './flow-geometry.js';

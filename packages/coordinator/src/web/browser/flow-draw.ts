@@ -5,7 +5,7 @@
  * messages are sorted by send time); when more than ARROW_LIMIT would show, each lane becomes a
  * strip of message density per pixel column instead, so a million messages stay interactive.
  */
-import type { TimelineBand } from '../page-model.js';
+import type { TimelineBand } from '../../report/html/page-model.js';
 import { colorOf, type Messages } from './data.js';
 import { LEFT, TOP, laneY, timeX, type FlowView } from './flow-geometry.js';
 

@@ -1,5 +1,5 @@
 /** The topology as the run used it: each edge drawn by what crossed it (width) and what it lost (colour, dashes). */
-import type { PageModel } from '../page-model.js';
+import type { PageModel } from '../../report/html/page-model.js';
 import { h } from './data.js';
 
 const SVG = 'http://www.w3.org/2000/svg';

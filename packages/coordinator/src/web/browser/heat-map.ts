@@ -1,5 +1,5 @@
 /** The per-link matrix as a heat map: a row per sender, a column per destination, one metric at a time. */
-import type { LinkCell } from '../page-model.js';
+import type { LinkCell } from '../../report/html/page-model.js';
 import { h } from './data.js';
 
 const METRICS = {

@@ -1,8 +1,9 @@
 /**
- * The page's code and styles, inlined into every report.html so it opens from file:// with no
- * network: the page's TypeScript (./client) bundled with uPlot by esbuild, once per process, and
- * uPlot's stylesheet. Found through the package's own location, so this works from the sources
- * and from the coordinator's bundle alike.
+ * The pages' code and styles, inlined into every page so report.html opens from file:// with no
+ * network and the dashboard asks its server for nothing but data: the page's TypeScript
+ * (./browser, one entry per page) bundled with uPlot by esbuild, once per process, and uPlot's
+ * stylesheet. Found through the package's own location, so this works from the sources and from
+ * the coordinator's bundle alike.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -10,22 +11,22 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-export interface ClientAssets {
+export interface PageAssets {
   script: string;
   style: string;
 }
 
-/** The page's entry: report.html's, or the live dashboard's. */
-export type ClientEntry = 'main' | 'dashboard-main';
+/** The page's entry in ./browser: report.html's, or the live dashboard's. */
+export type PageEntry = 'report-main' | 'dashboard-main';
 
-const assets = new Map<ClientEntry, Promise<ClientAssets>>();
+const assets = new Map<PageEntry, Promise<PageAssets>>();
 
-async function build(entry: ClientEntry): Promise<ClientAssets> {
+async function build(entry: PageEntry): Promise<PageAssets> {
   const root = dirname(require.resolve('@agentnet/coordinator/package.json'));
   // Loaded when a report is built, not when the coordinator starts: esbuild is heavy and only this needs it.
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
-    entryPoints: [join(root, 'src', 'report', 'html', 'client', `${entry}.ts`)],
+    entryPoints: [join(root, 'src', 'web', 'browser', `${entry}.ts`)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -38,7 +39,7 @@ async function build(entry: ClientEntry): Promise<ClientAssets> {
   return { script, style };
 }
 
-export function clientAssets(entry: ClientEntry = 'main'): Promise<ClientAssets> {
+export function pageAssets(entry: PageEntry): Promise<PageAssets> {
   let built = assets.get(entry);
   if (!built) {
     built = build(entry).catch((err: unknown) => {
