@@ -8,11 +8,10 @@
  * stream and the report are refused; the page itself holds no data.
  */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { completedRun, useClusters } from './helpers/cluster.js';
 import { controlFileOf, pollUntil, runState } from './helpers/run-control.js';
 import { waitUntil } from './helpers/processes.js';
-import { browserSkipNote, openPage, startBrowser } from './helpers/browser.js';
+import { browserSkipNote, openPage, screenshotPath, startBrowser } from './helpers/browser.js';
 
 const startCluster = useClusters();
 const SKIP = browserSkipNote('dashboard.e2e');
@@ -53,7 +52,7 @@ describe.skipIf(SKIP)('live dashboard', () => {
     await page.click('#node-resume');
     await page.waitForSelector('#nodes tr[data-node=n3] .state-up', { state: 'attached' });
     await page.waitForFunction("document.querySelector('#feed')?.textContent?.includes('fault resume')");
-    await page.screenshot({ path: join(run.dir, 'dashboard.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('dashboard'), fullPage: true });
 
     await page.click('#stop-run');
     await page.waitForSelector('#dashboard-close', { timeout: 60_000 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { completedRun, scenarioFile, useClusters } from './helpers/cluster.js';
 import { spawnTs, ROOT } from './helpers/processes.js';
-import { browserSkipNote, openPage, startBrowser } from './helpers/browser.js';
+import { browserSkipNote, openPage, screenshotPath, startBrowser } from './helpers/browser.js';
 import { laneHeightFor, laneY, timeX } from '../packages/coordinator/src/web/browser/flow-geometry.js';
 
 const startCluster = useClusters();
@@ -41,7 +41,7 @@ describe.skipIf(SKIP)('report.html', () => {
     expect(await p.locator('#rate canvas').count()).toBeGreaterThan(0);
     expect(await p.locator('#latency-histogram canvas').count()).toBeGreaterThan(0);
     expect(await p.textContent('#faults')).toContain('split');
-    await p.screenshot({ path: join(run.dir, 'report.png'), fullPage: true });
+    await p.screenshot({ path: screenshotPath('report'), fullPage: true });
 
     // Zoom to one delivered message's flight and click the middle of its arrow.
     const startedAt = Date.parse(report.started_at);

@@ -4,6 +4,9 @@
  * to enable them; under CI a missing browser is a failure. Each browser is started as a server
  * whose PID the test holds, and stopped by it when the test ends.
  */
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, onTestFinished } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { isAlive } from './processes.js';
@@ -18,6 +21,16 @@ export function browserSkipNote(file: string): boolean {
   if (process.env.CI) throw new Error(`${file}: ${CHROMIUM_MISSING}`);
   process.stderr.write(`${file}: skipped the browser tests: ${CHROMIUM_MISSING}\n`);
   return true;
+}
+
+/**
+ * Where a browser test keeps its screenshot, outside the checkout and the run's own (removed)
+ * directory, so it can be looked at after the test: $TMPDIR/agentnet-screenshots/NAME.png.
+ */
+export function screenshotPath(name: string): string {
+  const dir = join(tmpdir(), 'agentnet-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
 }
 
 export interface OpenPage {

@@ -3,7 +3,7 @@
  * lines since its previous call (leader changes from the behaviours' events).
  */
 import type { ControlApiHost } from '../api/routes.js';
-import { DASHBOARD_LINKS_MAX_NODES, type DashboardEnd, type DashboardSnapshot, type FeedEvent } from './dashboard-model.js';
+import { DASHBOARD_LINKS_MAX_NODES, type DashboardEnd, type DashboardSnapshot, type FeedEvent, type NodeCounts } from './dashboard-model.js';
 
 export type { DashboardEnd } from './dashboard-model.js';
 
@@ -28,8 +28,17 @@ export function createFeed(host: ControlApiHost): { next(end: DashboardEnd | und
         const line = feedLine(events[seen] as (typeof events)[number], startMs);
         if (line) lines.push(line);
       }
-      const links = state.nodes.length <= DASHBOARD_LINKS_MAX_NODES ? host.links({}) : null;
-      return { state, links, events: lines, end: end ?? null };
+      const all = host.links({});
+      const nodes: Record<string, NodeCounts> = {};
+      const of = (id: string): NodeCounts => (nodes[id] ??= { sent: 0, received: 0, dropped: 0 });
+      for (const l of all) {
+        of(l.src).sent += l.counts.sent;
+        of(l.src).dropped += l.counts.dropped;
+        of(l.dest).received += l.counts.delivered;
+      }
+      const allLinks = state.nodes.length <= DASHBOARD_LINKS_MAX_NODES;
+      const links = allLinks ? all : all.filter((l) => l.partitions.length > 0 || l.link_faults.length > 0);
+      return { state, links, all_links: allLinks, nodes, events: lines, end: end ?? null };
     },
   };
 }

@@ -20,15 +20,25 @@ export interface FeedEvent {
   text: string;
 }
 
+/** A node's messages so far, from the links' counts: sent (and of those, dropped), and received. */
+export interface NodeCounts {
+  sent: number;
+  received: number;
+  dropped: number;
+}
+
 export interface DashboardSnapshot {
   state: ApiState;
-  /** Every directed link with its model, faults and counts; null for runs too large to list each tick. */
-  links: ApiLink[] | null;
+  /** Directed links with their model, faults and counts: every one, or in runs of more than DASHBOARD_LINKS_MAX_NODES nodes only those a fault holds (the others are up). */
+  links: ApiLink[];
+  /** False when `links` holds only the faulted links. */
+  all_links: boolean;
+  nodes: Record<string, NodeCounts>;
   /** Feed lines since the previous snapshot. */
   events: FeedEvent[];
   /** Set once the report is written. */
   end: DashboardEnd | null;
 }
 
-/** Runs of more nodes than this get no per-link list each tick (a 200-node mesh has 39,800 links). */
+/** Runs of more nodes than this get only their faulted links each tick (a 200-node mesh has 39,800 links). */
 export const DASHBOARD_LINKS_MAX_NODES = 40;

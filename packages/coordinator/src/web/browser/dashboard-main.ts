@@ -84,8 +84,8 @@ const stream = follow(
     totalsLine.textContent = `· ${state.totals.sent} sent, ${state.totals.delivered} delivered, ${state.totals.dropped} dropped, ${state.totals.in_flight} in flight`;
     document.getElementById('title')!.textContent = `agentnet dashboard · run ${state.run_id} · seed ${state.seed}`;
     controls.update(state);
-    drawTopology(sectionBody('topology'), state, s.links);
-    drawNodes(sectionBody('nodes'), state, s.links);
+    drawTopology(sectionBody('topology'), state, s.links, s.all_links);
+    drawNodes(sectionBody('nodes'), state, s.nodes);
     drawFaults(sectionBody('faults'), state);
     follows(state);
     feed(feedList, s.events);

@@ -3,7 +3,7 @@
  * paused), the nodes with their counters, the faults, and the event feed.
  */
 import type { ApiLink, ApiState } from '../../api/schema.js';
-import type { FeedEvent } from '../../dashboard/dashboard-model.js';
+import type { FeedEvent, NodeCounts } from '../../dashboard/dashboard-model.js';
 import { h } from './data.js';
 
 export type LinkState = 'up' | 'partitioned' | 'lossy' | 'shaped' | 'paused';
@@ -40,7 +40,7 @@ function svg(tag: string, attrs: Record<string, string | number>, title?: string
 }
 
 /** The nodes on a circle, an edge per linked pair in the state of its worse direction. */
-export function drawTopology(into: HTMLElement, state: ApiState, links: readonly ApiLink[] | null): void {
+export function drawTopology(into: HTMLElement, state: ApiState, links: readonly ApiLink[], allLinks: boolean): void {
   const n = state.nodes.length;
   const size = 360;
   const r = size / 2 - 30;
@@ -48,7 +48,7 @@ export function drawTopology(into: HTMLElement, state: ApiState, links: readonly
   const paused = new Set(state.nodes.filter((x) => x.paused !== undefined).map((x) => x.id));
   const root = svg('svg', { id: 'live-topology', viewBox: `0 0 ${size} ${size}`, width: size, height: size });
   const pairs = new Map<string, { a: string; b: string; state: LinkState; text: string[] }>();
-  for (const l of links ?? []) {
+  for (const l of links) {
     const [a, b] = [l.src, l.dest].sort() as [string, string];
     const key = `${a}\n${b}`;
     const s = linkState(l, paused);
@@ -75,21 +75,14 @@ export function drawTopology(into: HTMLElement, state: ApiState, links: readonly
     root.append(g);
   }
   const legend = h('div', { class: 'legend' }, ...Object.entries(STATE_STYLE).map(([s, st]) => h('span', {}, h('i', { style: `background:${st.color}` }), s)));
-  into.replaceChildren(root, legend, ...(links === null ? [h('p', { class: 'note' }, 'Too many links to follow each one live; the final report has them all.')] : []));
+  into.replaceChildren(root, legend, ...(allLinks ? [] : [h('p', { class: 'note' }, 'Only the links a fault holds are drawn (too many links to draw each one live); every other link is up.')]));
 }
 
-export function drawNodes(into: HTMLElement, state: ApiState, links: readonly ApiLink[] | null): void {
-  const sent = new Map<string, number>();
-  const received = new Map<string, number>();
-  const dropped = new Map<string, number>();
-  for (const l of links ?? []) {
-    sent.set(l.src, (sent.get(l.src) ?? 0) + l.counts.sent);
-    received.set(l.dest, (received.get(l.dest) ?? 0) + l.counts.delivered);
-    dropped.set(l.src, (dropped.get(l.src) ?? 0) + l.counts.dropped);
-  }
+export function drawNodes(into: HTMLElement, state: ApiState, counts: Readonly<Record<string, NodeCounts>>): void {
   const rows = state.nodes.map((n) => {
     const cls = n.state === 'lost' ? 'state-lost' : n.paused ? 'state-paused' : 'state-up';
-    return h('tr', { 'data-node': n.id }, h('td', {}, n.id), h('td', { class: cls }, n.paused ? `paused (${n.paused})` : n.state), h('td', { class: 'num' }, String(n.incarnation)), h('td', { class: 'num' }, String(n.pid)), ...[sent, received, dropped].map((m) => h('td', { class: 'num' }, links ? String(m.get(n.id) ?? 0) : '-')));
+    const c = counts[n.id] ?? { sent: 0, received: 0, dropped: 0 };
+    return h('tr', { 'data-node': n.id }, h('td', {}, n.id), h('td', { class: cls }, n.paused ? `paused (${n.paused})` : n.state), h('td', { class: 'num' }, String(n.incarnation)), h('td', { class: 'num' }, String(n.pid)), ...[c.sent, c.received, c.dropped].map((v) => h('td', { class: 'num' }, String(v))));
   });
   into.replaceChildren(h('table', {}, h('thead', {}, h('tr', {}, ...['node', 'state', 'incarnation', 'pid', 'sent', 'received', 'dropped (sent)'].map((t) => h('th', {}, t)))), h('tbody', {}, ...rows)));
 }
