@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { request } from 'node:http';
 import { ErrorBody, ErrorCode } from '@agentnet/protocol';
 import { API_BODY_LIMIT_BYTES, ApiFaultResult, ApiFaults, ApiLinks, ApiState, ApiStopResult } from './schema.js';
 import { FaultError } from '../errors.js';
@@ -30,6 +31,25 @@ describe('control API: reads', () => {
   it('binds 127.0.0.1 on a free port', () => {
     expect(f.api.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(f.api.url).not.toMatch(/:0$/);
+  });
+
+  it('answers only requests addressed to loopback by name or address (a rebound DNS name is refused)', async () => {
+    const port = new URL(f.api.url).port;
+    const asked = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/state', headers: { host } }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await asked(`localhost:${port}`)).status).toBe(200);
+    const rebound = await asked(`evil.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(ErrorBody.parse(JSON.parse(rebound.body)).text).toBe(`this API answers requests for 127.0.0.1:${port} or localhost:${port} only (Host: evil.example:${port})`);
+    expect(f.host.applied).toEqual([]);
   });
 
   it('GET /state: run, nodes with their pause mode, faults in force and the history', async () => {

@@ -67,6 +67,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, host: ControlAp
   const url = new URL(req.url ?? '/', `http://${LOOPBACK}`);
   const path = url.pathname;
   try {
+    // Loopback only, by name too: a web page whose name was rebound to 127.0.0.1 (DNS rebinding) sends its own name as Host.
+    const port = req.socket.localPort;
+    const hostHeader = (req.headers.host ?? '').toLowerCase();
+    if (hostHeader !== `${LOOPBACK}:${port}` && hostHeader !== `localhost:${port}`) {
+      throw new ApiError(421, ErrorCode.malformed_request, `this API answers requests for ${LOOPBACK}:${port} or localhost:${port} only (Host: ${hostHeader.slice(0, 100) || 'none'})`);
+    }
     // The dashboard's page holds no run data; what it then asks for carries the token like any call.
     if (dashboard && method === 'GET' && path === DASHBOARD_PATH) return await dashboard.page(res);
     const refused = guard?.api(req.headers.authorization);

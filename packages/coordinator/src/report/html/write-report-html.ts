@@ -2,7 +2,7 @@
  * `report.html`: one self-contained page of the run (data, code and styles inline), written beside
  * report.json in chunks so a run of a million messages never becomes one string.
  */
-import { open } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pageAssets } from '../../web/page-bundle.js';
 import { PAGE_STYLE } from '../../web/page-style.js';
@@ -23,7 +23,9 @@ export async function writeReportHtml(dir: string, run: RunFiles): Promise<strin
   const { model, messages } = buildPageModel(run);
   const { script, style } = await pageAssets('report-main');
   const path = join(dir, REPORT_HTML_FILE);
-  const file = await open(path, 'w');
+  // Written beside and renamed into place: a reader (or a rebuild cut short) never finds half a page.
+  const tmp = `${path}.${process.pid}.tmp`;
+  const file = await open(tmp, 'w');
   try {
     await file.write(pageHead(model.report, `${style}\n${PAGE_STYLE}`));
     await file.write(pageBody());
@@ -32,8 +34,12 @@ export async function writeReportHtml(dir: string, run: RunFiles): Promise<strin
     await file.write(`<script type="application/json" id="message-ids">${scriptJson(messages.ids)}</script>\n`);
     await file.write(`<script type="application/json" id="message-bodies">${scriptJson(messages.bodies)}</script>\n`);
     await file.write(`<script>${script.replaceAll('</script', '<\\/script')}</script>\n</body>\n</html>\n`);
-  } finally {
+  } catch (err) {
     await file.close();
+    await rm(tmp, { force: true });
+    throw err;
   }
+  await file.close();
+  await rename(tmp, path);
   return path;
 }

@@ -112,4 +112,9 @@ export function hideSection(id: string): void {
 
 export const PALETTE = ['#2e62d9', '#e8710a', '#12805c', '#c4320a', '#7e3bd0', '#0e9aa7', '#b54708', '#d6336c', '#5c7cfa', '#2b8a3e', '#868e96', '#a61e4d'];
 export const colorOf = (i: number): string => PALETTE[i % PALETTE.length] as string;
+/** Drop reasons get warm colours of their own, apart from the body types' palette. */
+const REASON_PALETTE = ['#c4320a', '#b54708', '#d6336c', '#a61e4d', '#e8590c', '#862e9c', '#5f3dc4', '#c92a2a', '#7c2d12'];
+export const reasonColorOf = (i: number): string => REASON_PALETTE[i % REASON_PALETTE.length] as string;
+/** An arrow whose body type the journal did not record. */
+export const UNTYPED_COLOR = '#667085';
 export const fmtMs = (ms: number): string => (Math.abs(ms) >= 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);

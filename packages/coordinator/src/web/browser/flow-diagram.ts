@@ -3,7 +3,7 @@
  * by node, body type and status, and a click on an arrow shows that message and its journal records.
  */
 import type { TimelineBand } from '../../report/html/page-model.js';
-import { colorOf, fmtMs, h, type Messages } from './data.js';
+import { colorOf, fmtMs, h, reasonColorOf, type Messages } from './data.js';
 import { ARROW_LIMIT, arrowEnd, drawFlow, type DrawResult, type FlowFilter } from './flow-draw.js';
 import { LEFT, RIGHT, TOP, laneHeightFor, laneY, timeX, xTime, type FlowView } from './flow-geometry.js';
 
@@ -101,7 +101,7 @@ export function renderFlow(into: HTMLElement, m: Messages, bands: readonly Timel
     'div',
     { class: 'legend' },
     ...m.types.slice(0, 12).map((t, i) => h('span', {}, h('i', { style: `background:${colorOf(i)}` }), t)),
-    ...m.reasons.map((r, i) => h('span', {}, h('i', { style: `background:${colorOf(3 + i)}` }), `✕ ${r}`)),
+    ...m.reasons.map((r, i) => h('span', {}, h('i', { style: `background:${reasonColorOf(i)}` }), `✕ ${r}`)),
     h('span', {}, h('i', { style: 'background:#98a2b3' }), 'in flight at stop'),
   );
   into.append(

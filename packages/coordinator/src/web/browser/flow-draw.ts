@@ -6,7 +6,7 @@
  * strip of message density per pixel column instead, so a million messages stay interactive.
  */
 import type { TimelineBand } from '../../report/html/page-model.js';
-import { colorOf, type Messages } from './data.js';
+import { UNTYPED_COLOR, colorOf, reasonColorOf, type Messages } from './data.js';
 import { LEFT, TOP, laneY, timeX, type FlowView } from './flow-geometry.js';
 
 export const ARROW_LIMIT = 12_000;
@@ -109,7 +109,7 @@ function drawArrow(ctx: CanvasRenderingContext2D, m: Messages, view: FlowView, i
   const x1 = timeX(view, arrowEnd(m, i, view));
   const type = m.type[i] as number;
   ctx.lineWidth = highlight ? 3 : 1;
-  ctx.strokeStyle = highlight ? '#111' : status === 0 ? colorOf(type === 65535 ? 0 : type) : status === 1 ? '#c4320a' : '#98a2b3';
+  ctx.strokeStyle = highlight ? '#111' : status === 0 ? (type === 65535 ? UNTYPED_COLOR : colorOf(type)) : status === 1 ? '#c4320a' : '#98a2b3';
   ctx.setLineDash(status === 2 ? [4, 3] : []);
   ctx.beginPath();
   ctx.moveTo(x0, y0);
@@ -119,7 +119,7 @@ function drawArrow(ctx: CanvasRenderingContext2D, m: Messages, view: FlowView, i
     const ym = y1 === y0 ? y0 + (yd - y0) * 0.25 : y1;
     ctx.lineTo(x1, ym);
     ctx.stroke();
-    ctx.strokeStyle = highlight ? '#111' : colorOf(3 + (m.reason[i] as number));
+    ctx.strokeStyle = highlight ? '#111' : reasonColorOf(m.reason[i] as number);
     ctx.beginPath();
     ctx.moveTo(x1 - 4, ym - 4);
     ctx.lineTo(x1 + 4, ym + 4);
