@@ -1,5 +1,5 @@
 /** The live dashboard's page: its frame and styles; the page's code fills it from the stream. */
-import { PAGE_STYLE } from '../web/page-style.js';
+import { PAGE_STYLE, pageHead } from '../web/page-style.js';
 
 const DASHBOARD_STYLE = `
 .controls { display: grid; gap: 8px; font-size: 13px; }
@@ -14,16 +14,7 @@ const DASHBOARD_STYLE = `
 
 export function dashboardPage(script: string, style: string): string {
   const section = (id: string, title: string, body = '', wide = false): string => `<section id="${id}"${wide ? ' class="wide"' : ''}><h2>${title}</h2><div class="body">${body}</div></section>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>agentnet dashboard</title>
-<style>${`${style}\n${PAGE_STYLE}\n${DASHBOARD_STYLE}`.replaceAll('</style', '<\\/style')}</style>
-</head>
-<body>
+  return `${pageHead('agentnet dashboard', `${style}\n${PAGE_STYLE}\n${DASHBOARD_STYLE}`)}<body>
 <header><h1 id="title">agentnet dashboard</h1><div class="sub"><span id="phase">connecting…</span> <span id="clock"></span> <span id="totals"></span></div></header>
 <main>
 ${section('controls', 'Faults: apply now (the same checks as npm run ctl)', '<div class="controls" id="control-forms"></div>')}

@@ -1,4 +1,21 @@
-/** The styles report.html and the live dashboard share (each page adds its own). */
+/** What report.html and the live dashboard share: their head and styles (each page adds its own). */
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A page's doctype and head: its title, and its styles inline (no request for an icon either). */
+export function pageHead(title: string, style: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${style.replaceAll('</style', '<\\/style')}</style>
+</head>
+`;
+}
+
 export const PAGE_STYLE = `
 :root { --fg:#1d2433; --muted:#667085; --line:#d0d5dd; --bg:#fff; --ok:#12805c; --bad:#c4320a; --warn:#b54708; --accent:#2e62d9; }
 * { box-sizing: border-box; }

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageLine } from '@agentnet/protocol';
+import { messageLine } from '../../../fixtures/message-line.js';
 import { dominates, spaceTimeEvents } from './space-time.js';
 import { SHIVIZ_REGEX, shivizLine } from './shiviz-log.js';
 import { traceEvents, type TraceEvent } from './chrome-trace.js';
 
-const line = (id: string, src: string, dest: string, sent: number, received: number | null, extra: Partial<MessageLine> = {}): MessageLine => ({
-  id,
-  src,
-  dest,
-  sent_at: sent,
-  delay_ms: 5,
-  status: received === null ? 'dropped' : 'delivered',
-  received_at: received,
-  latency_ms: received === null ? null : received - sent,
-  drop_reason: received === null ? 'partition' : null,
-  duplicates: 0,
-  hops: received === null ? null : 1,
-  dropped_by: null,
-  type: 'chatter',
-  ...extra,
-});
+const line = messageLine;
 
 describe('space-time exports', () => {
   // n0 -> n1, then n1 -> n2 after it: n2's receipt knows of n0's send. n2 -> n0 stamped before its

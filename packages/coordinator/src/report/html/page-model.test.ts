@@ -1,27 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, MessageLine } from '@agentnet/protocol';
+import { messageLine } from '../../../fixtures/message-line.js';
 import { encodeMessages } from './message-columns.js';
 import { latencyCharts, rateSeries, topologyEdges } from './traffic-series.js';
 import { algorithmData, workloadData } from './behavior-series.js';
 import { scriptJson } from './write-report-html.js';
 
 const T0 = 1_000_000;
-const line = (id: string, src: string, dest: string, sent: number, received: number | null, extra: Partial<MessageLine> = {}): MessageLine => ({
-  id,
-  src,
-  dest,
-  sent_at: T0 + sent,
-  delay_ms: 5,
-  status: received === null ? 'dropped' : 'delivered',
-  received_at: received === null ? null : T0 + received,
-  latency_ms: received === null ? null : received - sent,
-  drop_reason: received === null ? 'partition' : null,
-  duplicates: 0,
-  hops: received === null ? null : 1,
-  dropped_by: null,
-  type: 'chatter',
-  ...extra,
-});
+/** Times relative to T0. */
+const line = (id: string, src: string, dest: string, sent: number, received: number | null, extra: Partial<MessageLine> = {}): MessageLine =>
+  messageLine(id, src, dest, T0 + sent, received === null ? null : T0 + received, extra);
 
 const f32 = (b64: string) => new Float32Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);
 const u16 = (b64: string) => new Uint16Array(new Uint8Array(Buffer.from(b64, 'base64')).buffer);

@@ -1,21 +1,4 @@
 /** report.html's frame: its sections, filled in by the page's code from the run's data. */
-import type { Report } from '@agentnet/protocol';
-
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-
-export function pageHead(report: Report, style: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>agentnet run ${escapeHtml(report.run_id)}</title>
-<style>${style.replaceAll('</style', '<\\/style')}</style>
-</head>
-`;
-}
 
 /** The sections, in reading order; ids are what the page's code (and the browser tests) look for. */
 export function pageBody(): string {

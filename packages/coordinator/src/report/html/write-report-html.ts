@@ -5,9 +5,9 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pageAssets } from '../../web/page-bundle.js';
-import { PAGE_STYLE } from '../../web/page-style.js';
+import { PAGE_STYLE, pageHead } from '../../web/page-style.js';
 import { buildPageModel, type RunFiles } from './page-model-build.js';
-import { pageHead, pageBody } from './page-template.js';
+import { pageBody } from './page-template.js';
 
 export const REPORT_HTML_FILE = 'report.html';
 
@@ -27,7 +27,7 @@ export async function writeReportHtml(dir: string, run: RunFiles): Promise<strin
   const tmp = `${path}.${process.pid}.tmp`;
   const file = await open(tmp, 'w');
   try {
-    await file.write(pageHead(model.report, `${style}\n${PAGE_STYLE}`));
+    await file.write(pageHead(`agentnet run ${model.report.run_id}`, `${style}\n${PAGE_STYLE}`));
     await file.write(pageBody());
     await file.write(`<script type="application/json" id="model">${scriptJson(model)}</script>\n`);
     await file.write(`<script type="application/json" id="messages">${scriptJson(messages.columns)}</script>\n`);

@@ -4,7 +4,7 @@
  */
 import type { ApiLink, ApiState } from '../../api/schema.js';
 import type { FeedEvent, NodeCounts } from '../../dashboard/dashboard-model.js';
-import { h } from './data.js';
+import { h, svg } from './data.js';
 
 export type LinkState = 'up' | 'partitioned' | 'lossy' | 'shaped' | 'paused';
 
@@ -26,18 +26,6 @@ export function linkState(l: ApiLink, paused: ReadonlySet<string>): LinkState {
 }
 
 const RANK: Record<LinkState, number> = { up: 0, shaped: 1, lossy: 2, paused: 3, partitioned: 4 };
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag: string, attrs: Record<string, string | number>, title?: string): SVGElement {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (title) {
-    const t = document.createElementNS(SVG, 'title');
-    t.textContent = title;
-    el.append(t);
-  }
-  return el;
-}
 
 /** The nodes on a circle, an edge per linked pair in the state of its worse direction. */
 export function drawTopology(into: HTMLElement, state: ApiState, links: readonly ApiLink[], allLinks: boolean): void {

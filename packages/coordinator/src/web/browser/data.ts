@@ -98,6 +98,20 @@ export function h(tag: string, attrs: Record<string, string> = {}, ...children: 
   return el;
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** An SVG element with attributes and, as its tooltip, a title. */
+export function svg(tag: string, attrs: Record<string, string | number>, title?: string): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  if (title) {
+    const t = document.createElementNS(SVG, 'title');
+    t.textContent = title;
+    el.append(t);
+  }
+  return el;
+}
+
 export function sectionBody(id: string): HTMLElement {
   const el = document.querySelector<HTMLElement>(`#${id} .body`);
   if (!el) throw new Error(`report.html has no #${id} section`);

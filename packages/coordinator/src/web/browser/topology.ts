@@ -1,19 +1,7 @@
 /** The topology as the run used it: each edge drawn by what crossed it (width) and what it lost (colour, dashes). */
 import type { PageModel } from '../../report/html/page-model.js';
-import { h } from './data.js';
+import { h, svg } from './data.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag: string, attrs: Record<string, string | number>, title?: string): SVGElement {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (title) {
-    const t = document.createElementNS(SVG, 'title');
-    t.textContent = title;
-    el.append(t);
-  }
-  return el;
-}
 
 export function renderTopology(into: HTMLElement, topology: PageModel['topology']): void {
   const { nodes, edges } = topology;
