@@ -28,6 +28,14 @@ describe.skipIf(SKIP)('live dashboard', () => {
     expect((await fetch(`${control.url}/dashboard`)).status).toBe(200);
     expect((await fetch(`${control.url}/dashboard/stream`)).status).toBe(401);
     expect((await fetch(`${control.url}/dashboard/report`)).status).toBe(401);
+    // With the token: no report before the end, and close takes JSON only; both refused as the API refuses.
+    const auth = { authorization: `Bearer ${control.token}` };
+    const early = await fetch(`${control.url}/dashboard/report`, { headers: auth });
+    expect(early.status).toBe(404);
+    expect(await early.json()).toEqual({ type: 'error', code: 20, text: 'the report is not written yet' });
+    const form = await fetch(`${control.url}/dashboard/close`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toEqual({ type: 'error', code: 10, text: 'send {} as application/json' });
 
     const browser = await startBrowser();
     const { page, errors, requests } = await openPage(browser, printed);

@@ -14,6 +14,7 @@ import type { RunGuard } from '../security/run-guard.js';
 import { ApiError } from '../errors.js';
 import { API_BODY_LIMIT_BYTES } from './schema.js';
 import { resolveRoute, type ControlApiHost, type Endpoint } from './routes.js';
+import { isJson } from './content-type.js';
 import { DASHBOARD_PATH, type Dashboard } from '../dashboard/dashboard.js';
 
 export type { ControlApiHost } from './routes.js';
@@ -98,10 +99,6 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = `${JSON.stringify(body)}\n`;
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-function isJson(contentType: string | undefined): boolean {
-  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /** The request's JSON body, checked against what the endpoint takes; undefined when empty. */

@@ -10,6 +10,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { ErrorCode, type Logger, type Report } from '@agentnet/protocol';
 import type { ControlApiHost } from '../api/routes.js';
+import { isJson } from '../api/content-type.js';
+import { ApiError } from '../errors.js';
 import { pageAssets } from '../web/page-bundle.js';
 import { dashboardPage } from './dashboard-page.js';
 import { createFeed, type DashboardEnd } from './dashboard-feed.js';
@@ -53,16 +55,15 @@ export class Dashboard {
   handOver(): Promise<void> {
     if (this.reportsServed >= this.endsSent) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, HAND_OVER_MS);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.served.delete(check);
+        this.served.delete(check);
         resolve();
-      }
-      function check(): void {
-        if (self.reportsServed >= self.endsSent) done();
-      }
+      };
+      const check = (): void => {
+        if (this.reportsServed >= this.endsSent) done();
+      };
+      const timer = setTimeout(done, HAND_OVER_MS);
       this.served.add(check);
     });
   }
@@ -91,27 +92,25 @@ export class Dashboard {
     send(res, 200, 'text/html; charset=utf-8', dashboardPage(script, style));
   }
 
-  /** Serves a dashboard route other than the page; false when there is none such. */
+  /**
+   * Serves a dashboard route other than the page; false when there is none such. A refusal is an
+   * ApiError, answered and logged by the API's server like any other.
+   */
   async serve(req: IncomingMessage, res: ServerResponse, method: string, path: string, host: ControlApiHost, log: Logger): Promise<boolean> {
     if (method === 'GET' && path === `${DASHBOARD_PATH}/stream`) {
       this.stream(req, res, host, log);
       return true;
     }
     if (method === 'GET' && path === `${DASHBOARD_PATH}/report`) {
-      if (!this.end) send(res, 404, 'text/plain; charset=utf-8', 'the report is not written yet\n');
-      else {
-        send(res, 200, 'text/html; charset=utf-8', await readFile(this.end.path));
-        this.reportsServed++;
-        for (const check of [...this.served]) check();
-      }
+      if (!this.end) throw new ApiError(404, ErrorCode.key_does_not_exist, 'the report is not written yet');
+      send(res, 200, 'text/html; charset=utf-8', await readFile(this.end.path));
+      this.reportsServed++;
+      for (const check of [...this.served]) check();
       return true;
     }
     if (method === 'POST' && path === `${DASHBOARD_PATH}/close`) {
       // JSON only: a cross-site form or a simple request cannot send it, so no other page can close the run.
-      if ((req.headers['content-type'] ?? '').split(';')[0]?.trim() !== 'application/json') {
-        send(res, 415, 'application/json; charset=utf-8', `${JSON.stringify({ type: 'error', code: ErrorCode.not_supported, text: 'send {} as application/json' })}\n`);
-        return true;
-      }
+      if (!isJson(req.headers['content-type'])) throw new ApiError(415, ErrorCode.not_supported, 'send {} as application/json');
       req.resume();
       send(res, 202, 'application/json; charset=utf-8', `${JSON.stringify({ closing: this.end !== undefined })}\n`);
       if (this.end) {
